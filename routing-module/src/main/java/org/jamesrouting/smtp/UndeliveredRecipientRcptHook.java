@@ -1,5 +1,7 @@
 package org.jamesrouting.smtp;
 
+import java.util.Optional;
+
 import javax.inject.Inject;
 
 import org.apache.commons.configuration2.Configuration;
@@ -11,6 +13,8 @@ import org.apache.james.domainlist.api.DomainListException;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.rrt.api.RecipientRewriteTable;
 import org.apache.james.rrt.api.RecipientRewriteTableException;
+import org.apache.james.rrt.lib.Mapping;
+import org.apache.james.rrt.lib.Mappings;
 import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.apache.james.smtpserver.fastfail.ValidRcptHandler;
 import org.apache.james.user.api.UsersRepository;
@@ -24,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * SMTP RCPT hook, in place of James's {@code ValidRcptHandler} in {@code smtpserver.xml}.
- * An unknown recipient of a local domain (no user, no alias or forward) is refused with
+ * An unknown recipient of a local domain (no user, and no alias, forward or domain alias that
+ * ends at a user or a remote address) is refused with
  * {@code 550 5.1.1} when the undelivered-mail rule for its domain is {@code reject}; for the
  * other actions it is accepted and the {@code UndeliveredMailRule} mailet applies the action.
  * The rule is read from the {@code UndeliveredMailRule} mailet in {@code mailetcontainer.xml};
@@ -34,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public class UndeliveredRecipientRcptHook extends ValidRcptHandler {
     private static final Logger LOGGER = LoggerFactory.getLogger(UndeliveredRecipientRcptHook.class);
 
+    private final UsersRepository users;
+    private final RecipientRewriteTable recipientRewriteTable;
     private final LocalDomains localDomains;
     private final ConfigurationProvider configurationProvider;
     private volatile UndeliveredMailPolicy policy = UndeliveredMailPolicy.DEFAULT;
@@ -42,6 +49,8 @@ public class UndeliveredRecipientRcptHook extends ValidRcptHandler {
     public UndeliveredRecipientRcptHook(UsersRepository users, RecipientRewriteTable recipientRewriteTable, DomainList domains,
                                         LocalDomains localDomains, ConfigurationProvider configurationProvider) {
         super(users, recipientRewriteTable, domains);
+        this.users = users;
+        this.recipientRewriteTable = recipientRewriteTable;
         this.localDomains = localDomains;
         this.configurationProvider = configurationProvider;
     }
@@ -72,7 +81,7 @@ public class UndeliveredRecipientRcptHook extends ValidRcptHandler {
 
     @Override
     protected boolean isValidRecipient(SMTPSession session, MailAddress recipient) throws UsersRepositoryException, RecipientRewriteTableException {
-        if (super.isValidRecipient(session, recipient)) {
+        if (reachesSomeone(recipient)) {
             return true;
         }
         UndeliveredAction action = policy.actionFor(recipient.getDomain());
@@ -82,5 +91,45 @@ public class UndeliveredRecipientRcptHook extends ValidRcptHandler {
         LOGGER.info("Accepting unknown local recipient {}: undelivered-mail rule '{}' applies after acceptance",
             recipient.asString(), action.asString());
         return true;
+    }
+
+    /**
+     * A user, or an address whose rewriting (aliases, forwards, domain aliases, resolved
+     * recursively by James) ends at a user or at a remote address. James's own handler takes
+     * any mapping as valid, so with a domain alias every address of the alias domain passed.
+     */
+    private boolean reachesSomeone(MailAddress recipient) throws UsersRepositoryException, RecipientRewriteTableException {
+        if (users.contains(users.getUsername(recipient))) {
+            return true;
+        }
+        Mappings mappings;
+        try {
+            mappings = recipientRewriteTable.getResolvedMappings(recipient.getLocalPart(), recipient.getDomain());
+        } catch (RecipientRewriteTable.ErrorMappingException e) {
+            // An error mapping: James's RecipientRewriteTable mailet answers it with its own message.
+            return true;
+        }
+        for (Mapping mapping : (Iterable<Mapping>) mappings.asStream()::iterator) {
+            Optional<MailAddress> target = mapping.asMailAddress();
+            if (target.isEmpty()) {
+                // Not an address (e.g. an unresolved regex): let the RecipientRewriteTable mailet decide.
+                return true;
+            }
+            if (target.get().equals(recipient)) {
+                continue;
+            }
+            if (!isLocal(target.get()) || users.contains(users.getUsername(target.get()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isLocal(MailAddress address) throws RecipientRewriteTableException {
+        try {
+            return localDomains.isLocal(address.getDomain());
+        } catch (LocalDomains.LookupException e) {
+            throw new RecipientRewriteTableException(e.getMessage(), e);
+        }
     }
 }

@@ -1,0 +1,107 @@
+package org.jamesrouting.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * A James working directory for a test: the project's own conf/ copied in, with its four
+ * listening ports moved to free ones so that tests never clash with a running server.
+ */
+public final class JamesHome {
+    public static Path projectRoot() {
+        return Paths.get(System.getProperty("jamesrouting.root", "..")).toAbsolutePath().normalize();
+    }
+
+    public static JamesHome fromProjectConf(Path directory) {
+        try {
+            Path conf = Files.createDirectories(directory.resolve("conf"));
+            try (Stream<Path> files = Files.list(projectRoot().resolve("conf"))) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Files.copy(file, conf.resolve(file.getFileName()));
+                }
+            }
+            JamesHome home = new JamesHome(directory, freePort(), freePort(), freePort(), freePort());
+            home.edit("smtpserver.xml", text -> text
+                .replace("127.0.0.1:2525", "127.0.0.1:" + home.smtpPort)
+                .replace("127.0.0.1:2587", "127.0.0.1:" + home.submissionPort));
+            home.edit("imapserver.xml", text -> text.replace("127.0.0.1:1143", "127.0.0.1:" + home.imapPort));
+            home.edit("webadmin.properties", text -> text.replace("port=8000", "port=" + home.webAdminPort));
+            return home;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private final Path directory;
+    private final int smtpPort;
+    private final int submissionPort;
+    private final int imapPort;
+    private final int webAdminPort;
+
+    private JamesHome(Path directory, int smtpPort, int submissionPort, int imapPort, int webAdminPort) {
+        this.directory = directory;
+        this.smtpPort = smtpPort;
+        this.submissionPort = submissionPort;
+        this.imapPort = imapPort;
+        this.webAdminPort = webAdminPort;
+    }
+
+    /** Rewrites one file of the home's conf/; fails when the edit changes nothing. */
+    public JamesHome edit(String confFile, UnaryOperator<String> change) {
+        Path file = directory.resolve("conf").resolve(confFile);
+        try {
+            String before = Files.readString(file, StandardCharsets.UTF_8);
+            String after = change.apply(before);
+            if (after.equals(before)) {
+                throw new IllegalStateException("edit of " + confFile + " changed nothing");
+            }
+            Files.writeString(file, after, StandardCharsets.UTF_8);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Replaces the undelivered-mail rule's parameters in mailetcontainer.xml. */
+    public JamesHome undeliveredRule(String defaultAction, String domains) {
+        return edit("mailetcontainer.xml", text -> text.replaceFirst(
+            "(?s)<default>reject</default>\\s*<domains>.*?</domains>",
+            "<default>" + defaultAction + "</default>\n<domains>\n" + domains + "\n</domains>"));
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public int smtpPort() {
+        return smtpPort;
+    }
+
+    public int submissionPort() {
+        return submissionPort;
+    }
+
+    public int imapPort() {
+        return imapPort;
+    }
+
+    public int webAdminPort() {
+        return webAdminPort;
+    }
+}
