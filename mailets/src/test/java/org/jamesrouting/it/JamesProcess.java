@@ -1,0 +1,88 @@
+package org.jamesrouting.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The stock James 3.8.1 memory application ({@code MemoryJamesServerMain}) as its own process,
+ * with the James runtime built by this project (mailets/target/james-lib) as its only classpath
+ * and our extension jar in its extensions-jars/ folder.
+ */
+public final class JamesProcess implements AutoCloseable {
+    private final JamesHome home;
+    private final Process process;
+
+    private JamesProcess(JamesHome home, Process process) {
+        this.home = home;
+        this.process = process;
+    }
+
+    public static Path jamesLib() {
+        return Paths.get(System.getProperty("jamesrouting.jamesLib"));
+    }
+
+    /** Starts James with james-routing-extension.jar in the home's extensions-jars/ folder (the drop-in way). */
+    public static JamesProcess launch(JamesHome home) throws IOException {
+        Path extensions = Files.createDirectories(home.directory().resolve("extensions-jars"));
+        Files.copy(Paths.get(System.getProperty("jamesrouting.extensionJar")), extensions.resolve("james-routing-extension.jar"),
+            StandardCopyOption.REPLACE_EXISTING);
+        List<String> command = new ArrayList<>(List.of(
+            Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx512m",
+            "-Dworking.directory=" + home.directory(),
+            "-Dlogback.configurationFile=" + home.directory().resolve("conf/logback.xml"),
+            "-cp", jamesLib() + "/*",
+            "org.apache.james.MemoryJamesServerMain", "--generate-keystore"));
+        Process process = new ProcessBuilder(command)
+            .directory(home.directory().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(home.directory().resolve("console.log").toFile())
+            .start();
+        return new JamesProcess(home, process);
+    }
+
+    /** Waits until webadmin answers; fails with the console if the process ends first. */
+    public JamesProcess awaitStarted() throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("James exited with " + process.exitValue() + ":\n" + console());
+            }
+            try {
+                if (new WebAdminClient(home.webAdminPort()).get("/domains").status() == 200) {
+                    return this;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("James did not start in time:\n" + console());
+    }
+
+    /** Waits for the process to end by itself; its exit code. */
+    public int awaitExit() throws Exception {
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            throw new AssertionError("James is still running:\n" + console());
+        }
+        return process.exitValue();
+    }
+
+    public String console() throws IOException {
+        return Files.readString(home.directory().resolve("console.log"));
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
