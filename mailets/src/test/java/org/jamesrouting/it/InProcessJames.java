@@ -5,11 +5,11 @@ import org.apache.james.GuiceJamesServer;
 import org.apache.james.MemoryJamesConfiguration;
 import org.apache.james.MemoryJamesServerMain;
 import org.apache.james.modules.RunArgumentsModule;
-import org.apache.james.modules.server.JMXServerModule;
 
 /**
- * A real James 3.8.1 memory server in this JVM, composed exactly as
- * {@code MemoryJamesServerMain.main} does, reading the given home's conf/.
+ * A real James 3.8.1 memory server in this JVM, composed as {@code MemoryJamesServerMain.main}
+ * does, reading the given home's conf/ — without its JMX module: JMX is off in our conf/, and
+ * MBeans left registered by a server that failed to start would stop the next one in this JVM.
  */
 public final class InProcessJames implements AutoCloseable {
     private final JamesHome home;
@@ -21,7 +21,7 @@ public final class InProcessJames implements AutoCloseable {
             .workingDirectory(home.directory().toFile())
             .build();
         this.server = MemoryJamesServerMain.createServer(configuration)
-            .combineWith(new FakeSearchMailboxModule(), new JMXServerModule())
+            .combineWith(new FakeSearchMailboxModule())
             .overrideWith(new RunArgumentsModule(new String[] {"--generate-keystore"}));
     }
 
