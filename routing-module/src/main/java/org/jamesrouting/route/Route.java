@@ -1,0 +1,166 @@
+package org.jamesrouting.route;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import com.google.common.base.Preconditions;
+import com.google.common.collect.ImmutableList;
+
+/**
+ * One line of a routing table: mail for addresses matching {@link #pattern()} goes to
+ * {@link #hosts()}, tried in order, with the route's TLS mode and optional AUTH.
+ */
+public final class Route {
+    public enum Source {
+        STATIC, DYNAMIC;
+
+        public String asString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public static final TlsMode DEFAULT_TLS = TlsMode.STARTTLS;
+
+    private final String id;
+    private final Source source;
+    private final AddressPattern pattern;
+    private final ImmutableList<MailHost> hosts;
+    private final TlsMode tls;
+    private final Optional<RelayAuth> auth;
+    private final boolean enabled;
+    private final String comment;
+
+    private Route(Builder builder) {
+        this.id = Objects.requireNonNull(builder.id, "id");
+        this.source = Objects.requireNonNull(builder.source, "source");
+        this.pattern = Objects.requireNonNull(builder.pattern, "pattern");
+        this.hosts = ImmutableList.copyOf(builder.hosts);
+        Preconditions.checkArgument(!hosts.isEmpty(), "a route needs at least one mail host");
+        this.tls = builder.tls;
+        this.auth = builder.auth;
+        this.enabled = builder.enabled;
+        this.comment = builder.comment;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().id(id).source(source).pattern(pattern).hosts(hosts).tls(tls).auth(auth).enabled(enabled).comment(comment);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Source source() {
+        return source;
+    }
+
+    public AddressPattern pattern() {
+        return pattern;
+    }
+
+    public List<MailHost> hosts() {
+        return hosts;
+    }
+
+    public TlsMode tls() {
+        return tls;
+    }
+
+    public Optional<RelayAuth> auth() {
+        return auth;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public String comment() {
+        return comment;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Route other && id.equals(other.id) && source == other.source && pattern.equals(other.pattern)
+            && hosts.equals(other.hosts) && tls == other.tls && auth.equals(other.auth) && enabled == other.enabled
+            && comment.equals(other.comment);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, source, pattern, hosts, tls, auth, enabled, comment);
+    }
+
+    @Override
+    public String toString() {
+        return id + " " + pattern.asString() + " -> " + hosts + " tls=" + tls.asString()
+            + auth.map(a -> " auth=" + a).orElse("") + (enabled ? "" : " (disabled)");
+    }
+
+    public static final class Builder {
+        private String id;
+        private Source source = Source.DYNAMIC;
+        private AddressPattern pattern;
+        private List<MailHost> hosts = List.of();
+        private TlsMode tls = DEFAULT_TLS;
+        private Optional<RelayAuth> auth = Optional.empty();
+        private boolean enabled = true;
+        private String comment = "";
+
+        public Builder id(String id) {
+            this.id = id;
+            return this;
+        }
+
+        public Builder source(Source source) {
+            this.source = source;
+            return this;
+        }
+
+        public Builder pattern(AddressPattern pattern) {
+            this.pattern = pattern;
+            return this;
+        }
+
+        public Builder pattern(String pattern) {
+            return pattern(AddressPattern.parse(pattern));
+        }
+
+        public Builder hosts(List<MailHost> hosts) {
+            this.hosts = List.copyOf(hosts);
+            return this;
+        }
+
+        public Builder hosts(String... hosts) {
+            return hosts(java.util.Arrays.stream(hosts).map(host -> MailHost.parse(host, MailHost.SMTP_PORT)).toList());
+        }
+
+        public Builder tls(TlsMode tls) {
+            this.tls = Objects.requireNonNull(tls);
+            return this;
+        }
+
+        public Builder auth(Optional<RelayAuth> auth) {
+            this.auth = Objects.requireNonNull(auth);
+            return this;
+        }
+
+        public Builder enabled(boolean enabled) {
+            this.enabled = enabled;
+            return this;
+        }
+
+        public Builder comment(String comment) {
+            this.comment = comment == null ? "" : comment;
+            return this;
+        }
+
+        public Route build() {
+            return new Route(this);
+        }
+    }
+}

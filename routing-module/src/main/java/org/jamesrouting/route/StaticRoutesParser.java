@@ -1,0 +1,234 @@
+package org.jamesrouting.route;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+
+/**
+ * Reads the static routing table ({@code conf/routes.conf}): one route per line, in order,
+ * first match wins.
+ * <pre>
+ * # pattern        mail hosts, tried in order          options
+ * *.example.com    mx1.example.com:2525,mx2.example.com tls=starttls-required
+ * partner.test     [2001:db8::1]:465                   tls=implicit auth=relay password-env=PARTNER_PASS
+ * boss@example.org 192.0.2.10:587                      auth=me password-file=/etc/james/me.pass comment="boss's mail"
+ * </pre>
+ * Options: {@code tls=none|starttls|starttls-required|implicit} (default starttls),
+ * {@code auth=<user>} with one of {@code password=}, {@code password-env=<variable>},
+ * {@code password-file=<path>}; {@code enabled=true|false}; {@code id=<name>} (default
+ * {@code static-<n>}); {@code comment="..."}. {@code #} starts a comment outside quotes.
+ */
+public final class StaticRoutesParser {
+    /** Where passwords named by password-env and password-file come from. */
+    public interface SecretSource {
+        Optional<String> environment(String variable);
+
+        /** @throws java.io.IOException when the file cannot be read */
+        String file(String path) throws java.io.IOException;
+
+        SecretSource SYSTEM = new SecretSource() {
+            @Override
+            public Optional<String> environment(String variable) {
+                return Optional.ofNullable(System.getenv(variable));
+            }
+
+            @Override
+            public String file(String path) throws java.io.IOException {
+                return java.nio.file.Files.readString(java.nio.file.Path.of(path));
+            }
+        };
+    }
+
+    private static final Set<String> OPTIONS = Set.of("tls", "auth", "password", "password-env", "password-file",
+        "enabled", "id", "comment");
+
+    private final SecretSource secrets;
+
+    public StaticRoutesParser(SecretSource secrets) {
+        this.secrets = secrets;
+    }
+
+    /**
+     * @param fileName how errors name the file
+     * @throws RouteTableException "{fileName} line {n}: {problem}"
+     */
+    public List<Route> parse(String fileName, String content) {
+        List<Route> routes = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        String[] lines = content.split("\r?\n", -1);
+        for (int index = 0; index < lines.length; index++) {
+            String where = fileName + " line " + (index + 1);
+            List<String> tokens;
+            try {
+                tokens = tokenize(lines[index]);
+            } catch (IllegalArgumentException e) {
+                throw new RouteTableException(where + ": " + e.getMessage());
+            }
+            if (tokens.isEmpty()) {
+                continue;
+            }
+            Route route = parseRoute(tokens, routes.size() + 1, where);
+            if (!ids.add(route.id())) {
+                throw new RouteTableException(where + ": route id '" + route.id() + "' is used twice");
+            }
+            routes.add(route);
+        }
+        return routes;
+    }
+
+    private Route parseRoute(List<String> tokens, int ordinal, String where) {
+        if (tokens.size() < 2) {
+            throw new RouteTableException(where + ": expected 'pattern mail-hosts [options]', got only '" + tokens.get(0) + "'");
+        }
+        Route.Builder route = Route.builder().source(Route.Source.STATIC).id("static-" + ordinal);
+        try {
+            route.pattern(AddressPattern.parse(tokens.get(0)));
+        } catch (IllegalArgumentException e) {
+            throw new RouteTableException(where + ": bad pattern: " + e.getMessage());
+        }
+        int next = 1;
+        StringBuilder hostList = new StringBuilder(tokens.get(next));
+        while (hostList.toString().endsWith(",") && next + 1 < tokens.size()) {
+            hostList.append(tokens.get(++next));
+        }
+        route.hosts(parseHosts(hostList.toString(), where));
+
+        Optional<String> user = Optional.empty();
+        Optional<String> password = Optional.empty();
+        Set<String> seen = new HashSet<>();
+        for (String option : tokens.subList(next + 1, tokens.size())) {
+            int equals = option.indexOf('=');
+            if (equals <= 0) {
+                throw new RouteTableException(where + ": '" + option + "' is not an option; options are name=value, one of "
+                    + String.join(", ", new java.util.TreeSet<>(OPTIONS)));
+            }
+            String name = option.substring(0, equals).toLowerCase(Locale.ROOT);
+            String value = option.substring(equals + 1);
+            if (!OPTIONS.contains(name)) {
+                throw new RouteTableException(where + ": unknown option '" + name + "'; options are "
+                    + String.join(", ", new java.util.TreeSet<>(OPTIONS)));
+            }
+            if (!seen.add(name.startsWith("password") ? "password" : name)) {
+                throw new RouteTableException(where + ": option '" + name + "' given twice");
+            }
+            switch (name) {
+                case "tls" -> route.tls(parseWith(where, () -> TlsMode.parse(value)));
+                case "auth" -> user = Optional.of(value);
+                case "password" -> password = Optional.of(value);
+                case "password-env" -> password = Optional.of(secrets.environment(value)
+                    .orElseThrow(() -> new RouteTableException(where + ": environment variable '" + value + "' (password-env) is not set")));
+                case "password-file" -> password = Optional.of(readSecretFile(value, where));
+                case "enabled" -> route.enabled(parseBoolean(value, where));
+                case "id" -> route.id(checkId(value, where));
+                case "comment" -> route.comment(value);
+                default -> throw new IllegalStateException(name);
+            }
+        }
+        if (user.isPresent() != password.isPresent()) {
+            throw new RouteTableException(where + (user.isPresent()
+                ? ": auth=" + user.get() + " needs a password (password=, password-env= or password-file=)"
+                : ": a password needs auth=<user>"));
+        }
+        if (user.isPresent()) {
+            String name = user.get();
+            String secret = password.get();
+            route.auth(Optional.of(parseWith(where, () -> new RelayAuth(name, secret))));
+        }
+        return route.build();
+    }
+
+    public static List<MailHost> parseHosts(String hostList, String where) {
+        List<MailHost> hosts = new ArrayList<>();
+        for (String host : hostList.split(",", -1)) {
+            if (host.isBlank()) {
+                throw new RouteTableException(where + ": empty mail host in '" + hostList + "'");
+            }
+            hosts.add(parseWith(where, () -> MailHost.parse(host, MailHost.SMTP_PORT)));
+        }
+        return hosts;
+    }
+
+    private String readSecretFile(String path, String where) {
+        try {
+            String content = secrets.file(path);
+            String firstLine = content.lines().findFirst().orElse("").strip();
+            if (firstLine.isEmpty()) {
+                throw new RouteTableException(where + ": password-file " + path + " is empty");
+            }
+            return firstLine;
+        } catch (java.io.IOException e) {
+            throw new RouteTableException(where + ": cannot read password-file " + path + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private static boolean parseBoolean(String value, String where) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "yes" -> true;
+            case "false", "no" -> false;
+            default -> throw new RouteTableException(where + ": enabled=" + value + " should be true or false");
+        };
+    }
+
+    private static String checkId(String id, String where) {
+        if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new RouteTableException(where + ": id '" + id + "' should be letters, digits, '.', '_' or '-' (64 at most)");
+        }
+        return id;
+    }
+
+    private static <T> T parseWith(String where, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (RouteTableException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new RouteTableException(where + ": " + e.getMessage());
+        }
+    }
+
+    /** Splits on blanks; "double quotes" group (with \" and \\ escapes); # starts a comment outside quotes. */
+    static List<String> tokenize(String line) {
+        List<String> tokens = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        boolean inToken = false;
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '\\' && i + 1 < line.length()) {
+                    current.append(line.charAt(++i));
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    current.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+                inToken = true;
+            } else if (c == '#') {
+                break;
+            } else if (Character.isWhitespace(c)) {
+                if (inToken) {
+                    tokens.add(current.toString());
+                    current.setLength(0);
+                    inToken = false;
+                }
+            } else {
+                current.append(c);
+                inToken = true;
+            }
+        }
+        if (quoted) {
+            throw new IllegalArgumentException("a quote is not closed");
+        }
+        if (inToken) {
+            tokens.add(current.toString());
+        }
+        return tokens;
+    }
+
+}

@@ -1,0 +1,99 @@
+package org.jamesrouting.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class StaticRoutesParserTest {
+    private static final StaticRoutesParser.SecretSource SECRETS = new StaticRoutesParser.SecretSource() {
+        @Override
+        public Optional<String> environment(String variable) {
+            return Optional.ofNullable(Map.of("PARTNER_PASS", "from-env").get(variable));
+        }
+
+        @Override
+        public String file(String path) throws IOException {
+            if (path.equals("/secrets/isp.pass")) {
+                return "from-file\n";
+            }
+            throw new NoSuchFileException(path);
+        }
+    };
+
+    private static List<Route> parse(String content) {
+        return new StaticRoutesParser(SECRETS).parse("conf/routes.conf", content);
+    }
+
+    @Test
+    void readsRoutesInOrderWithTheirOptions() {
+        List<Route> routes = parse("""
+            # pattern         hosts                                  options
+            *.example.com     mx1.example.com:2525, mx2.example.com  tls=starttls-required
+            partner.test      [2001:db8::1]:465   tls=implicit auth=relay password-env=PARTNER_PASS id=partner
+            boss@example.org  192.0.2.10:587      auth=me password-file=/secrets/isp.pass comment="boss's # mail"
+            *                 smtp.isp.example:587 enabled=false password="p#ss" auth=x   # smart host, off
+            """);
+
+        assertThat(routes).hasSize(4);
+        Route first = routes.get(0);
+        assertThat(first.id()).isEqualTo("static-1");
+        assertThat(first.source()).isEqualTo(Route.Source.STATIC);
+        assertThat(first.pattern().asString()).isEqualTo("*.example.com");
+        assertThat(first.hosts()).extracting(MailHost::asString).containsExactly("mx1.example.com:2525", "mx2.example.com:25");
+        assertThat(first.tls()).isEqualTo(TlsMode.STARTTLS_REQUIRED);
+        assertThat(first.auth()).isEmpty();
+
+        assertThat(routes.get(1).id()).isEqualTo("partner");
+        assertThat(routes.get(1).tls()).isEqualTo(TlsMode.IMPLICIT);
+        assertThat(routes.get(1).auth()).contains(new RelayAuth("relay", "from-env"));
+
+        assertThat(routes.get(2).auth()).contains(new RelayAuth("me", "from-file"));
+        assertThat(routes.get(2).comment()).isEqualTo("boss's # mail");
+        assertThat(routes.get(2).tls()).isEqualTo(Route.DEFAULT_TLS);
+
+        assertThat(routes.get(3).enabled()).isFalse();
+        assertThat(routes.get(3).auth()).contains(new RelayAuth("x", "p#ss"));
+    }
+
+    @Test
+    void namesFileLineAndProblem() {
+        assertThatThrownBy(() -> parse("example.com mx.example.com\n\nex*mple.com mx.example.com"))
+            .isInstanceOf(RouteTableException.class)
+            .hasMessageStartingWith("conf/routes.conf line 3: bad pattern: 'ex*mple.com'");
+        assertThatThrownBy(() -> parse("example.com"))
+            .hasMessage("conf/routes.conf line 1: expected 'pattern mail-hosts [options]', got only 'example.com'");
+        assertThatThrownBy(() -> parse("example.com mx:99999"))
+            .hasMessage("conf/routes.conf line 1: 'mx:99999': port 99999 is not from 1 to 65535");
+        assertThatThrownBy(() -> parse("example.com mx tls=maybe"))
+            .hasMessageStartingWith("conf/routes.conf line 1: 'maybe' is not a TLS mode");
+        assertThatThrownBy(() -> parse("example.com mx colour=blue"))
+            .hasMessageStartingWith("conf/routes.conf line 1: unknown option 'colour'");
+        assertThatThrownBy(() -> parse("example.com mx auth=me"))
+            .hasMessageStartingWith("conf/routes.conf line 1: auth=me needs a password");
+        assertThatThrownBy(() -> parse("example.com mx password=x"))
+            .hasMessage("conf/routes.conf line 1: a password needs auth=<user>");
+        assertThatThrownBy(() -> parse("example.com mx auth=me password-env=NOPE"))
+            .hasMessage("conf/routes.conf line 1: environment variable 'NOPE' (password-env) is not set");
+        assertThatThrownBy(() -> parse("example.com mx auth=me password-file=/nope"))
+            .hasMessageStartingWith("conf/routes.conf line 1: cannot read password-file /nope");
+        assertThatThrownBy(() -> parse("a.test mx id=x\nb.test mx id=x"))
+            .hasMessage("conf/routes.conf line 2: route id 'x' is used twice");
+        assertThatThrownBy(() -> parse("a.test mx comment=\"open"))
+            .hasMessage("conf/routes.conf line 1: a quote is not closed");
+        assertThatThrownBy(() -> parse("a.test mx1,,mx2"))
+            .hasMessageContaining("empty mail host");
+    }
+
+    @Test
+    void passwordsNeverShowInRoutesText() {
+        Route route = parse("a.test mx auth=me password=hunter2").get(0);
+        assertThat(route.toString()).doesNotContain("hunter2").contains("me:****");
+    }
+}
