@@ -14,19 +14,34 @@ import com.google.common.collect.ImmutableList;
  * holder, so a delivery keeps the table it started with. First enabled matching route wins.
  * <p>
  * {@link #resolve} does not scan the routes: it looks the address up in hash maps built once
- * per table (exact address, user in any domain, exact domain, each parent domain, {@code *}),
- * each holding the first position for its key, and takes the smallest position found. Cost:
- * a handful of lookups per label of the domain, whatever the size of the table.
+ * per table, each holding the first position for its key, and takes the smallest position
+ * found: one lookup for the address's domain (routes for that domain, and for users of it), one
+ * per parent domain (wildcard routes), one for the local part if any route is {@code user@*},
+ * and the first {@code *}. Cost: one lookup per label of the domain, whatever the table's size.
  */
 public final class RoutingTable {
     public static final RoutingTable EMPTY = new RoutingTable(List.of());
 
     private final ImmutableList<Route> routes;
-    private final Map<String, Integer> firstByAddress = new HashMap<>();
+    private final Map<String, DomainEntry> byDomain = new HashMap<>();
     private final Map<String, Integer> firstByLocalPart = new HashMap<>();
-    private final Map<String, Integer> firstByDomain = new HashMap<>();
-    private final Map<String, Integer> firstByParentDomain = new HashMap<>();
     private final int firstAny;
+    /** Bit n set: some wildcard route names a domain of n labels (n >= 63 share bit 63). */
+    private long parentLabelCounts;
+
+    /** First positions of the routes that name one domain. */
+    private static final class DomainEntry {
+        int exact = Integer.MAX_VALUE;
+        int parent = Integer.MAX_VALUE;
+        Map<String, Integer> firstByLocalPart;
+
+        void address(String localPart, int index) {
+            if (firstByLocalPart == null) {
+                firstByLocalPart = new HashMap<>(4);
+            }
+            firstByLocalPart.putIfAbsent(localPart, index);
+        }
+    }
 
     private RoutingTable(List<Route> routes) {
         this.routes = ImmutableList.copyOf(routes);
@@ -43,17 +58,42 @@ public final class RoutingTable {
             AddressPattern pattern = route.pattern();
             switch (pattern.kind()) {
                 case ANY -> any = Math.min(any, index);
-                case DOMAIN -> firstByDomain.putIfAbsent(pattern.domain(), index);
-                case SUBDOMAINS -> firstByParentDomain.putIfAbsent(pattern.domain(), index);
+                case DOMAIN -> entry(pattern.domain()).exact = Math.min(entry(pattern.domain()).exact, index);
+                case SUBDOMAINS -> parent(pattern.domain(), index);
                 case DOMAIN_AND_SUBDOMAINS -> {
-                    firstByDomain.putIfAbsent(pattern.domain(), index);
-                    firstByParentDomain.putIfAbsent(pattern.domain(), index);
+                    DomainEntry entry = entry(pattern.domain());
+                    entry.exact = Math.min(entry.exact, index);
+                    parent(pattern.domain(), index);
                 }
-                case ADDRESS -> firstByAddress.putIfAbsent(pattern.localPart() + "@" + pattern.domain(), index);
+                case ADDRESS -> entry(pattern.domain()).address(pattern.localPart(), index);
                 case LOCAL_PART -> firstByLocalPart.putIfAbsent(pattern.localPart(), index);
             }
         }
         this.firstAny = any;
+    }
+
+    private void parent(String domain, int index) {
+        DomainEntry entry = entry(domain);
+        entry.parent = Math.min(entry.parent, index);
+        parentLabelCounts |= labelBit(labels(domain));
+    }
+
+    private static int labels(String domain) {
+        int labels = 1;
+        for (int i = 0; i < domain.length(); i++) {
+            if (domain.charAt(i) == '.') {
+                labels++;
+            }
+        }
+        return labels;
+    }
+
+    private static long labelBit(int labels) {
+        return 1L << Math.min(labels, 63);
+    }
+
+    private DomainEntry entry(String domain) {
+        return byDomain.computeIfAbsent(domain, any -> new DomainEntry());
     }
 
     /**
@@ -77,12 +117,29 @@ public final class RoutingTable {
 
     public Optional<RouteMatch> resolve(RoutingAddress address) {
         int best = firstAny;
-        best = min(best, firstByAddress.get(address.localPart() + "@" + address.domain()));
-        best = min(best, firstByLocalPart.get(address.localPart()));
+        if (!firstByLocalPart.isEmpty()) {
+            best = min(best, firstByLocalPart.get(address.localPart()));
+        }
         String domain = address.domain();
-        best = min(best, firstByDomain.get(domain));
-        for (int dot = domain.indexOf('.'); dot >= 0; dot = domain.indexOf('.', dot + 1)) {
-            best = min(best, firstByParentDomain.get(domain.substring(dot + 1)));
+        DomainEntry own = byDomain.get(domain);
+        if (own != null) {
+            best = Math.min(best, own.exact);
+            if (own.firstByLocalPart != null) {
+                best = min(best, own.firstByLocalPart.get(address.localPart()));
+            }
+        }
+        if (parentLabelCounts != 0) {
+            int remainingLabels = labels(domain);
+            for (int dot = domain.indexOf('.'); dot >= 0; dot = domain.indexOf('.', dot + 1)) {
+                remainingLabels--;
+                if ((parentLabelCounts & labelBit(remainingLabels)) == 0) {
+                    continue;
+                }
+                DomainEntry parent = byDomain.get(domain.substring(dot + 1));
+                if (parent != null) {
+                    best = Math.min(best, parent.parent);
+                }
+            }
         }
         if (best == Integer.MAX_VALUE) {
             return Optional.empty();
