@@ -1,0 +1,392 @@
+package org.jamesrouting.delivery.smtp;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+import org.jamesrouting.route.RelayAuth;
+import org.jamesrouting.route.TlsMode;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.net.InetAddresses;
+
+/**
+ * One SMTP client connection (RFC 5321) to one server address: greeting, EHLO (HELO when EHLO
+ * is refused), STARTTLS or implicit TLS as the {@link TlsMode} says, AUTH PLAIN or LOGIN, then
+ * transactions with a reply per recipient ({@link #send}), PIPELINING when offered.
+ * Blocking; one thread uses it at a time.
+ */
+public final class SmtpConnection implements Closeable {
+    /** Writes the message (headers and body) as it should travel; line endings are fixed here. */
+    @FunctionalInterface
+    public interface MessageWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** What one transaction got: the MAIL reply, a reply per recipient, and the DATA reply. */
+    public record Transaction(SmtpReply mailReply, Map<String, SmtpReply> recipientReplies, Optional<SmtpReply> dataReply) {
+        /** The final reply for one recipient: its RCPT reply if refused, else the DATA reply. */
+        public SmtpReply outcomeFor(String recipient) {
+            if (!mailReply.isPositive()) {
+                return mailReply;
+            }
+            SmtpReply rcpt = recipientReplies.get(recipient);
+            if (rcpt == null || !rcpt.isPositive()) {
+                return rcpt;
+            }
+            return dataReply.orElse(rcpt);
+        }
+    }
+
+    private final Socket socket;
+    private final String serverName;
+    private final SmtpClientSettings settings;
+    private InputStream in;
+    private OutputStream out;
+    private Map<String, String> extensions = Map.of();
+    private boolean tlsActive;
+    private String greeting;
+
+    private SmtpConnection(Socket socket, String serverName, SmtpClientSettings settings) throws IOException {
+        this.socket = socket;
+        this.serverName = serverName;
+        this.settings = settings;
+        bindStreams(socket);
+    }
+
+    /**
+     * Connects, reads the greeting, says EHLO and sets TLS up as {@code tls} says.
+     *
+     * @param serverName the name the certificate must carry (the MX or relay host name, or the IP)
+     * @throws SmtpFailure what failed, and whether it is permanent
+     */
+    public static SmtpConnection open(InetSocketAddress address, String serverName, TlsMode tls, SmtpClientSettings settings) throws SmtpFailure {
+        Socket socket = new Socket();
+        SmtpConnection connection = null;
+        try {
+            socket.setSoTimeout((int) settings.commandTimeout().toMillis());
+            socket.connect(address, (int) settings.connectTimeout().toMillis());
+            if (tls == TlsMode.IMPLICIT) {
+                socket = startTls(socket, serverName, settings);
+            }
+            connection = new SmtpConnection(socket, serverName, settings);
+            connection.tlsActive = tls == TlsMode.IMPLICIT;
+            connection.handshake(tls);
+            return connection;
+        } catch (SmtpFailure e) {
+            closeQuietly(connection, socket);
+            throw e;
+        } catch (SSLException e) {
+            closeQuietly(connection, socket);
+            throw new SmtpFailure(SmtpFailure.Kind.TLS, "TLS with " + describe(address, serverName) + " failed: " + e.getMessage(), null, e);
+        } catch (IOException e) {
+            closeQuietly(connection, socket);
+            throw new SmtpFailure(SmtpFailure.Kind.CONNECTION, "Cannot talk to " + describe(address, serverName) + ": " + e, null, e);
+        }
+    }
+
+    private static String describe(InetSocketAddress address, String serverName) {
+        return serverName + " [" + address.getAddress().getHostAddress() + "]:" + address.getPort();
+    }
+
+    private void handshake(TlsMode tls) throws IOException {
+        SmtpReply reply = read();
+        if (reply.code() != 220) {
+            throw SmtpFailure.reply("greeting", reply);
+        }
+        greeting = reply.text();
+        ehlo();
+        if (tls == TlsMode.STARTTLS || tls == TlsMode.STARTTLS_REQUIRED) {
+            if (!extensions.containsKey("STARTTLS")) {
+                if (tls == TlsMode.STARTTLS_REQUIRED) {
+                    throw new SmtpFailure(SmtpFailure.Kind.TLS, serverName + " does not offer STARTTLS, which this route requires", null, null);
+                }
+                return;
+            }
+            SmtpReply starttls = command("STARTTLS");
+            if (starttls.code() != 220) {
+                if (tls == TlsMode.STARTTLS_REQUIRED || starttls.isTransient()) {
+                    throw new SmtpFailure(SmtpFailure.Kind.TLS, serverName + " refused STARTTLS: " + starttls, starttls, null);
+                }
+                return;
+            }
+            Socket secured = startTls(socket, serverName, settings);
+            bindStreams(secured);
+            tlsActive = true;
+            ehlo();
+        }
+    }
+
+    private static SSLSocket startTls(Socket plain, String serverName, SmtpClientSettings settings) throws IOException {
+        SSLSocket ssl = (SSLSocket) settings.sslContext().getSocketFactory()
+            .createSocket(plain, serverName, plain.getPort(), true);
+        SSLParameters parameters = ssl.getSSLParameters();
+        if (settings.verifyServerIdentity()) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        if (!InetAddresses.isInetAddress(serverName)) {
+            parameters.setServerNames(List.of(new SNIHostName(serverName)));
+        }
+        ssl.setSSLParameters(parameters);
+        ssl.setUseClientMode(true);
+        ssl.startHandshake();
+        return ssl;
+    }
+
+    private void bindStreams(Socket socket) throws IOException {
+        this.in = new BufferedInputStream(socket.getInputStream());
+        this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+    }
+
+    private void ehlo() throws IOException {
+        SmtpReply reply = command("EHLO " + settings.heloName());
+        if (reply.code() == 250) {
+            extensions = parseExtensions(reply);
+            return;
+        }
+        if (reply.code() >= 500 && reply.code() != 554) {
+            SmtpReply helo = command("HELO " + settings.heloName());
+            if (helo.code() == 250) {
+                extensions = Map.of();
+                return;
+            }
+            throw SmtpFailure.reply("HELO", helo);
+        }
+        throw SmtpFailure.reply("EHLO", reply);
+    }
+
+    private static Map<String, String> parseExtensions(SmtpReply reply) {
+        Map<String, String> result = new HashMap<>();
+        String[] lines = reply.text().split("\n");
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i].trim();
+            int space = line.indexOf(' ');
+            String keyword = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+            result.put(keyword, space < 0 ? "" : line.substring(space + 1).trim());
+        }
+        return Map.copyOf(result);
+    }
+
+    public boolean supports(String extension) {
+        return extensions.containsKey(extension.toUpperCase(Locale.ROOT));
+    }
+
+    public boolean isTlsActive() {
+        return tlsActive;
+    }
+
+    public String greeting() {
+        return greeting;
+    }
+
+    /**
+     * AUTH PLAIN when offered, else AUTH LOGIN.
+     *
+     * @throws SmtpFailure of kind AUTH (never permanent): AUTH not offered, or the credentials refused
+     */
+    public void authenticate(RelayAuth auth) throws IOException {
+        String mechanisms = extensions.getOrDefault("AUTH", "").toUpperCase(Locale.ROOT);
+        List<String> offered = List.of(mechanisms.split("\\s+"));
+        SmtpReply reply;
+        if (offered.contains("PLAIN")) {
+            String token = Base64.getEncoder().encodeToString(("\0" + auth.username() + "\0" + auth.password()).getBytes(StandardCharsets.UTF_8));
+            reply = command("AUTH PLAIN " + token, "AUTH PLAIN ****");
+        } else if (offered.contains("LOGIN")) {
+            reply = command("AUTH LOGIN");
+            if (reply.code() == 334) {
+                reply = command(base64(auth.username()));
+                if (reply.code() == 334) {
+                    reply = command(base64(auth.password()), "****");
+                }
+            }
+        } else {
+            throw new SmtpFailure(SmtpFailure.Kind.AUTH, serverName + " offers no AUTH mechanism we speak (PLAIN, LOGIN)"
+                + (mechanisms.isEmpty() ? "; AUTH is not offered" + (tlsActive ? "" : " (maybe only after STARTTLS)") : ": " + mechanisms), null, null);
+        }
+        if (reply.code() != 235) {
+            throw new SmtpFailure(SmtpFailure.Kind.AUTH, serverName + " refused AUTH for " + auth.username() + ": " + reply, reply, null);
+        }
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * One mail transaction. Refused recipients and a refused MAIL are in the result, not thrown;
+     * the connection stays usable for another transaction unless an exception is thrown.
+     *
+     * @param sender the envelope sender, "" for the null sender
+     * @throws SmtpFailure when the connection fails midway (the outcome is then unknown: retry)
+     */
+    public Transaction send(String sender, List<String> recipients, OptionalLong size, MessageWriter message) throws IOException {
+        StringBuilder mailFrom = new StringBuilder("MAIL FROM:<").append(sender).append('>');
+        if (supports("SIZE") && size.isPresent()) {
+            mailFrom.append(" SIZE=").append(size.getAsLong());
+        }
+        if (supports("8BITMIME")) {
+            mailFrom.append(" BODY=8BITMIME");
+        }
+        SmtpReply mailReply;
+        Map<String, SmtpReply> rcptReplies = new java.util.LinkedHashMap<>();
+        if (supports("PIPELINING")) {
+            write(mailFrom.toString());
+            for (String recipient : recipients) {
+                write("RCPT TO:<" + recipient + ">");
+            }
+            out.flush();
+            mailReply = read();
+            for (String recipient : recipients) {
+                rcptReplies.put(recipient, read());
+            }
+        } else {
+            mailReply = command(mailFrom.toString());
+            if (mailReply.isPositive()) {
+                for (String recipient : recipients) {
+                    rcptReplies.put(recipient, command("RCPT TO:<" + recipient + ">"));
+                }
+            }
+        }
+        if (!mailReply.isPositive() || rcptReplies.values().stream().noneMatch(SmtpReply::isPositive)) {
+            command("RSET");
+            return new Transaction(mailReply, rcptReplies, Optional.empty());
+        }
+        SmtpReply dataStart = command("DATA");
+        if (dataStart.code() != 354) {
+            return new Transaction(mailReply, rcptReplies, Optional.of(dataStart));
+        }
+        int commandTimeout = socket.getSoTimeout();
+        socket.setSoTimeout((int) settings.dataTimeout().toMillis());
+        try {
+            DotStuffingOutputStream data = new DotStuffingOutputStream(out);
+            message.writeTo(data);
+            data.finish();
+            return new Transaction(mailReply, rcptReplies, Optional.of(read()));
+        } finally {
+            socket.setSoTimeout(commandTimeout);
+        }
+    }
+
+    public SmtpReply command(String line) throws IOException {
+        return command(line, line);
+    }
+
+    /** Sends a command; {@code logged} is what may appear in an error (passwords masked). */
+    private SmtpReply command(String line, String logged) throws IOException {
+        try {
+            write(line);
+            out.flush();
+            return read();
+        } catch (SocketTimeoutException e) {
+            throw new SmtpFailure(SmtpFailure.Kind.CONNECTION, serverName + " did not answer " + logged + " in time", null, e);
+        }
+    }
+
+    private void write(String line) throws IOException {
+        out.write(line.getBytes(StandardCharsets.UTF_8));
+        out.write('\r');
+        out.write('\n');
+    }
+
+    private SmtpReply read() throws IOException {
+        StringBuilder text = new StringBuilder();
+        int code = -1;
+        while (true) {
+            String line = readLine();
+            if (line.length() < 3 || !Character.isDigit(line.charAt(0)) || !Character.isDigit(line.charAt(1)) || !Character.isDigit(line.charAt(2))
+                || (line.length() > 3 && line.charAt(3) != ' ' && line.charAt(3) != '-')) {
+                throw new SmtpFailure(SmtpFailure.Kind.PROTOCOL, serverName + " answered something that is not SMTP: '" + truncate(line) + "'", null, null);
+            }
+            int lineCode = Integer.parseInt(line.substring(0, 3));
+            if (code >= 0 && lineCode != code) {
+                throw new SmtpFailure(SmtpFailure.Kind.PROTOCOL, serverName + " mixed reply codes " + code + " and " + lineCode, null, null);
+            }
+            code = lineCode;
+            if (text.length() > 0) {
+                text.append('\n');
+            }
+            text.append(line.length() > 4 ? line.substring(4) : "");
+            if (line.length() == 3 || line.charAt(3) == ' ') {
+                return new SmtpReply(code, text.toString());
+            }
+            if (text.length() > 64 * 1024) {
+                throw new SmtpFailure(SmtpFailure.Kind.PROTOCOL, serverName + " sent a reply longer than 64 KB", null, null);
+            }
+        }
+    }
+
+    private String readLine() throws IOException {
+        StringBuilder line = new StringBuilder();
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                throw new SmtpFailure(SmtpFailure.Kind.CONNECTION, serverName + " closed the connection", null, null);
+            }
+            if (b == '\n') {
+                int length = line.length();
+                if (length > 0 && line.charAt(length - 1) == '\r') {
+                    line.setLength(length - 1);
+                }
+                return line.toString();
+            }
+            if (line.length() > 4096) {
+                throw new SmtpFailure(SmtpFailure.Kind.PROTOCOL, serverName + " sent a reply line longer than 4096 bytes", null, null);
+            }
+            line.append((char) b);
+        }
+    }
+
+    private static String truncate(String line) {
+        return line.length() > 80 ? line.substring(0, 80) + "..." : line;
+    }
+
+    public List<String> extensionNames() {
+        return ImmutableList.sortedCopyOf(extensions.keySet());
+    }
+
+    /** QUIT, then close; never throws. */
+    @Override
+    public void close() {
+        try {
+            write("QUIT");
+            out.flush();
+            socket.setSoTimeout(2000);
+            read();
+        } catch (IOException | RuntimeException e) {
+            // closing anyway
+        }
+        closeQuietly(null, socket);
+    }
+
+    private static void closeQuietly(SmtpConnection connection, Socket socket) {
+        try {
+            if (connection != null) {
+                connection.socket.close();
+            }
+            socket.close();
+        } catch (IOException e) {
+            // nothing more to do
+        }
+    }
+
+}

@@ -1,0 +1,238 @@
+package org.jamesrouting.delivery.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+
+import org.jamesrouting.route.RelayAuth;
+import org.jamesrouting.route.TlsMode;
+import org.jamesrouting.testing.TestSmtpServer;
+import org.jamesrouting.testing.TestSmtpServer.Stage;
+import org.jamesrouting.testing.TestTls;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Our SMTP client against a real SMTP server on 127.0.0.1. */
+class SmtpConnectionTest {
+    private static final String MESSAGE = "Subject: hi\nFrom: <a@src.test>\n\nline one\n.starts with a dot\n..two dots\nend";
+
+    @TempDir
+    static Path directory;
+    static TestTls tls;
+
+    TestSmtpServer server;
+    SmtpClientSettings trusting;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        tls = TestTls.create(directory);
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        server = TestSmtpServer.start();
+        trusting = SmtpClientSettings.defaults("client.test").withSslContext(tls.trustingClientContext());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        server.close();
+    }
+
+    private SmtpConnection open(TlsMode mode, SmtpClientSettings settings) throws SmtpFailure {
+        return SmtpConnection.open(new InetSocketAddress("127.0.0.1", server.port()), "127.0.0.1", mode, settings);
+    }
+
+    private static SmtpConnection.Transaction send(SmtpConnection connection, String... recipients) throws Exception {
+        return connection.send("a@src.test", List.of(recipients), OptionalLong.of(MESSAGE.length()),
+            out -> out.write(MESSAGE.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void deliversWithPipeliningAndKeepsTheContentIntact() throws Exception {
+        try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
+            SmtpConnection.Transaction transaction = send(connection, "x@dest.test", "y@dest.test");
+
+            assertThat(transaction.outcomeFor("x@dest.test").code()).isEqualTo(250);
+            assertThat(transaction.outcomeFor("y@dest.test").code()).isEqualTo(250);
+        }
+        TestSmtpServer.Received received = server.received().get(0);
+        assertThat(received.sender()).isEqualTo("a@src.test");
+        assertThat(received.recipients()).containsExactly("x@dest.test", "y@dest.test");
+        assertThat(received.content()).isEqualTo(MESSAGE.replace("\n", "\r\n") + "\r\n");
+        assertThat(received.mailFromLine()).contains("SIZE=" + MESSAGE.length()).contains("BODY=8BITMIME");
+        assertThat(received.tls()).isFalse();
+    }
+
+    @Test
+    void worksWithoutPipeliningOr8BitMime() throws Exception {
+        server.withoutPipelining().without8BitMime();
+        try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
+            assertThat(send(connection, "x@dest.test").outcomeFor("x@dest.test").code()).isEqualTo(250);
+            assertThat(connection.supports("PIPELINING")).isFalse();
+        }
+        assertThat(server.received().get(0).mailFromLine()).doesNotContain("BODY=");
+    }
+
+    @Test
+    void givesEachRecipientItsOwnReply() throws Exception {
+        server.replyTo("gone@dest.test", "550 5.1.1 no such user").replyTo("later@dest.test", "450 4.2.1 mailbox busy");
+        try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
+            SmtpConnection.Transaction transaction = send(connection, "gone@dest.test", "ok@dest.test", "later@dest.test");
+
+            assertThat(transaction.outcomeFor("gone@dest.test").status()).isEqualTo("5.1.1");
+            assertThat(transaction.outcomeFor("gone@dest.test").isPermanent()).isTrue();
+            assertThat(transaction.outcomeFor("later@dest.test").isTransient()).isTrue();
+            assertThat(transaction.outcomeFor("ok@dest.test").code()).isEqualTo(250);
+        }
+        assertThat(server.received().get(0).recipients()).containsExactly("ok@dest.test");
+    }
+
+    @Test
+    void aConnectionCarriesSeveralTransactions() throws Exception {
+        try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
+            send(connection, "x@dest.test");
+            send(connection, "y@dest.test");
+        }
+        assertThat(server.received()).hasSize(2);
+        assertThat(server.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void opportunisticStartTlsIsUsedWhenOffered() throws Exception {
+        server.offerStartTls(tls.serverContext());
+        try (SmtpConnection connection = open(TlsMode.STARTTLS, trusting)) {
+            assertThat(connection.isTlsActive()).isTrue();
+            send(connection, "x@dest.test");
+        }
+        assertThat(server.received().get(0).tls()).isTrue();
+    }
+
+    @Test
+    void opportunisticStartTlsGoesPlainWhenNotOffered() throws Exception {
+        try (SmtpConnection connection = open(TlsMode.STARTTLS, trusting)) {
+            assertThat(connection.isTlsActive()).isFalse();
+            send(connection, "x@dest.test");
+        }
+        assertThat(server.received()).hasSize(1);
+    }
+
+    @Test
+    void requiredStartTlsNotOfferedSendsNothing() {
+        assertThatThrownBy(() -> open(TlsMode.STARTTLS_REQUIRED, trusting))
+            .isInstanceOfSatisfying(SmtpFailure.class, failure -> {
+                assertThat(failure.kind()).isEqualTo(SmtpFailure.Kind.TLS);
+                assertThat(failure.isPermanent()).isFalse();
+                assertThat(failure.getMessage()).contains("does not offer STARTTLS");
+            });
+        assertThat(server.commands()).noneMatch(command -> command.startsWith("MAIL"));
+    }
+
+    @Test
+    void anUntrustedCertificateIsRefused() throws Exception {
+        server.offerStartTls(tls.serverContext());
+        SmtpClientSettings jvmDefaults = SmtpClientSettings.defaults("client.test");
+
+        assertThatThrownBy(() -> open(TlsMode.STARTTLS_REQUIRED, jvmDefaults))
+            .isInstanceOfSatisfying(SmtpFailure.class, failure -> assertThat(failure.kind()).isEqualTo(SmtpFailure.Kind.TLS));
+        assertThat(server.commands()).noneMatch(command -> command.startsWith("MAIL"));
+    }
+
+    @Test
+    void theCertificateMustNameTheHost() throws Exception {
+        server.offerStartTls(tls.serverContext());
+
+        assertThatThrownBy(() -> SmtpConnection.open(new InetSocketAddress("127.0.0.1", server.port()), "other.test",
+            TlsMode.STARTTLS_REQUIRED, trusting))
+            .isInstanceOfSatisfying(SmtpFailure.class, failure -> assertThat(failure.kind()).isEqualTo(SmtpFailure.Kind.TLS));
+    }
+
+    @Test
+    void speaksImplicitTls() throws Exception {
+        server.implicitTls(tls.serverContext());
+        try (SmtpConnection connection = open(TlsMode.IMPLICIT, trusting)) {
+            assertThat(connection.isTlsActive()).isTrue();
+            send(connection, "x@dest.test");
+        }
+        assertThat(server.received().get(0).tls()).isTrue();
+    }
+
+    @Test
+    void authenticatesWithPlainOrLogin() throws Exception {
+        server.requireAuth("relay", "s3cret");
+        try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
+            connection.authenticate(new RelayAuth("relay", "s3cret"));
+            send(connection, "x@dest.test");
+        }
+        server.authMechanisms("LOGIN");
+        try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
+            connection.authenticate(new RelayAuth("relay", "s3cret"));
+            send(connection, "y@dest.test");
+        }
+        assertThat(server.received()).extracting(TestSmtpServer.Received::authenticatedUser).containsExactly("relay", "relay");
+    }
+
+    @Test
+    void aWrongPasswordIsATemporaryAuthFailureAndIsNeverShown() throws Exception {
+        server.requireAuth("relay", "s3cret");
+        try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
+            assertThatThrownBy(() -> connection.authenticate(new RelayAuth("relay", "wrong-password")))
+                .isInstanceOfSatisfying(SmtpFailure.class, failure -> {
+                    assertThat(failure.kind()).isEqualTo(SmtpFailure.Kind.AUTH);
+                    assertThat(failure.isPermanent()).isFalse();
+                    assertThat(failure.reply().orElseThrow().code()).isEqualTo(535);
+                    assertThat(failure.getMessage()).doesNotContain("wrong-password");
+                });
+        }
+    }
+
+    @Test
+    void greetingsTellPermanentFromTemporary() {
+        server.reply(Stage.CONNECT, "554 5.7.1 go away");
+        assertThatThrownBy(() -> open(TlsMode.NONE, trusting))
+            .isInstanceOfSatisfying(SmtpFailure.class, failure -> assertThat(failure.isPermanent()).isTrue());
+        server.reply(Stage.CONNECT, "421 4.3.2 busy");
+        assertThatThrownBy(() -> open(TlsMode.NONE, trusting))
+            .isInstanceOfSatisfying(SmtpFailure.class, failure -> assertThat(failure.isPermanent()).isFalse());
+    }
+
+    @Test
+    void aDroppedConnectionIsAConnectionFailure() throws Exception {
+        server.drop(Stage.DATA_END);
+        try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
+            assertThatThrownBy(() -> send(connection, "x@dest.test"))
+                .isInstanceOfSatisfying(SmtpFailure.class, failure -> assertThat(failure.kind()).isEqualTo(SmtpFailure.Kind.CONNECTION));
+        }
+        assertThat(server.received()).isEmpty();
+    }
+
+    @Test
+    void aStalledServerTimesOut() {
+        server.stall(3000);
+        SmtpClientSettings impatient = trusting.withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> open(TlsMode.NONE, impatient))
+            .isInstanceOfSatisfying(SmtpFailure.class, failure -> assertThat(failure.kind()).isEqualTo(SmtpFailure.Kind.CONNECTION));
+    }
+
+    @Test
+    void nobodyListeningIsAConnectionFailure() throws Exception {
+        int port = server.port();
+        server.close();
+
+        assertThatThrownBy(() -> SmtpConnection.open(new InetSocketAddress("127.0.0.1", port), "127.0.0.1", TlsMode.NONE, trusting))
+            .isInstanceOfSatisfying(SmtpFailure.class, failure -> {
+                assertThat(failure.kind()).isEqualTo(SmtpFailure.Kind.CONNECTION);
+                assertThat(failure.isPermanent()).isFalse();
+            });
+    }
+}
