@@ -141,6 +141,32 @@ public final class StaticRoutesParser {
         return route.build();
     }
 
+    /**
+     * A relay written as a routes.conf line without its pattern: {@code host[:port][,host...] [options]},
+     * e.g. a smart host {@code smtp.example.net:587 tls=starttls-required auth=me password-env=RELAY_PASS}.
+     * Options {@code id} and {@code comment} are accepted and ignored; {@code enabled} is refused.
+     *
+     * @throws RouteTableException "{where}: {problem}"
+     */
+    public RelaySpec parseRelay(String text, String where) {
+        List<String> tokens;
+        try {
+            tokens = tokenize(text == null ? "" : text);
+        } catch (IllegalArgumentException e) {
+            throw new RouteTableException(where + ": " + e.getMessage());
+        }
+        if (tokens.isEmpty()) {
+            throw new RouteTableException(where + ": no mail host given");
+        }
+        if (tokens.stream().anyMatch(token -> token.toLowerCase(Locale.ROOT).startsWith("enabled="))) {
+            throw new RouteTableException(where + ": option 'enabled' is for routes only");
+        }
+        List<String> withPattern = new ArrayList<>();
+        withPattern.add("*");
+        withPattern.addAll(tokens);
+        return RelaySpec.of(parseRoute(withPattern, 1, where));
+    }
+
     public static List<MailHost> parseHosts(String hostList, String where) {
         List<MailHost> hosts = new ArrayList<>();
         for (String host : hostList.split(",", -1)) {

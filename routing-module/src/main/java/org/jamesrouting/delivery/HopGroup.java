@@ -1,0 +1,28 @@
+package org.jamesrouting.delivery;
+
+import java.util.Objects;
+import java.util.Optional;
+
+import org.jamesrouting.route.RelaySpec;
+import org.jamesrouting.route.TlsMode;
+
+/**
+ * One step of a delivery plan: either relay hosts (a route, the smart host, the backup), or
+ * "resolve the MX of this domain and deliver there".
+ */
+public record HopGroup(Via via, Optional<RelaySpec> relay, Optional<String> mxDomain, TlsMode tls, String label) {
+    public HopGroup {
+        Objects.requireNonNull(via);
+        if (relay.isPresent() == mxDomain.isPresent()) {
+            throw new IllegalArgumentException("a hop group is either relay hosts or an MX domain");
+        }
+    }
+
+    public static HopGroup relay(Via via, RelaySpec relay, String label) {
+        return new HopGroup(via, Optional.of(relay), Optional.empty(), relay.tls(), label);
+    }
+
+    public static HopGroup mx(String domain, TlsMode tls) {
+        return new HopGroup(Via.MX, Optional.empty(), Optional.of(domain), tls, "MX of " + domain);
+    }
+}
