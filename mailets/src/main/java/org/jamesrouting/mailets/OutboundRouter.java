@@ -1,0 +1,330 @@
+package org.jamesrouting.mailets;
+
+import java.io.File;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.Set;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.server.core.MailImpl;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeUtils;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.jamesrouting.delivery.DeliveryPlan;
+import org.jamesrouting.delivery.DsnComposer;
+import org.jamesrouting.delivery.Envelope;
+import org.jamesrouting.delivery.HopGroup;
+import org.jamesrouting.delivery.NextHopPlanner;
+import org.jamesrouting.delivery.OutboundConfiguration;
+import org.jamesrouting.delivery.OutboundDelivery;
+import org.jamesrouting.delivery.RecipientOutcome;
+import org.jamesrouting.delivery.smtp.SmtpClientSettings;
+import org.jamesrouting.dns.DnsjavaMailDns;
+import org.jamesrouting.dns.DomainNameCache;
+import org.jamesrouting.route.RoutingAddress;
+import org.jamesrouting.route.RoutingTable;
+import org.jamesrouting.route.StaticRoutesParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.common.collect.ImmutableSet;
+
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The outbound router, in place of James's RemoteDelivery: every remote recipient's mail goes
+ * through James's {@code outgoing} mail queue to the first route of {@code routes} that matches,
+ * else the smart host (then its backup), else the recipient domain's MX through the chosen DNS
+ * servers. Deferred recipients are queued again on the retry schedule; failed ones get a DSN
+ * (RFC 3464) with the remote server's reply. See conf/mailetcontainer.xml for every parameter.
+ */
+public class OutboundRouter extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(OutboundRouter.class);
+
+    public static final AttributeName FIRST_ATTEMPT = AttributeName.of("org.jamesrouting.delivery.firstAttempt");
+    public static final AttributeName ATTEMPTS = AttributeName.of("org.jamesrouting.delivery.attempts");
+    static final String FAILED_REPOSITORY_PARAMETER = "failedRepository";
+    static final String DEFAULT_FAILED_REPOSITORY = "memory://var/mail/outbound-failed/";
+
+    private final MailQueueFactory<?> queueFactory;
+    private final FileSystem fileSystem;
+    private final MailRepositoryStore repositoryStore;
+    private final Clock clock = Clock.systemUTC();
+
+    private OutboundConfiguration configuration;
+    private RoutingTable routes = RoutingTable.EMPTY;
+    private NextHopPlanner planner;
+    private OutboundDelivery delivery;
+    private MailQueue queue;
+    private Scheduler scheduler;
+    private Disposable dequeuing;
+    private MailRepositoryUrl failedRepository;
+
+    @Inject
+    public OutboundRouter(MailQueueFactory<?> queueFactory, FileSystem fileSystem, MailRepositoryStore repositoryStore) {
+        this.queueFactory = queueFactory;
+        this.fileSystem = fileSystem;
+        this.repositoryStore = repositoryStore;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        Set<String> allowed = new HashSet<>(OutboundConfiguration.PARAMETERS);
+        allowed.add(FAILED_REPOSITORY_PARAMETER);
+        checkInitParameters(ImmutableSet.copyOf(allowed));
+        try {
+            configuration = OutboundConfiguration.parse(name -> Optional.ofNullable(getInitParameter(name)),
+                StaticRoutesParser.SecretSource.SYSTEM, localHostName());
+            if (configuration.routesFile().isPresent()) {
+                routes = readRoutes(configuration.routesFile().get().toString());
+            }
+            failedRepository = MailRepositoryUrl.from(getInitParameter(FAILED_REPOSITORY_PARAMETER, DEFAULT_FAILED_REPOSITORY));
+            planner = new NextHopPlanner(configuration.smarthost(), configuration.backup(), configuration.mxTls());
+            SmtpClientSettings settings = new SmtpClientSettings(configuration.heloName(), configuration.connectTimeout(),
+                configuration.commandTimeout(), Duration.ofMinutes(10), sslContext(), configuration.verifyServerIdentity());
+            DnsjavaMailDns dns = new DnsjavaMailDns(configuration.dnsServers(), configuration.dnsTimeout(),
+                new DomainNameCache(100_000, clock), Duration.ofMinutes(5), new Random());
+            delivery = new OutboundDelivery(dns, settings, configuration.mxPort());
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("Mailet OutboundRouter in mailetcontainer.xml: " + e.getMessage(), e);
+        }
+        queue = queueFactory.createQueue(MailQueueName.of(configuration.outgoingQueue()));
+        int threads = configuration.deliveryThreads();
+        scheduler = Schedulers.newBoundedElastic(threads, 100_000, "james-routing-delivery");
+        dequeuing = Flux.from(queue.deQueue())
+            .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(scheduler), threads)
+            .onErrorContinue((error, item) -> LOGGER.error("Outbound router: unexpected error", error))
+            .subscribe();
+        LOGGER.info("Outbound router: {} static route(s), smart host {}, backup {}, DNS servers {}, MX port {}, {} delivery threads",
+            routes.size(), configuration.smarthost().map(Object::toString).orElse("none"),
+            configuration.backup().map(Object::toString).orElse("none"), configuration.dnsServers(), configuration.mxPort(), threads);
+    }
+
+    private RoutingTable readRoutes(String location) {
+        String url = location.contains("://") ? location : "file://" + location;
+        try {
+            File file = fileSystem.getFile(url);
+            return RoutingTable.of(new StaticRoutesParser(StaticRoutesParser.SecretSource.SYSTEM)
+                .parse(file.getPath(), Files.readString(file.toPath())));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("<routes>: cannot read " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    private SSLContext sslContext() {
+        try {
+            if (configuration.truststore().isEmpty()) {
+                return SSLContext.getDefault();
+            }
+            File file = fileSystem.getFile(configuration.truststore().get().toString().contains("://")
+                ? configuration.truststore().get().toString() : "file://" + configuration.truststore().get());
+            java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            try (InputStream in = Files.newInputStream(file.toPath())) {
+                store.load(in, configuration.truststorePassword().toCharArray());
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (Exception e) {
+            throw new IllegalArgumentException("<truststore>: cannot load " + configuration.truststore().orElse(null) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        if (mail.getRecipients().isEmpty()) {
+            mail.setState(Mail.GHOST);
+            return;
+        }
+        if (mail.getAttribute(FIRST_ATTEMPT).isEmpty()) {
+            mail.setAttribute(new Attribute(FIRST_ATTEMPT, AttributeValue.of(clock.millis())));
+        }
+        queue.enQueue(mail);
+        mail.setState(Mail.GHOST);
+    }
+
+    private void process(MailQueue.MailQueueItem item) {
+        Mail mail = item.getMail();
+        try {
+            deliver(mail);
+            item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+        } catch (Exception e) {
+            LOGGER.error("Outbound router: delivery of {} failed unexpectedly; it stays queued", mail.getName(), e);
+            try {
+                item.done(MailQueue.MailQueueItem.CompletionStatus.RETRY);
+            } catch (MailQueue.MailQueueException ex) {
+                LOGGER.error("Outbound router: cannot hand {} back to the queue", mail.getName(), ex);
+            }
+        } finally {
+            LifecycleUtil.dispose(mail);
+        }
+    }
+
+    private void deliver(Mail mail) throws MessagingException {
+        RoutingTable table = routes;
+        Map<List<HopGroup>, List<String>> byPlan = new LinkedHashMap<>();
+        Map<List<HopGroup>, DeliveryPlan> plans = new LinkedHashMap<>();
+        for (MailAddress recipient : mail.getRecipients()) {
+            RoutingAddress address = RoutingAddress.of(recipient);
+            DeliveryPlan plan = planner.plan(address, table.resolve(address));
+            plans.putIfAbsent(plan.groups(), plan);
+            byPlan.computeIfAbsent(plan.groups(), any -> new ArrayList<>()).add(recipient.asString());
+        }
+        MimeMessage message = mail.getMessage();
+        String messageId = Optional.ofNullable(message.getMessageID()).orElse("none");
+        long size = mail.getMessageSize();
+        Envelope envelope = new Envelope(mail.getName(), messageId, mail.getMaybeSender().asString(""),
+            size > 0 ? OptionalLong.of(size) : OptionalLong.empty(), out -> {
+                try {
+                    message.writeTo(out);
+                } catch (MessagingException e) {
+                    throw new java.io.IOException("cannot read message " + mail.getName(), e);
+                }
+            });
+
+        List<RecipientOutcome> failed = new ArrayList<>();
+        List<RecipientOutcome> deferred = new ArrayList<>();
+        for (Map.Entry<List<HopGroup>, List<String>> group : byPlan.entrySet()) {
+            DeliveryPlan plan = plans.get(group.getKey());
+            LOGGER.debug("Plan for {} of {}: {}", group.getValue(), mail.getName(), plan.reason());
+            for (RecipientOutcome outcome : delivery.deliver(envelope, plan, group.getValue())) {
+                switch (outcome.kind()) {
+                    case PERMANENT -> failed.add(outcome);
+                    case TEMPORARY -> deferred.add(outcome);
+                    default -> { }
+                }
+            }
+        }
+
+        Instant now = clock.instant();
+        Instant first = AttributeUtils.getValueAndCastFromMail(mail, FIRST_ATTEMPT, Long.class).map(Instant::ofEpochMilli).orElse(now);
+        int attempts = AttributeUtils.getValueAndCastFromMail(mail, ATTEMPTS, Integer.class).orElse(0) + 1;
+        if (!deferred.isEmpty()) {
+            Optional<Duration> delay = configuration.retries().nextDelay(attempts, first, now);
+            if (delay.isPresent()) {
+                requeue(mail, deferred, attempts, delay.get());
+            } else {
+                LOGGER.info("Giving up on {} for {} after {} attempt(s) since {}", mail.getName(), recipients(deferred), attempts, first);
+                failed.addAll(deferred);
+            }
+        }
+        if (!failed.isEmpty()) {
+            bounce(mail, failed, first, now);
+        }
+    }
+
+    private void requeue(Mail mail, List<RecipientOutcome> deferred, int attempts, Duration delay) throws MessagingException {
+        List<MailAddress> recipients = new ArrayList<>();
+        for (RecipientOutcome outcome : deferred) {
+            recipients.add(new MailAddress(outcome.recipient()));
+        }
+        mail.setRecipients(recipients);
+        mail.setAttribute(new Attribute(ATTEMPTS, AttributeValue.of(attempts)));
+        mail.setErrorMessage(deferred.get(0).status() + " " + deferred.get(0).diagnostic());
+        queue.enQueue(mail, delay);
+        LOGGER.info("Deferred {} for {} (attempt {}): {} {}; next try in {}", mail.getName(), recipients(deferred), attempts,
+            deferred.get(0).status(), deferred.get(0).diagnostic(), delay);
+    }
+
+    private void bounce(Mail mail, List<RecipientOutcome> failed, Instant first, Instant now) throws MessagingException {
+        MaybeSender sender = mail.getMaybeSender();
+        if (sender.isNullSender()) {
+            MailImpl copy = MailImpl.duplicate(mail);
+            try {
+                List<MailAddress> recipients = new ArrayList<>();
+                for (RecipientOutcome outcome : failed) {
+                    recipients.add(new MailAddress(outcome.recipient()));
+                }
+                copy.setRecipients(recipients);
+                copy.setErrorMessage(failed.get(0).status() + " " + failed.get(0).diagnostic());
+                repositoryStore.select(failedRepository).store(copy);
+                LOGGER.info("Failed {} for {} has a null sender (no DSN for a DSN): kept in {}", mail.getName(), recipients(failed),
+                    failedRepository.asString());
+            } catch (MailRepositoryStore.MailRepositoryStoreException e) {
+                throw new MessagingException("cannot keep failed mail in " + failedRepository.asString(), e);
+            } finally {
+                LifecycleUtil.dispose(copy);
+            }
+            return;
+        }
+        ZoneId zone = ZoneId.systemDefault();
+        MimeMessage dsn = DsnComposer.compose(mail.getMessage(), sender.asString(), failed, configuration.heloName(),
+            getMailetContext().getPostmaster().asString(), ZonedDateTime.ofInstant(first, zone), ZonedDateTime.ofInstant(now, zone));
+        MailImpl dsnMail = MailImpl.builder()
+            .name(mail.getName() + "-dsn-" + now.toEpochMilli())
+            .sender(MaybeSender.nullSender())
+            .addRecipient(sender.get())
+            .mimeMessage(dsn)
+            .build();
+        try {
+            getMailetContext().sendMail(dsnMail);
+            LOGGER.info("DSN sent to {} for {} ({})", sender.asString(), mail.getName(), recipients(failed));
+        } finally {
+            LifecycleUtil.dispose(dsnMail);
+        }
+    }
+
+    private static String recipients(List<RecipientOutcome> outcomes) {
+        return outcomes.stream().map(RecipientOutcome::recipient).toList().toString();
+    }
+
+    @Override
+    public void destroy() {
+        if (dequeuing != null) {
+            dequeuing.dispose();
+        }
+        if (scheduler != null) {
+            scheduler.dispose();
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "james-routing outbound router";
+    }
+}

@@ -1,0 +1,43 @@
+package org.jamesrouting.delivery;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Durations as administrators write them: {@code 30s}, {@code 5m}, {@code 1h}, {@code 5d}. */
+public final class DurationText {
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)");
+
+    private DurationText() {
+    }
+
+    public static Duration parse(String text) {
+        Matcher matcher = DURATION.matcher(text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT));
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration such as 30s, 5m, 1h or 5d");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+    }
+
+    public static List<Duration> parseList(String text) {
+        List<Duration> durations = new ArrayList<>();
+        for (String part : (text == null ? "" : text).split(",")) {
+            if (!part.isBlank()) {
+                durations.add(parse(part));
+            }
+        }
+        if (durations.isEmpty()) {
+            throw new IllegalArgumentException("'" + text + "' lists no duration");
+        }
+        return durations;
+    }
+}

@@ -1,0 +1,103 @@
+package org.jamesrouting.delivery;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+import org.jamesrouting.dns.DnsServers;
+import org.jamesrouting.route.RelaySpec;
+import org.jamesrouting.route.StaticRoutesParser;
+import org.jamesrouting.route.TlsMode;
+
+/**
+ * The outbound router's settings, from the OutboundRouter mailet's parameters. Every bad value
+ * is refused with the parameter's name and the problem.
+ */
+public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> smarthost, Optional<RelaySpec> backup,
+                                    Optional<Path> routesFile, String dnsServersText, List<InetSocketAddress> dnsServers,
+                                    Duration dnsTimeout, int mxPort, TlsMode mxTls, RetrySchedule retries, int deliveryThreads,
+                                    String heloName, Duration connectTimeout, Duration commandTimeout, Optional<Path> truststore,
+                                    String truststorePassword, boolean verifyServerIdentity) {
+    public static final Set<String> PARAMETERS = Set.of("outgoingQueue", "smarthost", "backup", "routes", "dnsServers", "dnsTimeout",
+        "mxPort", "mxTls", "retrySchedule", "maxAge", "deliveryThreads", "heloName", "connectTimeout", "commandTimeout",
+        "truststore", "truststorePassword", "verifyServerIdentity");
+
+    /**
+     * @param parameter a mailet parameter by name, empty when not given
+     * @throws IllegalArgumentException "parameter: problem"
+     */
+    public static OutboundConfiguration parse(Function<String, Optional<String>> parameter, StaticRoutesParser.SecretSource secrets,
+                                              String defaultHeloName) {
+        StaticRoutesParser relays = new StaticRoutesParser(secrets);
+        Optional<RelaySpec> smarthost = parameter.apply("smarthost").filter(text -> !text.isBlank())
+            .map(text -> relays.parseRelay(text, "<smarthost>"));
+        Optional<RelaySpec> backup = parameter.apply("backup").filter(text -> !text.isBlank())
+            .map(text -> relays.parseRelay(text, "<backup>"));
+        if (backup.isPresent() && smarthost.isEmpty()) {
+            throw new IllegalArgumentException("<backup>: a backup mail server needs <smarthost>");
+        }
+        String dnsText = parameter.apply("dnsServers").orElse("auto");
+        List<InetSocketAddress> dnsServers = named("dnsServers", () -> DnsServers.parse(dnsText));
+        int mxPort = named("mxPort", () -> port(parameter.apply("mxPort").orElse("25")));
+        RetrySchedule retries = named("retrySchedule", () -> new RetrySchedule(
+            DurationText.parseList(parameter.apply("retrySchedule").orElse("5m, 15m, 30m, 1h, 2h, 4h")),
+            named("maxAge", () -> DurationText.parse(parameter.apply("maxAge").orElse("5d")))));
+        int threads = named("deliveryThreads", () -> positive(parameter.apply("deliveryThreads").orElse("8")));
+        return new OutboundConfiguration(
+            parameter.apply("outgoingQueue").orElse("outgoing"),
+            smarthost, backup,
+            parameter.apply("routes").filter(text -> !text.isBlank()).map(Path::of),
+            dnsText, dnsServers,
+            named("dnsTimeout", () -> DurationText.parse(parameter.apply("dnsTimeout").orElse("5s"))),
+            mxPort,
+            named("mxTls", () -> TlsMode.parse(parameter.apply("mxTls").orElse("starttls"))),
+            retries, threads,
+            parameter.apply("heloName").filter(text -> !text.isBlank()).orElse(defaultHeloName),
+            named("connectTimeout", () -> DurationText.parse(parameter.apply("connectTimeout").orElse("30s"))),
+            named("commandTimeout", () -> DurationText.parse(parameter.apply("commandTimeout").orElse("5m"))),
+            parameter.apply("truststore").filter(text -> !text.isBlank()).map(Path::of),
+            parameter.apply("truststorePassword").orElse(""),
+            named("verifyServerIdentity", () -> bool(parameter.apply("verifyServerIdentity").orElse("true"))));
+    }
+
+    private static <T> T named(String parameter, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            throw new IllegalArgumentException(message != null && message.startsWith("<") ? message : "<" + parameter + ">: " + message, e);
+        }
+    }
+
+    private static int port(String text) {
+        int port = positive(text);
+        if (port > 65535) {
+            throw new IllegalArgumentException("'" + text + "' is not a port from 1 to 65535");
+        }
+        return port;
+    }
+
+    private static int positive(String text) {
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value < 1) {
+                throw new IllegalArgumentException("'" + text + "' should be 1 or more");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a whole number");
+        }
+    }
+
+    private static boolean bool(String text) {
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes" -> true;
+            case "false", "no" -> false;
+            default -> throw new IllegalArgumentException("'" + text + "' should be true or false");
+        };
+    }
+}

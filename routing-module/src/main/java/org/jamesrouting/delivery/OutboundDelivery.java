@@ -1,0 +1,232 @@
+package org.jamesrouting.delivery;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.jamesrouting.delivery.smtp.SmtpClientSettings;
+import org.jamesrouting.delivery.smtp.SmtpConnection;
+import org.jamesrouting.delivery.smtp.SmtpFailure;
+import org.jamesrouting.delivery.smtp.SmtpReply;
+import org.jamesrouting.dns.AddressLookup;
+import org.jamesrouting.dns.MailDns;
+import org.jamesrouting.dns.MxLookup;
+import org.jamesrouting.route.MailHost;
+import org.jamesrouting.route.RelayAuth;
+import org.jamesrouting.route.TlsMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out a {@link DeliveryPlan} for a set of recipients: each hop group in order, each
+ * host's addresses in order, one SMTP transaction per address for the recipients still
+ * pending. A 2xx delivers a recipient, a 5xx fails it for good (no other hop is tried for it),
+ * a 4xx or a host that cannot be reached leaves it for the next host, then for a later retry.
+ * Every attempt is logged on one line.
+ */
+public final class OutboundDelivery {
+    private static final Logger LOGGER = LoggerFactory.getLogger(OutboundDelivery.class);
+
+    private final MailDns dns;
+    private final SmtpClientSettings settings;
+    private final int mxPort;
+
+    public OutboundDelivery(MailDns dns, SmtpClientSettings settings, int mxPort) {
+        this.dns = dns;
+        this.settings = settings;
+        this.mxPort = mxPort;
+    }
+
+    private record Target(String hostName, InetAddress address, int port, HopGroup group, Optional<RelayAuth> auth) {
+        String describe() {
+            return group.via().asString() + " " + hostName + " [" + address.getHostAddress() + "]:" + port;
+        }
+    }
+
+    /** Running state of one delivery: outcomes so far and the last temporary reason. */
+    private static final class Progress {
+        final Map<String, RecipientOutcome> outcomes = new LinkedHashMap<>();
+        final List<String> pending;
+        String lastStatus = "4.4.1";
+        String lastDiagnostic = "no mail host could be reached";
+        Optional<String> lastRemote = Optional.empty();
+        boolean lastIsRemoteReply = false;
+
+        Progress(List<String> recipients) {
+            this.pending = new ArrayList<>(recipients);
+        }
+
+        void temporary(String status, String diagnostic, Optional<String> remote, boolean remoteReply) {
+            lastStatus = status;
+            lastDiagnostic = diagnostic;
+            lastRemote = remote;
+            lastIsRemoteReply = remoteReply;
+        }
+
+        void finish(String recipient, RecipientOutcome outcome) {
+            outcomes.put(recipient, outcome);
+            pending.remove(recipient);
+        }
+
+        void failAll(String status, String diagnostic, Optional<String> remote, boolean remoteReply) {
+            for (String recipient : List.copyOf(pending)) {
+                finish(recipient, new RecipientOutcome(recipient, RecipientOutcome.Kind.PERMANENT, status, diagnostic, remote, remoteReply));
+            }
+        }
+    }
+
+    public List<RecipientOutcome> deliver(Envelope envelope, DeliveryPlan plan, List<String> recipients) {
+        Progress progress = new Progress(recipients);
+        groups:
+        for (HopGroup group : plan.groups()) {
+            if (progress.pending.isEmpty()) {
+                break;
+            }
+            List<Target> targets = new ArrayList<>();
+            if (group.mxDomain().isPresent()) {
+                String domain = group.mxDomain().get();
+                MxLookup mx = dns.mx(domain);
+                if (mx instanceof MxLookup.NullMx) {
+                    progress.failAll("5.1.10", "the domain " + domain + " accepts no mail (null MX, RFC 7505)", Optional.empty(), false);
+                    log(envelope, recipients, group.label(), "null MX", "bounced", 0);
+                    break;
+                } else if (mx instanceof MxLookup.NoSuchDomain) {
+                    progress.failAll("5.1.2", "the domain " + domain + " does not exist (NXDOMAIN)", Optional.empty(), false);
+                    log(envelope, recipients, group.label(), "NXDOMAIN", "bounced", 0);
+                    break;
+                } else if (mx instanceof MxLookup.Failure failure) {
+                    progress.temporary("4.4.3", failure.reason(), Optional.empty(), false);
+                    log(envelope, recipients, group.label(), failure.reason(), "deferred", 0);
+                    continue;
+                }
+                for (MxLookup.MxHost host : ((MxLookup.Hosts) mx).hosts()) {
+                    addTargets(targets, host.host(), mxPort, group, Optional.empty(), envelope, progress);
+                }
+            } else {
+                for (MailHost host : group.relay().get().hosts()) {
+                    Optional<RelayAuth> auth = group.relay().get().auth();
+                    if (host.isIpLiteral()) {
+                        targets.add(new Target(host.host(), parseIp(host.host()), host.port(), group, auth));
+                    } else {
+                        addTargets(targets, host.host(), host.port(), group, auth, envelope, progress);
+                    }
+                }
+            }
+            for (Target target : targets) {
+                if (progress.pending.isEmpty()) {
+                    break;
+                }
+                if (attempt(envelope, target, target.group().tls(), progress)) {
+                    break groups;
+                }
+            }
+        }
+        for (String recipient : List.copyOf(progress.pending)) {
+            progress.finish(recipient, new RecipientOutcome(recipient, RecipientOutcome.Kind.TEMPORARY, progress.lastStatus,
+                progress.lastDiagnostic, progress.lastRemote, progress.lastIsRemoteReply));
+        }
+        List<RecipientOutcome> result = new ArrayList<>();
+        for (String recipient : recipients) {
+            result.add(progress.outcomes.get(recipient));
+        }
+        return result;
+    }
+
+    private void addTargets(List<Target> targets, String host, int port, HopGroup group, Optional<RelayAuth> auth,
+                            Envelope envelope, Progress progress) {
+        AddressLookup lookup = dns.addresses(host);
+        if (lookup instanceof AddressLookup.Found found) {
+            for (InetAddress address : found.addresses()) {
+                targets.add(new Target(host, address, port, group, auth));
+            }
+        } else if (lookup instanceof AddressLookup.Failure failure) {
+            progress.temporary("4.4.3", failure.reason(), Optional.empty(), false);
+            log(envelope, progress.pending, group.via().asString() + " " + host, failure.reason(), "skipped", 0);
+        } else {
+            progress.temporary("4.4.4", "the mail host " + host + " has no address (A/AAAA)", Optional.empty(), false);
+            log(envelope, progress.pending, group.via().asString() + " " + host, "no A/AAAA record", "skipped", 0);
+        }
+    }
+
+    /** One SMTP conversation with one address. True when the remaining recipients failed for good. */
+    private boolean attempt(Envelope envelope, Target target, TlsMode tls, Progress progress) {
+        long start = System.nanoTime();
+        List<String> recipients = List.copyOf(progress.pending);
+        try (SmtpConnection connection = SmtpConnection.open(new InetSocketAddress(target.address(), target.port()),
+                target.hostName(), tls, settings)) {
+            if (target.auth().isPresent()) {
+                connection.authenticate(target.auth().get());
+            }
+            SmtpConnection.Transaction transaction = connection.send(envelope.sender(), recipients, envelope.size(), envelope.message());
+            List<String> summary = new ArrayList<>();
+            for (String recipient : recipients) {
+                SmtpReply reply = transaction.outcomeFor(recipient);
+                if (reply.isPositive()) {
+                    progress.finish(recipient, new RecipientOutcome(recipient, RecipientOutcome.Kind.DELIVERED, reply.status(),
+                        reply.firstLine(), Optional.of(target.hostName()), true));
+                    summary.add(recipient + " delivered");
+                } else if (reply.isPermanent()) {
+                    progress.finish(recipient, new RecipientOutcome(recipient, RecipientOutcome.Kind.PERMANENT, reply.status(),
+                        reply.firstLine(), Optional.of(target.hostName()), true));
+                    summary.add(recipient + " bounced");
+                } else {
+                    progress.temporary(reply.status(), reply.firstLine(), Optional.of(target.hostName()), true);
+                    summary.add(recipient + " deferred");
+                }
+            }
+            log(envelope, recipients, target.describe() + (connection.isTlsActive() ? " (TLS)" : ""),
+                transaction.dataReply().orElse(transaction.mailReply()).firstLine(), String.join(", ", summary), start);
+            return false;
+        } catch (SmtpFailure failure) {
+            String reason = failure.reply().map(SmtpReply::firstLine).orElse(failure.getMessage());
+            if (failure.isPermanent()) {
+                SmtpReply reply = failure.reply().get();
+                progress.failAll(reply.status(), reply.firstLine(), Optional.of(target.hostName()), true);
+                log(envelope, recipients, target.describe(), reason, "bounced", start);
+                return true;
+            }
+            if (failure.kind() == SmtpFailure.Kind.TLS && tls == TlsMode.STARTTLS && failure.reply().isEmpty()) {
+                log(envelope, recipients, target.describe(), failure.getMessage(), "opportunistic TLS failed, trying without TLS", start);
+                return attempt(envelope, target, TlsMode.NONE, progress);
+            }
+            progress.temporary(statusOf(failure), failure.reply().map(SmtpReply::firstLine).orElse(failure.getMessage()),
+                failure.reply().map(any -> target.hostName()), failure.reply().isPresent());
+            log(envelope, recipients, target.describe(), reason, "deferred, next host", start);
+            return false;
+        } catch (java.io.IOException | RuntimeException e) {
+            progress.temporary("4.4.2", target.describe() + ": " + e, Optional.empty(), false);
+            log(envelope, recipients, target.describe(), e.toString(), "deferred, next host", start);
+            return false;
+        }
+    }
+
+    private static String statusOf(SmtpFailure failure) {
+        if (failure.reply().isPresent()) {
+            return failure.reply().get().status();
+        }
+        return switch (failure.kind()) {
+            case TLS -> "4.7.5";
+            case AUTH -> "4.7.8";
+            case PROTOCOL -> "4.5.0";
+            default -> "4.4.1";
+        };
+    }
+
+    private static InetAddress parseIp(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(literal, e);
+        }
+    }
+
+    private static void log(Envelope envelope, List<String> recipients, String hop, String reply, String outcome, long startNanos) {
+        long millis = startNanos == 0 ? 0 : (System.nanoTime() - startNanos) / 1_000_000;
+        LOGGER.info("Delivery of {} (Message-ID {}) from <{}> to {} via {}: {} -> {} ({} ms)",
+            envelope.mailName(), envelope.messageId(), envelope.sender(), recipients, hop, reply, outcome, millis);
+    }
+}
