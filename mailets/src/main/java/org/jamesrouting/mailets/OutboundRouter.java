@@ -111,7 +111,7 @@ public class OutboundRouter extends GenericMailet {
             configuration = OutboundConfiguration.parse(name -> Optional.ofNullable(getInitParameter(name)),
                 StaticRoutesParser.SecretSource.SYSTEM, localHostName());
             if (configuration.routesFile().isPresent()) {
-                routes = readRoutes(configuration.routesFile().get().toString());
+                routes = readRoutes(configuration.routesFile().get());
             }
             failedRepository = MailRepositoryUrl.from(getInitParameter(FAILED_REPOSITORY_PARAMETER, DEFAULT_FAILED_REPOSITORY));
             planner = new NextHopPlanner(configuration.smarthost(), configuration.backup(), configuration.mxTls());
@@ -151,8 +151,8 @@ public class OutboundRouter extends GenericMailet {
             if (configuration.truststore().isEmpty()) {
                 return SSLContext.getDefault();
             }
-            File file = fileSystem.getFile(configuration.truststore().get().toString().contains("://")
-                ? configuration.truststore().get().toString() : "file://" + configuration.truststore().get());
+            String location = configuration.truststore().get();
+            File file = fileSystem.getFile(location.contains("://") ? location : "file://" + location);
             java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
             try (InputStream in = Files.newInputStream(file.toPath())) {
                 store.load(in, configuration.truststorePassword().toCharArray());
@@ -267,8 +267,8 @@ public class OutboundRouter extends GenericMailet {
         mail.setAttribute(new Attribute(ATTEMPTS, AttributeValue.of(attempts)));
         mail.setErrorMessage(deferred.get(0).status() + " " + deferred.get(0).diagnostic());
         queue.enQueue(mail, delay);
-        LOGGER.info("Deferred {} for {} (attempt {}): {} {}; next try in {}", mail.getName(), recipients(deferred), attempts,
-            deferred.get(0).status(), deferred.get(0).diagnostic(), delay);
+        LOGGER.info("Deferred {} for {} (attempt {}): {}; next try in {}", mail.getName(), recipients(deferred), attempts,
+            deferred.get(0).diagnostic(), delay);
     }
 
     private void bounce(Mail mail, List<RecipientOutcome> failed, Instant first, Instant now) throws MessagingException {

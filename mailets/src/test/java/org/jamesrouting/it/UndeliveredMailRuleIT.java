@@ -2,18 +2,12 @@ package org.jamesrouting.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import javax.mail.BodyPart;
 import javax.mail.internet.MimeMessage;
-import javax.mail.internet.MimeMultipart;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -146,38 +140,8 @@ class UndeliveredMailRuleIT {
         awaitRepositoryMailTo(FALLBACK_REPOSITORY, "nobody@loop.test");
     }
 
-    /** The text of the message/delivery-status part of the DSN alice received for that recipient. */
     private static String awaitDsnFor(String recipient) throws Exception {
-        return await("a DSN for " + recipient, () -> {
-            for (MimeMessage message : james.mailboxes().inbox("alice@example.com", "alicepass")) {
-                Optional<String> status = deliveryStatus(message);
-                if (status.isPresent() && status.get().contains("Final-Recipient: rfc822; " + recipient)) {
-                    assertThat(message.getContentType()).contains("multipart/report").contains("report-type=delivery-status");
-                    return status.get();
-                }
-            }
-            return null;
-        });
-    }
-
-    private static Optional<String> deliveryStatus(MimeMessage message) throws Exception {
-        if (!message.isMimeType("multipart/report")) {
-            return Optional.empty();
-        }
-        MimeMultipart multipart = (MimeMultipart) message.getContent();
-        for (int i = 0; i < multipart.getCount(); i++) {
-            BodyPart part = multipart.getBodyPart(i);
-            if (part.isMimeType("message/delivery-status")) {
-                Object content = part.getContent();
-                if (content instanceof InputStream stream) {
-                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                    stream.transferTo(bytes);
-                    return Optional.of(bytes.toString(StandardCharsets.US_ASCII));
-                }
-                return Optional.of(content.toString());
-            }
-        }
-        return Optional.empty();
+        return ItSupport.awaitDsnFor(james.mailboxes(), "alice@example.com", "alicepass", recipient);
     }
 
     private static MimeMessage awaitMessageId(String user, String password, String messageId) throws Exception {
@@ -211,19 +175,6 @@ class UndeliveredMailRuleIT {
     }
 
     private static <T> T await(String what, Callable<T> probe) throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        List<Exception> failures = new ArrayList<>();
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                T result = probe.call();
-                if (result != null) {
-                    return result;
-                }
-            } catch (Exception e) {
-                failures.add(e);
-            }
-            Thread.sleep(150);
-        }
-        throw new AssertionError("Timed out waiting for " + what + (failures.isEmpty() ? "" : ": " + failures.get(failures.size() - 1)));
+        return ItSupport.await(what, probe);
     }
 }

@@ -1,7 +1,6 @@
 package org.jamesrouting.delivery;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -18,9 +17,9 @@ import org.jamesrouting.route.TlsMode;
  * is refused with the parameter's name and the problem.
  */
 public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> smarthost, Optional<RelaySpec> backup,
-                                    Optional<Path> routesFile, String dnsServersText, List<InetSocketAddress> dnsServers,
+                                    Optional<String> routesFile, String dnsServersText, List<InetSocketAddress> dnsServers,
                                     Duration dnsTimeout, int mxPort, TlsMode mxTls, RetrySchedule retries, int deliveryThreads,
-                                    String heloName, Duration connectTimeout, Duration commandTimeout, Optional<Path> truststore,
+                                    String heloName, Duration connectTimeout, Duration commandTimeout, Optional<String> truststore,
                                     String truststorePassword, boolean verifyServerIdentity) {
     public static final Set<String> PARAMETERS = Set.of("outgoingQueue", "smarthost", "backup", "routes", "dnsServers", "dnsTimeout",
         "mxPort", "mxTls", "retrySchedule", "maxAge", "deliveryThreads", "heloName", "connectTimeout", "commandTimeout",
@@ -50,7 +49,7 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
         return new OutboundConfiguration(
             parameter.apply("outgoingQueue").orElse("outgoing"),
             smarthost, backup,
-            parameter.apply("routes").filter(text -> !text.isBlank()).map(Path::of),
+            parameter.apply("routes").filter(text -> !text.isBlank()).map(String::trim),
             dnsText, dnsServers,
             named("dnsTimeout", () -> DurationText.parse(parameter.apply("dnsTimeout").orElse("5s"))),
             mxPort,
@@ -59,7 +58,7 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
             parameter.apply("heloName").filter(text -> !text.isBlank()).orElse(defaultHeloName),
             named("connectTimeout", () -> DurationText.parse(parameter.apply("connectTimeout").orElse("30s"))),
             named("commandTimeout", () -> DurationText.parse(parameter.apply("commandTimeout").orElse("5m"))),
-            parameter.apply("truststore").filter(text -> !text.isBlank()).map(Path::of),
+            parameter.apply("truststore").filter(text -> !text.isBlank()).map(String::trim),
             parameter.apply("truststorePassword").orElse(""),
             named("verifyServerIdentity", () -> bool(parameter.apply("verifyServerIdentity").orElse("true"))));
     }

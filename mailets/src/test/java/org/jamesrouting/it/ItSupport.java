@@ -1,0 +1,72 @@
+package org.jamesrouting.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import javax.mail.BodyPart;
+import javax.mail.internet.MimeMessage;
+import javax.mail.internet.MimeMultipart;
+
+/** Waiting for mail to arrive somewhere, and reading delivery status notifications. */
+public final class ItSupport {
+    private ItSupport() {
+    }
+
+    /** Polls until the probe returns non-null (30 s at most); the last probe error is reported. */
+    public static <T> T await(String what, Callable<T> probe) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        Exception last = null;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                T result = probe.call();
+                if (result != null) {
+                    return result;
+                }
+            } catch (Exception e) {
+                last = e;
+            }
+            Thread.sleep(150);
+        }
+        throw new AssertionError("Timed out waiting for " + what + (last == null ? "" : ": " + last));
+    }
+
+    /** The text of the message/delivery-status part, when the message is a DSN. */
+    public static Optional<String> deliveryStatus(MimeMessage message) throws Exception {
+        if (!message.isMimeType("multipart/report")) {
+            return Optional.empty();
+        }
+        MimeMultipart multipart = (MimeMultipart) message.getContent();
+        for (int i = 0; i < multipart.getCount(); i++) {
+            BodyPart part = multipart.getBodyPart(i);
+            if (part.isMimeType("message/delivery-status")) {
+                Object content = part.getContent();
+                if (content instanceof InputStream stream) {
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    stream.transferTo(bytes);
+                    return Optional.of(bytes.toString(StandardCharsets.US_ASCII));
+                }
+                return Optional.of(content.toString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Waits for a DSN about {@code recipient} in the user's INBOX; the delivery-status text. */
+    public static String awaitDsnFor(Mailboxes mailboxes, String user, String password, String recipient) throws Exception {
+        return await("a DSN for " + recipient + " in " + user + "'s INBOX", () -> {
+            for (MimeMessage message : mailboxes.inbox(user, password)) {
+                Optional<String> status = deliveryStatus(message);
+                if (status.isPresent() && status.get().contains("Final-Recipient: rfc822; " + recipient)) {
+                    if (!message.getContentType().contains("report-type=delivery-status")) {
+                        throw new AssertionError("DSN without report-type=delivery-status: " + message.getContentType());
+                    }
+                    return status.get();
+                }
+            }
+            return null;
+        });
+    }
+}
