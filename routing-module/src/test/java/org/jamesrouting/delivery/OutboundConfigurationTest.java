@@ -1,0 +1,76 @@
+package org.jamesrouting.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import org.jamesrouting.route.RelayAuth;
+import org.jamesrouting.route.StaticRoutesParser;
+import org.jamesrouting.route.TlsMode;
+import org.junit.jupiter.api.Test;
+
+class OutboundConfigurationTest {
+    private static final StaticRoutesParser.SecretSource SECRETS = new StaticRoutesParser.SecretSource() {
+        @Override
+        public Optional<String> environment(String variable) {
+            return variable.equals("RELAY_PASS") ? Optional.of("from-env") : Optional.empty();
+        }
+
+        @Override
+        public String file(String path) throws java.io.IOException {
+            throw new java.nio.file.NoSuchFileException(path);
+        }
+    };
+
+    private static OutboundConfiguration parse(Map<String, String> parameters) {
+        return OutboundConfiguration.parse(name -> Optional.ofNullable(parameters.get(name)), SECRETS, "mail.example.com");
+    }
+
+    @Test
+    void readsASmartHostWithBackupAndCustomDns() {
+        OutboundConfiguration configuration = parse(Map.of(
+            "smarthost", "smtp.gmail.com:587 tls=starttls-required auth=me@gmail.com password-env=RELAY_PASS",
+            "backup", "192.0.2.25",
+            "dnsServers", "192.0.2.53, 127.0.0.1:5353",
+            "retrySchedule", "1m, 10m",
+            "maxAge", "2d"));
+
+        assertThat(configuration.smarthost().orElseThrow().hosts().get(0).asString()).isEqualTo("smtp.gmail.com:587");
+        assertThat(configuration.smarthost().orElseThrow().tls()).isEqualTo(TlsMode.STARTTLS_REQUIRED);
+        assertThat(configuration.smarthost().orElseThrow().auth()).contains(new RelayAuth("me@gmail.com", "from-env"));
+        assertThat(configuration.backup().orElseThrow().hosts().get(0).port()).isEqualTo(25);
+        assertThat(configuration.dnsServers()).containsExactly(new InetSocketAddress("192.0.2.53", 53), new InetSocketAddress("127.0.0.1", 5353));
+        assertThat(configuration.retries().maxAge()).isEqualTo(Duration.ofDays(2));
+        assertThat(configuration.heloName()).isEqualTo("mail.example.com");
+        assertThat(configuration.mxPort()).isEqualTo(25);
+        assertThat(configuration.verifyServerIdentity()).isTrue();
+    }
+
+    @Test
+    void namesTheParameterOfEachBadValue() {
+        assertThatThrownBy(() -> parse(Map.of("smarthost", "smtp.example.net:99999")))
+            .hasMessage("<smarthost>: 'smtp.example.net:99999': port 99999 is not from 1 to 65535");
+        assertThatThrownBy(() -> parse(Map.of("backup", "b.example.net")))
+            .hasMessage("<backup>: a backup mail server needs <smarthost>");
+        assertThatThrownBy(() -> parse(Map.of("smarthost", "s.example.net auth=me password-env=MISSING")))
+            .hasMessage("<smarthost>: environment variable 'MISSING' (password-env) is not set");
+        assertThatThrownBy(() -> parse(Map.of("dnsServers", "dns.example.net")))
+            .hasMessageStartingWith("<dnsServers>: DNS server 'dns.example.net' must be an IP address");
+        assertThatThrownBy(() -> parse(Map.of("mxPort", "smtp")))
+            .hasMessage("<mxPort>: 'smtp' is not a whole number");
+        assertThatThrownBy(() -> parse(Map.of("retrySchedule", "soon")))
+            .hasMessageStartingWith("<retrySchedule>: 'soon' is not a duration");
+        assertThatThrownBy(() -> parse(Map.of("maxAge", "forever")))
+            .hasMessageStartingWith("<maxAge>: 'forever' is not a duration");
+        assertThatThrownBy(() -> parse(Map.of("mxTls", "always")))
+            .hasMessageStartingWith("<mxTls>: 'always' is not a TLS mode");
+        assertThatThrownBy(() -> parse(Map.of("deliveryThreads", "0")))
+            .hasMessage("<deliveryThreads>: '0' should be 1 or more");
+        assertThatThrownBy(() -> parse(Map.of("smarthost", "s.example.net enabled=false")))
+            .hasMessage("<smarthost>: option 'enabled' is for routes only");
+    }
+}
