@@ -10,8 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A malformed undelivered-mail rule stops James at start, with a message naming the mailet and the value. */
-class BadRuleConfigurationIT {
+/** A malformed undelivered-mail rule, routes file or router setting stops James at start, naming what is wrong and where. */
+class BadConfigurationIT {
     @TempDir
     Path directory;
 
@@ -62,6 +62,22 @@ class BadRuleConfigurationIT {
             .undeliveredRule("forward:postmaster at example", ""));
 
         assertThat(failure).contains("UndeliveredMailRule").contains("'postmaster at example' is not a mail address");
+    }
+
+    @Test
+    void aBadRoutesFileStopsJamesNamingFileAndLine() {
+        String failure = startFailure(JamesHome.fromProjectConf(directory)
+            .routes("# partners\npartner.test  mail.partner.test:2525\nbad..test  mx.example.net\n"));
+
+        assertThat(failure).contains("OutboundRouter").contains("routes.conf line 3: bad pattern: 'bad..test'");
+    }
+
+    @Test
+    void aBadSmartHostStopsJames() {
+        String failure = startFailure(JamesHome.fromProjectConf(directory)
+            .outboundRouter("<smarthost>smtp.example.net:587 tls=sometimes</smarthost>"));
+
+        assertThat(failure).contains("Mailet OutboundRouter in mailetcontainer.xml: <smarthost>: 'sometimes' is not a TLS mode");
     }
 
     @Test
