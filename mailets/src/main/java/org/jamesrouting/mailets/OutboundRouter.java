@@ -53,7 +53,10 @@ import org.jamesrouting.delivery.smtp.SmtpClientSettings;
 import org.jamesrouting.dns.DnsjavaMailDns;
 import org.jamesrouting.dns.DomainNameCache;
 import org.jamesrouting.route.RoutingAddress;
+import org.jamesrouting.route.Route;
 import org.jamesrouting.route.RoutingTable;
+import org.jamesrouting.route.RoutingTables;
+import org.jamesrouting.delivery.RouterRuntime;
 import org.jamesrouting.route.StaticRoutesParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,10 +87,12 @@ public class OutboundRouter extends GenericMailet {
     private final MailQueueFactory<?> queueFactory;
     private final FileSystem fileSystem;
     private final MailRepositoryStore repositoryStore;
+    private final RoutingTables tables;
+    private final RouterRuntime runtime;
+    private final DomainNameCache dnsCache;
     private final Clock clock = Clock.systemUTC();
 
     private OutboundConfiguration configuration;
-    private RoutingTable routes = RoutingTable.EMPTY;
     private NextHopPlanner planner;
     private OutboundDelivery delivery;
     private MailQueue queue;
@@ -96,10 +101,14 @@ public class OutboundRouter extends GenericMailet {
     private MailRepositoryUrl failedRepository;
 
     @Inject
-    public OutboundRouter(MailQueueFactory<?> queueFactory, FileSystem fileSystem, MailRepositoryStore repositoryStore) {
+    public OutboundRouter(MailQueueFactory<?> queueFactory, FileSystem fileSystem, MailRepositoryStore repositoryStore,
+                          RoutingTables tables, RouterRuntime runtime, DomainNameCache dnsCache) {
         this.queueFactory = queueFactory;
         this.fileSystem = fileSystem;
         this.repositoryStore = repositoryStore;
+        this.tables = tables;
+        this.runtime = runtime;
+        this.dnsCache = dnsCache;
     }
 
     @Override
@@ -110,16 +119,16 @@ public class OutboundRouter extends GenericMailet {
         try {
             configuration = OutboundConfiguration.parse(name -> Optional.ofNullable(getInitParameter(name)),
                 StaticRoutesParser.SecretSource.SYSTEM, localHostName());
-            if (configuration.routesFile().isPresent()) {
-                routes = readRoutes(configuration.routesFile().get());
-            }
+            Optional<String> routesFile = configuration.routesFile();
+            tables.useStaticSource(() -> routesFile.map(this::readRoutes).orElse(List.of()));
             failedRepository = MailRepositoryUrl.from(getInitParameter(FAILED_REPOSITORY_PARAMETER, DEFAULT_FAILED_REPOSITORY));
             planner = new NextHopPlanner(configuration.smarthost(), configuration.backup(), configuration.mxTls());
             SmtpClientSettings settings = new SmtpClientSettings(configuration.heloName(), configuration.connectTimeout(),
                 configuration.commandTimeout(), Duration.ofMinutes(10), sslContext(), configuration.verifyServerIdentity());
             DnsjavaMailDns dns = new DnsjavaMailDns(configuration.dnsServers(), configuration.dnsTimeout(),
-                new DomainNameCache(100_000, clock), Duration.ofMinutes(5), new Random());
+                dnsCache, Duration.ofMinutes(5), new Random());
             delivery = new OutboundDelivery(dns, settings, configuration.mxPort());
+            runtime.register(new RouterRuntime.Active(configuration, planner, dns, dnsCache));
         } catch (IllegalArgumentException e) {
             throw new MessagingException("Mailet OutboundRouter in mailetcontainer.xml: " + e.getMessage(), e);
         }
@@ -131,16 +140,15 @@ public class OutboundRouter extends GenericMailet {
             .onErrorContinue((error, item) -> LOGGER.error("Outbound router: unexpected error", error))
             .subscribe();
         LOGGER.info("Outbound router: {} static route(s), smart host {}, backup {}, DNS servers {}, MX port {}, {} delivery threads",
-            routes.size(), configuration.smarthost().map(Object::toString).orElse("none"),
+            tables.staticCount(), configuration.smarthost().map(Object::toString).orElse("none"),
             configuration.backup().map(Object::toString).orElse("none"), configuration.dnsServers(), configuration.mxPort(), threads);
     }
 
-    private RoutingTable readRoutes(String location) {
+    private List<Route> readRoutes(String location) {
         String url = location.contains("://") ? location : "file://" + location;
         try {
             File file = fileSystem.getFile(url);
-            return RoutingTable.of(new StaticRoutesParser(StaticRoutesParser.SecretSource.SYSTEM)
-                .parse(file.getPath(), Files.readString(file.toPath())));
+            return new StaticRoutesParser(StaticRoutesParser.SecretSource.SYSTEM).parse(file.getPath(), Files.readString(file.toPath()));
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("<routes>: cannot read " + location + ": " + e.getMessage(), e);
         }
@@ -206,7 +214,7 @@ public class OutboundRouter extends GenericMailet {
     }
 
     private void deliver(Mail mail) throws MessagingException {
-        RoutingTable table = routes;
+        RoutingTable table = tables.current();
         Map<List<HopGroup>, List<String>> byPlan = new LinkedHashMap<>();
         Map<List<HopGroup>, DeliveryPlan> plans = new LinkedHashMap<>();
         for (MailAddress recipient : mail.getRecipients()) {

@@ -1,0 +1,106 @@
+package org.jamesrouting.delivery;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.james.core.Domain;
+import org.jamesrouting.dns.AddressLookup;
+import org.jamesrouting.dns.MailDns;
+import org.jamesrouting.dns.MxLookup;
+import org.jamesrouting.local.LocalDomains;
+import org.jamesrouting.route.MailHost;
+import org.jamesrouting.route.RouteJson;
+import org.jamesrouting.route.RouteMatch;
+import org.jamesrouting.route.RoutingAddress;
+import org.jamesrouting.route.RoutingTables;
+
+/**
+ * "Which way would mail to this address go, and why?" — like {@code exim -bt}, on the live
+ * tables and DNS: local or not, the matching route, and the hosts that would be tried, in
+ * order, with their addresses.
+ */
+public final class RouteExplainer {
+    public record Hop(String host, int port, List<String> addresses, String via, String note) {
+    }
+
+    public record Explanation(String address, boolean local, RouteJson route, String reason, List<Hop> hops) {
+    }
+
+    private final LocalDomains localDomains;
+    private final RoutingTables tables;
+    private final RouterRuntime runtime;
+
+    public RouteExplainer(LocalDomains localDomains, RoutingTables tables, RouterRuntime runtime) {
+        this.localDomains = localDomains;
+        this.tables = tables;
+        this.runtime = runtime;
+    }
+
+    /**
+     * @throws IllegalArgumentException when the address is not a mail address
+     */
+    public Explanation explain(String text) throws LocalDomains.LookupException {
+        RoutingAddress address = RoutingAddress.parse(text);
+        if (localDomains.isLocal(Domain.of(address.domain()))) {
+            return new Explanation(address.asString(), true, null,
+                address.domain() + " is a local domain: delivered to the mailbox here, never routed", List.of());
+        }
+        Optional<RouteMatch> match = tables.current().resolve(address);
+        Optional<RouterRuntime.Active> active = runtime.active();
+        if (active.isEmpty()) {
+            return new Explanation(address.asString(), false, match.map(m -> RouteJson.of(m.route(), false)).orElse(null),
+                match.map(RouteMatch::reason).orElse("no route matches") + "; the outbound router is not running", List.of());
+        }
+        DeliveryPlan plan = active.get().planner().plan(address, match);
+        List<Hop> hops = new ArrayList<>();
+        MailDns dns = active.get().dns();
+        for (HopGroup group : plan.groups()) {
+            if (group.mxDomain().isPresent()) {
+                MxLookup mx = dns.mx(group.mxDomain().get());
+                if (mx instanceof MxLookup.Hosts hosts) {
+                    for (MxLookup.MxHost host : hosts.hosts()) {
+                        hops.add(hop(dns, host.host(), active.get().configuration().mxPort(), group, "MX preference " + host.preference()));
+                    }
+                } else {
+                    hops.add(new Hop(group.mxDomain().get(), active.get().configuration().mxPort(), List.of(), group.via().asString(),
+                        describe(mx)));
+                }
+            } else {
+                for (MailHost host : group.relay().get().hosts()) {
+                    hops.add(host.isIpLiteral()
+                        ? new Hop(host.host(), host.port(), List.of(host.host()), group.via().asString(), group.label() + ", tls=" + group.tls().asString())
+                        : hop(dns, host.host(), host.port(), group, group.label() + ", tls=" + group.tls().asString()));
+                }
+            }
+        }
+        return new Explanation(address.asString(), false, match.map(m -> RouteJson.of(m.route(), false)).orElse(null), plan.reason(), hops);
+    }
+
+    private static Hop hop(MailDns dns, String host, int port, HopGroup group, String note) {
+        AddressLookup lookup = dns.addresses(host);
+        List<String> addresses = new ArrayList<>();
+        String detail = note;
+        if (lookup instanceof AddressLookup.Found found) {
+            for (InetAddress address : found.addresses()) {
+                addresses.add(address.getHostAddress());
+            }
+        } else if (lookup instanceof AddressLookup.Failure failure) {
+            detail = note + "; " + failure.reason();
+        } else {
+            detail = note + "; no A/AAAA record";
+        }
+        return new Hop(host, port, addresses, group.via().asString(), detail);
+    }
+
+    private static String describe(MxLookup mx) {
+        if (mx instanceof MxLookup.NullMx) {
+            return "null MX: the domain accepts no mail (bounced)";
+        }
+        if (mx instanceof MxLookup.NoSuchDomain) {
+            return "NXDOMAIN: the domain does not exist (bounced)";
+        }
+        return ((MxLookup.Failure) mx).reason() + " (deferred)";
+    }
+}

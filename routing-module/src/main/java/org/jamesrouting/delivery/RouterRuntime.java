@@ -1,0 +1,25 @@
+package org.jamesrouting.delivery;
+
+import java.util.Optional;
+
+import org.jamesrouting.dns.DomainNameCache;
+import org.jamesrouting.dns.MailDns;
+
+/**
+ * What the running outbound router uses — its settings, planner and DNS — for the operator's
+ * views (explain, smart host, DNS cache). Set by the OutboundRouter mailet when it starts.
+ */
+public class RouterRuntime {
+    public record Active(OutboundConfiguration configuration, NextHopPlanner planner, MailDns dns, DomainNameCache cache) {
+    }
+
+    private volatile Active active;
+
+    public void register(Active active) {
+        this.active = active;
+    }
+
+    public Optional<Active> active() {
+        return Optional.ofNullable(active);
+    }
+}

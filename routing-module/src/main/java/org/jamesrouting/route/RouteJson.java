@@ -1,0 +1,77 @@
+package org.jamesrouting.route;
+
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * A route as JSON, for webadmin and the dynamic store:
+ * {@code {"id","pattern","hosts":["host:port"],"tls","username","password","enabled","comment"}}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = false)
+public class RouteJson {
+    public String id;
+    public String pattern;
+    public List<String> hosts;
+    public String tls;
+    public String username;
+    public String password;
+    public Boolean enabled;
+    public String comment;
+
+    public static RouteJson of(Route route, boolean withPassword) {
+        RouteJson json = new RouteJson();
+        json.id = route.id();
+        json.pattern = route.pattern().asString();
+        json.hosts = route.hosts().stream().map(MailHost::asString).toList();
+        json.tls = route.tls().asString();
+        json.username = route.auth().map(RelayAuth::username).orElse(null);
+        json.password = withPassword ? route.auth().map(RelayAuth::password).orElse(null) : null;
+        json.enabled = route.enabled();
+        json.comment = route.comment();
+        return json;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the field and the problem
+     */
+    public Route toRoute(String id, Route.Source source) {
+        if (pattern == null) {
+            throw new IllegalArgumentException("'pattern' is missing");
+        }
+        if (hosts == null || hosts.isEmpty()) {
+            throw new IllegalArgumentException("'hosts' is missing: give at least one \"host[:port]\"");
+        }
+        Route.Builder builder = Route.builder().id(id).source(source);
+        try {
+            builder.pattern(AddressPattern.parse(pattern));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad pattern: " + e.getMessage());
+        }
+        builder.hosts(hosts.stream().map(host -> {
+            if (host == null) {
+                throw new IllegalArgumentException("bad host: null");
+            }
+            try {
+                return MailHost.parse(host, MailHost.SMTP_PORT);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("bad host: " + e.getMessage());
+            }
+        }).toList());
+        if (tls != null) {
+            builder.tls(TlsMode.parse(tls));
+        }
+        if ((username == null) != (password == null)) {
+            throw new IllegalArgumentException(username == null ? "'password' needs 'username'" : "'username' needs 'password'");
+        }
+        if (username != null) {
+            builder.auth(Optional.of(new RelayAuth(username, password)));
+        }
+        builder.enabled(enabled == null || enabled);
+        builder.comment(comment);
+        return builder.build();
+    }
+}

@@ -1,0 +1,309 @@
+package org.jamesrouting.webadmin;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import javax.inject.Inject;
+
+import org.apache.james.webadmin.Routes;
+import org.apache.james.webadmin.utils.ErrorResponder;
+import org.apache.james.webadmin.utils.JsonTransformer;
+import org.jamesrouting.delivery.RouteExplainer;
+import org.jamesrouting.delivery.RouterRuntime;
+import org.jamesrouting.dns.AddressLookup;
+import org.jamesrouting.dns.DomainNameCache;
+import org.jamesrouting.dns.MxLookup;
+import org.jamesrouting.local.LocalDomains;
+import org.jamesrouting.route.MailHost;
+import org.jamesrouting.route.RelayAuth;
+import org.jamesrouting.route.RelaySpec;
+import org.jamesrouting.route.Route;
+import org.jamesrouting.route.RouteJson;
+import org.jamesrouting.route.RoutingTable;
+import org.jamesrouting.route.RoutingTables;
+import org.jamesrouting.route.RoutingTables.RouteChangeException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import spark.HaltException;
+import spark.Request;
+import spark.Response;
+import spark.Service;
+
+/**
+ * webadmin routes of james-routing, under {@code /routing}. Enabled by
+ * {@code extensions.routes=org.jamesrouting.webadmin.RoutingRoutes} in webadmin.properties.
+ * <pre>
+ * GET    /routing/routes                  the effective table, in order (passwords never shown)
+ * POST   /routing/routes                  add a dynamic route {"pattern","hosts",...,"position"?} → 201
+ * PUT    /routing/routes                  replace the whole dynamic table with a JSON array
+ * GET    /routing/routes/{id}             one route
+ * PUT    /routing/routes/{id}             replace a dynamic route
+ * DELETE /routing/routes/{id}             delete a dynamic route → 204
+ * POST   /routing/routes/{id}/move?to=N   move a dynamic route to position N
+ * POST   /routing/static/reload           read routes.conf again
+ * GET    /routing/explain?address=a@b.c   which way mail to that address would go, and why
+ * GET    /routing/dns-cache[?domain=d]    the domain name cache
+ * DELETE /routing/dns-cache[/{domain}]    flush all, or one domain
+ * GET    /routing/smarthost               smart host and backup (password masked)
+ * </pre>
+ * Bad input: 400; unknown id: 404; a static route: 409; with James's JSON error body. A
+ * refused change leaves the table as it was.
+ */
+public class RoutingRoutes implements Routes {
+    public static final String BASE = "/routing";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public record RouteView(String id, int position, String source, String pattern, List<String> hosts, String tls, String username,
+                            boolean enabled, String comment) {
+        static RouteView of(Route route, int position) {
+            return new RouteView(route.id(), position, route.source().asString(), route.pattern().asString(),
+                route.hosts().stream().map(MailHost::asString).toList(), route.tls().asString(),
+                route.auth().map(RelayAuth::username).orElse(null), route.enabled(), route.comment());
+        }
+    }
+
+    public record CacheEntryView(String type, String name, String answer, String expires) {
+    }
+
+    public record RelayView(List<String> hosts, String tls, String username, String password) {
+        static RelayView of(RelaySpec relay) {
+            return new RelayView(relay.hosts().stream().map(MailHost::asString).toList(), relay.tls().asString(),
+                relay.auth().map(RelayAuth::username).orElse(null), relay.auth().map(any -> "****").orElse(null));
+        }
+    }
+
+    private final RoutingTables tables;
+    private final RouteExplainer explainer;
+    private final RouterRuntime runtime;
+    private final DomainNameCache cache;
+    private final JsonTransformer jsonTransformer;
+
+    @Inject
+    public RoutingRoutes(RoutingTables tables, RouteExplainer explainer, RouterRuntime runtime, DomainNameCache cache,
+                         JsonTransformer jsonTransformer) {
+        this.tables = tables;
+        this.explainer = explainer;
+        this.runtime = runtime;
+        this.cache = cache;
+        this.jsonTransformer = jsonTransformer;
+    }
+
+    @Override
+    public String getBasePath() {
+        return BASE;
+    }
+
+    @Override
+    public void define(Service service) {
+        service.get(BASE + "/routes", (request, response) -> views(tables.current()), jsonTransformer);
+        service.post(BASE + "/routes", this::add, jsonTransformer);
+        service.put(BASE + "/routes", this::replaceAll, jsonTransformer);
+        service.get(BASE + "/routes/:id", (request, response) -> view(request.params("id")), jsonTransformer);
+        service.put(BASE + "/routes/:id", this::replace, jsonTransformer);
+        service.delete(BASE + "/routes/:id", this::delete);
+        service.post(BASE + "/routes/:id/move", this::move, jsonTransformer);
+        service.post(BASE + "/static/reload", this::reloadStatic, jsonTransformer);
+        service.get(BASE + "/explain", this::explain, jsonTransformer);
+        service.get(BASE + "/dns-cache", this::listCache, jsonTransformer);
+        service.delete(BASE + "/dns-cache", (request, response) -> Map.of("flushed", cache.flush(entry -> true)), jsonTransformer);
+        service.delete(BASE + "/dns-cache/:domain", (request, response) -> {
+            String domain = request.params("domain").toLowerCase(Locale.ROOT);
+            return Map.of("flushed", cache.flush(entry -> entry.key().name().equals(domain) || entry.key().name().endsWith("." + domain)));
+        }, jsonTransformer);
+        service.get(BASE + "/smarthost", this::smarthost, jsonTransformer);
+    }
+
+    private static List<RouteView> views(RoutingTable table) {
+        List<RouteView> views = new ArrayList<>();
+        List<Route> routes = table.routes();
+        for (int i = 0; i < routes.size(); i++) {
+            views.add(RouteView.of(routes.get(i), i + 1));
+        }
+        return views;
+    }
+
+    private RouteView view(String id) {
+        List<Route> routes = tables.current().routes();
+        for (int i = 0; i < routes.size(); i++) {
+            if (routes.get(i).id().equals(id)) {
+                return RouteView.of(routes.get(i), i + 1);
+            }
+        }
+        throw error(404, ErrorResponder.ErrorType.NOT_FOUND, "no route " + id);
+    }
+
+    private Object add(Request request, Response response) {
+        ObjectNode body = objectBody(request);
+        Optional<Integer> position = Optional.empty();
+        if (body.has("position")) {
+            JsonNode value = body.remove("position");
+            if (!value.isInt()) {
+                throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, "'position' should be a whole number");
+            }
+            position = Optional.of(value.asInt());
+        }
+        if (body.has("id")) {
+            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, "'id' is given by the server");
+        }
+        RouteJson json = routeJson(body);
+        Optional<Integer> at = position;
+        Route route = change(() -> tables.add(json, at));
+        response.status(201);
+        return view(route.id());
+    }
+
+    private Object replace(Request request, Response response) {
+        ObjectNode body = objectBody(request);
+        body.remove("id");
+        body.remove("position");
+        body.remove("source");
+        RouteJson json = routeJson(body);
+        Route route = change(() -> tables.replace(request.params("id"), json));
+        return view(route.id());
+    }
+
+    private Object replaceAll(Request request, Response response) {
+        List<RouteJson> routes;
+        if (!Optional.ofNullable(request.contentType()).orElse("").toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT,
+                "send the body as JSON with the header Content-Type: application/json");
+        }
+        try {
+            routes = JSON.readValue(request.body(), new TypeReference<List<RouteJson>>() { });
+        } catch (JsonProcessingException e) {
+            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, "the body should be a JSON array of routes: " + e.getOriginalMessage());
+        }
+        change(() -> tables.replaceAll(routes));
+        return views(tables.current());
+    }
+
+    private Object delete(Request request, Response response) {
+        change(() -> {
+            tables.delete(request.params("id"));
+            return null;
+        });
+        response.status(204);
+        return "";
+    }
+
+    private Object move(Request request, Response response) {
+        String to = request.queryParams("to");
+        int position;
+        try {
+            position = Integer.parseInt(to == null ? "" : to.trim());
+        } catch (NumberFormatException e) {
+            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, "'to' should be the new position, a whole number: ?to=2");
+        }
+        Route route = change(() -> tables.move(request.params("id"), position));
+        return view(route.id());
+    }
+
+    private Object reloadStatic(Request request, Response response) {
+        try {
+            tables.reloadStatic();
+        } catch (IllegalArgumentException e) {
+            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, "routes.conf not reloaded, the old static routes stay: " + e.getMessage());
+        }
+        return Map.of("static", tables.staticCount(), "version", tables.version());
+    }
+
+    private Object explain(Request request, Response response) throws LocalDomains.LookupException {
+        String address = request.queryParams("address");
+        if (address == null || address.isBlank()) {
+            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, "give the address: /routing/explain?address=user@example.com");
+        }
+        try {
+            return explainer.explain(address);
+        } catch (IllegalArgumentException e) {
+            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, e.getMessage());
+        }
+    }
+
+    private Object listCache(Request request, Response response) {
+        String domain = Optional.ofNullable(request.queryParams("domain")).map(d -> d.toLowerCase(Locale.ROOT)).orElse(null);
+        Predicate<DomainNameCache.Entry> filter = domain == null ? entry -> true
+            : entry -> entry.key().name().equals(domain) || entry.key().name().endsWith("." + domain);
+        return cache.list(filter).stream()
+            .map(entry -> new CacheEntryView(entry.key().type(), entry.key().name(), describe(entry.answer()), entry.expires().toString()))
+            .toList();
+    }
+
+    private Object smarthost(Request request, Response response) {
+        RouterRuntime.Active active = runtime.active()
+            .orElseThrow(() -> error(409, ErrorResponder.ErrorType.WRONG_STATE, "the outbound router is not running"));
+        Map<String, Object> result = new java.util.LinkedHashMap<>();
+        result.put("primary", active.configuration().smarthost().map(RelayView::of).orElse(null));
+        result.put("backup", active.configuration().backup().map(RelayView::of).orElse(null));
+        result.put("dnsServers", active.configuration().dnsServers().stream().map(Object::toString).toList());
+        return result;
+    }
+
+    private static String describe(Object answer) {
+        if (answer instanceof MxLookup.Hosts hosts) {
+            return String.join(", ", hosts.hosts().stream().map(host -> host.preference() + " " + host.host()).toList());
+        }
+        if (answer instanceof MxLookup.NullMx) {
+            return "null MX";
+        }
+        if (answer instanceof MxLookup.NoSuchDomain || answer instanceof AddressLookup.NotFound) {
+            return "not found";
+        }
+        if (answer instanceof AddressLookup.Found found) {
+            return String.join(", ", found.addresses().stream().map(java.net.InetAddress::getHostAddress).toList());
+        }
+        return String.valueOf(answer);
+    }
+
+    private static ObjectNode objectBody(Request request) {
+        String contentType = Optional.ofNullable(request.contentType()).orElse("");
+        if (!contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT,
+                "send the body as JSON with the header Content-Type: application/json");
+        }
+        try {
+            JsonNode node = JSON.readTree(request.body());
+            if (node == null || !node.isObject()) {
+                throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, "the body should be a JSON object");
+            }
+            return (ObjectNode) node;
+        } catch (JsonProcessingException e) {
+            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, "the body is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static RouteJson routeJson(ObjectNode body) {
+        try {
+            return JSON.treeToValue(body, RouteJson.class);
+        } catch (JsonProcessingException e) {
+            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, "bad route: " + e.getOriginalMessage());
+        }
+    }
+
+    private static <T> T change(java.util.function.Supplier<T> change) {
+        try {
+            return change.get();
+        } catch (RouteChangeException e) {
+            throw switch (e.reason()) {
+                case NOT_FOUND -> error(404, ErrorResponder.ErrorType.NOT_FOUND, e.getMessage());
+                case READ_ONLY -> error(409, ErrorResponder.ErrorType.WRONG_STATE, e.getMessage());
+                default -> error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, e.getMessage());
+            };
+        } catch (IllegalArgumentException e) {
+            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, e.getMessage());
+        }
+    }
+
+    private static HaltException error(int status, ErrorResponder.ErrorType type, String message) {
+        return ErrorResponder.builder().statusCode(status).type(type).message(message).haltError();
+    }
+}
