@@ -1,0 +1,387 @@
+package org.jamesrouting.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code bin/james-routing routes|explain|cache|smarthost}: the operator's command line over
+ * the webadmin {@code /routing} API. Exit codes: 0 done, 1 refused by the server (its message is
+ * printed), 2 bad usage, 3 server not reachable.
+ */
+public final class RoutingCli {
+    public static final int OK = 0;
+    public static final int REFUSED = 1;
+    public static final int USAGE = 2;
+    public static final int UNREACHABLE = 3;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String USAGE_TEXT = """
+        usage: bin/james-routing [--url URL] [--json] COMMAND
+          routes list                          the effective routing table, in order
+          routes show ID
+          routes add PATTERN HOST[,HOST...] [ROUTE OPTIONS]   add a dynamic route
+          routes edit ID PATTERN HOST[,HOST...] [ROUTE OPTIONS]
+          routes rm ID
+          routes move ID POSITION
+          routes reload                        read conf/routes.conf again
+          explain ADDRESS                      which way mail to ADDRESS goes, and why
+          cache list [DOMAIN]                  the domain name cache
+          cache flush [DOMAIN]
+          smarthost                            the smart host and backup in use
+        route options: --tls none|starttls|starttls-required|implicit  --user NAME
+          --password-env VARIABLE | --password-file PATH  --position N  --disabled  --comment TEXT
+        --url: webadmin address (default $JAMES_ROUTING_URL, else http://127.0.0.1:8000)
+        exit codes: 0 done, 1 refused by the server, 2 bad usage, 3 server not reachable
+        """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> environment;
+    private String url;
+    private boolean json;
+
+    RoutingCli(PrintStream out, PrintStream err, Map<String, String> environment) {
+        this.out = out;
+        this.err = err;
+        this.environment = environment;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err, System.getenv()));
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {
+        return new RoutingCli(out, err, environment).run(List.of(args));
+    }
+
+    private static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private static final class Refused extends Exception {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    int run(List<String> arguments) {
+        List<String> args = new ArrayList<>();
+        url = environment.getOrDefault("JAMES_ROUTING_URL", "http://127.0.0.1:8000");
+        try {
+            for (Iterator<String> it = arguments.iterator(); it.hasNext();) {
+                String arg = it.next();
+                switch (arg) {
+                    case "--url" -> url = next(it, "--url");
+                    case "--json" -> json = true;
+                    case "-h", "--help", "help" -> {
+                        out.print(USAGE_TEXT);
+                        return OK;
+                    }
+                    default -> args.add(arg);
+                }
+            }
+            url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+            if (args.isEmpty()) {
+                throw new UsageException("no command");
+            }
+            return dispatch(args);
+        } catch (UsageException e) {
+            err.println("james-routing: " + e.getMessage());
+            err.print(USAGE_TEXT);
+            return USAGE;
+        } catch (Refused e) {
+            err.println("james-routing: " + e.getMessage());
+            return REFUSED;
+        } catch (ConnectException e) {
+            err.println("james-routing: cannot reach webadmin at " + url + " (is the server running? --url sets the address)");
+            return UNREACHABLE;
+        } catch (IOException e) {
+            err.println("james-routing: talking to " + url + " failed: " + e);
+            return UNREACHABLE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return UNREACHABLE;
+        }
+    }
+
+    private int dispatch(List<String> args) throws UsageException, Refused, IOException, InterruptedException {
+        String command = args.get(0);
+        List<String> rest = args.subList(1, args.size());
+        switch (command) {
+            case "routes" -> {
+                if (rest.isEmpty()) {
+                    throw new UsageException("routes: expected list, show, add, edit, rm, move or reload");
+                }
+                routes(rest.get(0), rest.subList(1, rest.size()));
+            }
+            case "explain" -> {
+                expectArgs(rest, 1, "explain ADDRESS");
+                JsonNode explanation = call("GET", "/routing/explain?address=" + encode(rest.get(0)), null);
+                printExplanation(explanation);
+            }
+            case "cache" -> cache(rest);
+            case "smarthost" -> {
+                expectArgs(rest, 0, "smarthost");
+                JsonNode smarthost = call("GET", "/routing/smarthost", null);
+                if (json) {
+                    out.println(smarthost.toPrettyString());
+                } else {
+                    out.println("primary: " + relay(smarthost.get("primary")));
+                    out.println("backup:  " + relay(smarthost.get("backup")));
+                    out.println("DNS:     " + join(smarthost.get("dnsServers")));
+                }
+            }
+            default -> throw new UsageException("unknown command '" + command + "'");
+        }
+        return OK;
+    }
+
+    private void routes(String action, List<String> args) throws UsageException, Refused, IOException, InterruptedException {
+        switch (action) {
+            case "list" -> {
+                expectArgs(args, 0, "routes list");
+                printRoutes(call("GET", "/routing/routes", null));
+            }
+            case "show" -> {
+                expectArgs(args, 1, "routes show ID");
+                printRoutes(JSON.createArrayNode().add(call("GET", "/routing/routes/" + encode(args.get(0)), null)));
+            }
+            case "add" -> {
+                if (args.size() < 2) {
+                    throw new UsageException("routes add PATTERN HOST[,HOST...] [options]");
+                }
+                ObjectNode body = routeBody(args.get(0), args.get(1), args.subList(2, args.size()), true);
+                JsonNode created = call("POST", "/routing/routes", body);
+                printRoutes(JSON.createArrayNode().add(created));
+            }
+            case "edit" -> {
+                if (args.size() < 3) {
+                    throw new UsageException("routes edit ID PATTERN HOST[,HOST...] [options]");
+                }
+                ObjectNode body = routeBody(args.get(1), args.get(2), args.subList(3, args.size()), false);
+                printRoutes(JSON.createArrayNode().add(call("PUT", "/routing/routes/" + encode(args.get(0)), body)));
+            }
+            case "rm" -> {
+                expectArgs(args, 1, "routes rm ID");
+                call("DELETE", "/routing/routes/" + encode(args.get(0)), null);
+                if (!json) {
+                    out.println("deleted " + args.get(0));
+                }
+            }
+            case "move" -> {
+                expectArgs(args, 2, "routes move ID POSITION");
+                if (!args.get(1).matches("\\d+")) {
+                    throw new UsageException("routes move: POSITION should be a number, not '" + args.get(1) + "'");
+                }
+                printRoutes(JSON.createArrayNode().add(call("POST", "/routing/routes/" + encode(args.get(0)) + "/move?to=" + args.get(1), null)));
+            }
+            case "reload" -> {
+                expectArgs(args, 0, "routes reload");
+                JsonNode result = call("POST", "/routing/static/reload", null);
+                out.println(json ? result.toPrettyString() : "routes.conf reloaded: " + result.get("static").asInt() + " static route(s)");
+            }
+            default -> throw new UsageException("routes: unknown action '" + action + "'");
+        }
+    }
+
+    private ObjectNode routeBody(String pattern, String hosts, List<String> options, boolean allowPosition) throws UsageException, IOException {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("pattern", pattern);
+        ArrayNode hostList = body.putArray("hosts");
+        for (String host : hosts.split(",")) {
+            if (!host.isBlank()) {
+                hostList.add(host.trim());
+            }
+        }
+        for (Iterator<String> it = options.iterator(); it.hasNext();) {
+            String option = it.next();
+            switch (option) {
+                case "--tls" -> body.put("tls", next(it, option));
+                case "--user" -> body.put("username", next(it, option));
+                case "--password-env" -> {
+                    String variable = next(it, option);
+                    String value = environment.get(variable);
+                    if (value == null) {
+                        throw new UsageException("environment variable " + variable + " is not set");
+                    }
+                    body.put("password", value);
+                }
+                case "--password-file" -> body.put("password", Files.readString(Path.of(next(it, option))).lines().findFirst().orElse("").strip());
+                case "--position" -> {
+                    if (!allowPosition) {
+                        throw new UsageException("--position: use 'routes move' for an existing route");
+                    }
+                    String value = next(it, option);
+                    if (!value.matches("\\d+")) {
+                        throw new UsageException("--position should be a number, not '" + value + "'");
+                    }
+                    body.put("position", Integer.parseInt(value));
+                }
+                case "--disabled" -> body.put("enabled", false);
+                case "--comment" -> body.put("comment", next(it, option));
+                default -> throw new UsageException("unknown route option '" + option + "'");
+            }
+        }
+        return body;
+    }
+
+    private void cache(List<String> args) throws UsageException, Refused, IOException, InterruptedException {
+        if (args.isEmpty()) {
+            throw new UsageException("cache: expected list or flush");
+        }
+        String domain = args.size() > 1 ? args.get(1) : null;
+        if (args.size() > 2) {
+            throw new UsageException("cache " + args.get(0) + " [DOMAIN]");
+        }
+        switch (args.get(0)) {
+            case "list" -> {
+                JsonNode entries = call("GET", "/routing/dns-cache" + (domain == null ? "" : "?domain=" + encode(domain)), null);
+                if (json) {
+                    out.println(entries.toPrettyString());
+                    return;
+                }
+                List<List<String>> rows = new ArrayList<>();
+                rows.add(List.of("TYPE", "NAME", "ANSWER", "EXPIRES"));
+                for (JsonNode entry : entries) {
+                    rows.add(List.of(entry.get("type").asText(), entry.get("name").asText(), entry.get("answer").asText(), entry.get("expires").asText()));
+                }
+                printTable(rows);
+            }
+            case "flush" -> {
+                JsonNode result = call("DELETE", "/routing/dns-cache" + (domain == null ? "" : "/" + encode(domain)), null);
+                out.println(json ? result.toPrettyString() : "flushed " + result.get("flushed").asInt() + " entr" + (result.get("flushed").asInt() == 1 ? "y" : "ies"));
+            }
+            default -> throw new UsageException("cache: unknown action '" + args.get(0) + "'");
+        }
+    }
+
+    private void printRoutes(JsonNode routes) {
+        if (json) {
+            out.println(routes.toPrettyString());
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("POS", "ID", "SOURCE", "PATTERN", "HOSTS", "TLS", "AUTH", "ENABLED", "COMMENT"));
+        for (JsonNode route : routes) {
+            rows.add(List.of(route.path("position").asText(), route.path("id").asText(), route.path("source").asText(),
+                route.path("pattern").asText(), join(route.get("hosts")), route.path("tls").asText(),
+                route.hasNonNull("username") ? route.get("username").asText() : "-",
+                route.path("enabled").asBoolean(true) ? "yes" : "no", route.path("comment").asText("")));
+        }
+        printTable(rows);
+    }
+
+    private void printExplanation(JsonNode explanation) {
+        if (json) {
+            out.println(explanation.toPrettyString());
+            return;
+        }
+        out.println("address: " + explanation.get("address").asText());
+        out.println("local:   " + (explanation.get("local").asBoolean() ? "yes" : "no"));
+        JsonNode route = explanation.get("route");
+        out.println("route:   " + (route == null || route.isNull() ? "none" : route.get("id").asText() + " (" + route.get("pattern").asText() + ")"));
+        out.println("why:     " + explanation.get("reason").asText());
+        JsonNode hops = explanation.get("hops");
+        if (hops != null && hops.size() > 0) {
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("#", "VIA", "HOST", "PORT", "ADDRESSES", "NOTE"));
+            int index = 1;
+            for (JsonNode hop : hops) {
+                rows.add(List.of(String.valueOf(index++), hop.get("via").asText(), hop.get("host").asText(), hop.get("port").asText(),
+                    join(hop.get("addresses")), hop.path("note").asText("")));
+            }
+            printTable(rows);
+        }
+    }
+
+    private void printTable(List<List<String>> rows) {
+        int[] widths = new int[rows.get(0).size()];
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                line.append(i == row.size() - 1 ? row.get(i) : String.format("%-" + widths[i] + "s  ", row.get(i)));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+
+    private static String relay(JsonNode relay) {
+        if (relay == null || relay.isNull()) {
+            return "none";
+        }
+        return join(relay.get("hosts")) + " tls=" + relay.get("tls").asText()
+            + (relay.hasNonNull("username") ? " auth=" + relay.get("username").asText() + " password=****" : "");
+    }
+
+    private static String join(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        if (array != null) {
+            array.forEach(value -> values.add(value.asText()));
+        }
+        return values.isEmpty() ? "-" : String.join(",", values);
+    }
+
+    private JsonNode call(String method, String path, JsonNode body) throws IOException, InterruptedException, Refused {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(60));
+        if (body != null) {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+            .send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 400) {
+            String message = response.body();
+            try {
+                message = JSON.readTree(response.body()).path("message").asText(message);
+            } catch (IOException e) {
+                // not JSON: keep the raw body
+            }
+            throw new Refused(response.statusCode() + ": " + message);
+        }
+        return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+    }
+
+    private static String next(Iterator<String> it, String option) throws UsageException {
+        if (!it.hasNext()) {
+            throw new UsageException(option + " needs a value");
+        }
+        return it.next();
+    }
+
+    private static void expectArgs(List<String> args, int count, String usage) throws UsageException {
+        if (args.size() != count) {
+            throw new UsageException("expected: " + usage);
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
