@@ -50,6 +50,7 @@ import org.jamesrouting.delivery.OutboundConfiguration;
 import org.jamesrouting.delivery.OutboundDelivery;
 import org.jamesrouting.delivery.RecipientOutcome;
 import org.jamesrouting.delivery.smtp.SmtpClientSettings;
+import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.DnsjavaMailDns;
 import org.jamesrouting.dns.DomainNameCache;
 import org.jamesrouting.route.RoutingAddress;
@@ -90,6 +91,7 @@ public class OutboundRouter extends GenericMailet {
     private final RoutingTables tables;
     private final RouterRuntime runtime;
     private final DomainNameCache dnsCache;
+    private final DnsPins pins;
     private final Clock clock = Clock.systemUTC();
 
     private OutboundConfiguration configuration;
@@ -102,13 +104,14 @@ public class OutboundRouter extends GenericMailet {
 
     @Inject
     public OutboundRouter(MailQueueFactory<?> queueFactory, FileSystem fileSystem, MailRepositoryStore repositoryStore,
-                          RoutingTables tables, RouterRuntime runtime, DomainNameCache dnsCache) {
+                          RoutingTables tables, RouterRuntime runtime, DomainNameCache dnsCache, DnsPins pins) {
         this.queueFactory = queueFactory;
         this.fileSystem = fileSystem;
         this.repositoryStore = repositoryStore;
         this.tables = tables;
         this.runtime = runtime;
         this.dnsCache = dnsCache;
+        this.pins = pins;
     }
 
     @Override
@@ -127,7 +130,7 @@ public class OutboundRouter extends GenericMailet {
                 configuration.commandTimeout(), Duration.ofMinutes(10), sslContext(), configuration.verifyServerIdentity());
             DnsjavaMailDns dns = new DnsjavaMailDns(configuration.dnsServers(), configuration.dnsTimeout(),
                 dnsCache, Duration.ofMinutes(5), new Random());
-            delivery = new OutboundDelivery(dns, settings, configuration.mxPort());
+            delivery = new OutboundDelivery(dns, pins, settings, configuration.mxPort());
             runtime.register(new RouterRuntime.Active(configuration, planner, dns, dnsCache));
         } catch (IllegalArgumentException e) {
             throw new MessagingException("Mailet OutboundRouter in mailetcontainer.xml: " + e.getMessage(), e);

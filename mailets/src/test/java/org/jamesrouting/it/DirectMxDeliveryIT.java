@@ -122,6 +122,26 @@ class DirectMxDeliveryIT {
     }
 
     @Test
+    void aPinnedDomainGoesToItsPinnedHostsInsteadOfItsMx() throws Exception {
+        WebAdminClient webAdmin = james.webAdmin();
+        WebAdminClient.Response pinned = webAdmin.request("PUT", "/routing/dns-cache/dest.test", "{\"hosts\":[\"127.0.0.23:" + mxPort + "\"]}");
+        assertThat(pinned.status()).as(pinned.body()).isEqualTo(200);
+        assertThat(webAdmin.get("/routing/dns-cache?domain=dest.test").body()).contains("\"PIN\"").contains("127.0.0.23:" + mxPort);
+        assertThat(webAdmin.get("/routing/explain?address=bob@dest.test").body()).contains("pinned in the domain name cache");
+        try {
+            String id = send("bob@dest.test", "pinned");
+            assertThat(awaitReceived(aHost, id).recipients()).containsExactly("bob@dest.test");
+            assertThat(got(mx1, id)).isFalse();
+        } finally {
+            assertThat(webAdmin.request("DELETE", "/routing/dns-cache/dest.test/pin", null).status()).isEqualTo(204);
+        }
+        assertThat(webAdmin.request("DELETE", "/routing/dns-cache/dest.test/pin", null).status()).isEqualTo(404);
+        assertThat(webAdmin.request("PUT", "/routing/dns-cache/dest.test", "{\"hosts\":[\"bad host\"]}").status()).isEqualTo(400);
+        String id = send("bob@dest.test", "unpinned");
+        assertThat(awaitReceived(mx1, id).recipients()).containsExactly("bob@dest.test");
+    }
+
+    @Test
     void aDomainThatDoesNotExistBounces() throws Exception {
         send("bob@missing.test", "NXDOMAIN");
 

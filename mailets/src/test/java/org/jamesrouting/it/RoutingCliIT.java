@@ -113,6 +113,11 @@ class RoutingCliIT {
         Result smarthost = cli("smarthost");
         assertThat(smarthost.out()).contains("primary: 127.0.0.1:" + smart.port() + " tls=none").contains("backup:  none");
         assertThat(cli("cache", "flush").out()).startsWith("flushed ");
+        assertThat(cli("cache", "pin", "Pinned.Test", "127.0.0.1:2525,mx.backup.test").out())
+            .isEqualTo("pinned pinned.test -> 127.0.0.1:2525, mx.backup.test:25\n");
+        assertThat(cli("cache", "list", "pinned.test").out()).contains("PIN").contains("never");
+        assertThat(cli("cache", "unpin", "pinned.test").exit()).isZero();
+        assertThat(cli("cache", "unpin", "pinned.test").exit()).isEqualTo(RoutingCli.REFUSED);
         assertThat(cli("cache", "list").out().lines().toList().get(0)).startsWith("TYPE");
     }
 

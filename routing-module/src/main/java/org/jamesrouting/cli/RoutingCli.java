@@ -46,6 +46,8 @@ public final class RoutingCli {
           explain ADDRESS                      which way mail to ADDRESS goes, and why
           cache list [DOMAIN]                  the domain name cache
           cache flush [DOMAIN]
+          cache pin DOMAIN HOST[,HOST...]      send DOMAIN's mail to these hosts instead of its MX
+          cache unpin DOMAIN
           smarthost                            the smart host and backup in use
         route options: --tls none|starttls|starttls-required|implicit  --user NAME
           --password-env VARIABLE | --password-file PATH  --position N  --disabled  --comment TEXT
@@ -251,6 +253,25 @@ public final class RoutingCli {
             throw new UsageException("cache: expected list or flush");
         }
         String domain = args.size() > 1 ? args.get(1) : null;
+        if (args.get(0).equals("pin")) {
+            expectArgs(args, 3, "cache pin DOMAIN HOST[,HOST...]");
+            ObjectNode body = JSON.createObjectNode();
+            ArrayNode hosts = body.putArray("hosts");
+            for (String host : args.get(2).split(",")) {
+                hosts.add(host.trim());
+            }
+            JsonNode pinned = call("PUT", "/routing/dns-cache/" + encode(domain), body);
+            out.println(json ? pinned.toPrettyString() : "pinned " + pinned.get("name").asText() + " -> " + pinned.get("answer").asText());
+            return;
+        }
+        if (args.get(0).equals("unpin")) {
+            expectArgs(args, 2, "cache unpin DOMAIN");
+            call("DELETE", "/routing/dns-cache/" + encode(domain) + "/pin", null);
+            if (!json) {
+                out.println("unpinned " + domain);
+            }
+            return;
+        }
         if (args.size() > 2) {
             throw new UsageException("cache " + args.get(0) + " [DOMAIN]");
         }

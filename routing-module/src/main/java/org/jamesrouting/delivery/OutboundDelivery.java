@@ -13,6 +13,7 @@ import org.jamesrouting.delivery.smtp.SmtpConnection;
 import org.jamesrouting.delivery.smtp.SmtpFailure;
 import org.jamesrouting.delivery.smtp.SmtpReply;
 import org.jamesrouting.dns.AddressLookup;
+import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.MailDns;
 import org.jamesrouting.dns.MxLookup;
 import org.jamesrouting.route.MailHost;
@@ -32,11 +33,13 @@ public final class OutboundDelivery {
     private static final Logger LOGGER = LoggerFactory.getLogger(OutboundDelivery.class);
 
     private final MailDns dns;
+    private final DnsPins pins;
     private final SmtpClientSettings settings;
     private final int mxPort;
 
-    public OutboundDelivery(MailDns dns, SmtpClientSettings settings, int mxPort) {
+    public OutboundDelivery(MailDns dns, DnsPins pins, SmtpClientSettings settings, int mxPort) {
         this.dns = dns;
+        this.pins = pins;
         this.settings = settings;
         this.mxPort = mxPort;
     }
@@ -87,7 +90,11 @@ public final class OutboundDelivery {
                 break;
             }
             List<Target> targets = new ArrayList<>();
-            if (group.mxDomain().isPresent()) {
+            if (group.mxDomain().isPresent() && pins.hostsFor(group.mxDomain().get()).isPresent()) {
+                for (MailHost host : pins.hostsFor(group.mxDomain().get()).get()) {
+                    addRelayTarget(targets, host, group, Optional.empty(), envelope, progress);
+                }
+            } else if (group.mxDomain().isPresent()) {
                 String domain = group.mxDomain().get();
                 MxLookup mx = dns.mx(domain);
                 if (mx instanceof MxLookup.NullMx) {
@@ -108,12 +115,7 @@ public final class OutboundDelivery {
                 }
             } else {
                 for (MailHost host : group.relay().get().hosts()) {
-                    Optional<RelayAuth> auth = group.relay().get().auth();
-                    if (host.isIpLiteral()) {
-                        targets.add(new Target(host.host(), parseIp(host.host()), host.port(), group, auth));
-                    } else {
-                        addTargets(targets, host.host(), host.port(), group, auth, envelope, progress);
-                    }
+                    addRelayTarget(targets, host, group, group.relay().get().auth(), envelope, progress);
                 }
             }
             for (Target target : targets) {
@@ -134,6 +136,15 @@ public final class OutboundDelivery {
             result.add(progress.outcomes.get(recipient));
         }
         return result;
+    }
+
+    private void addRelayTarget(List<Target> targets, MailHost host, HopGroup group, Optional<RelayAuth> auth, Envelope envelope,
+                                Progress progress) {
+        if (host.isIpLiteral()) {
+            targets.add(new Target(host.host(), parseIp(host.host()), host.port(), group, auth));
+        } else {
+            addTargets(targets, host.host(), host.port(), group, auth, envelope, progress);
+        }
     }
 
     private void addTargets(List<Target> targets, String host, int port, HopGroup group, Optional<RelayAuth> auth,

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import org.apache.james.core.Domain;
 import org.jamesrouting.dns.AddressLookup;
+import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.MailDns;
 import org.jamesrouting.dns.MxLookup;
 import org.jamesrouting.local.LocalDomains;
@@ -31,11 +32,13 @@ public final class RouteExplainer {
     private final LocalDomains localDomains;
     private final RoutingTables tables;
     private final RouterRuntime runtime;
+    private final DnsPins pins;
 
-    public RouteExplainer(LocalDomains localDomains, RoutingTables tables, RouterRuntime runtime) {
+    public RouteExplainer(LocalDomains localDomains, RoutingTables tables, RouterRuntime runtime, DnsPins pins) {
         this.localDomains = localDomains;
         this.tables = tables;
         this.runtime = runtime;
+        this.pins = pins;
     }
 
     /**
@@ -57,7 +60,13 @@ public final class RouteExplainer {
         List<Hop> hops = new ArrayList<>();
         MailDns dns = active.get().dns();
         for (HopGroup group : plan.groups()) {
-            if (group.mxDomain().isPresent()) {
+            if (group.mxDomain().isPresent() && pins.hostsFor(group.mxDomain().get()).isPresent()) {
+                for (MailHost host : pins.hostsFor(group.mxDomain().get()).get()) {
+                    hops.add(host.isIpLiteral()
+                        ? new Hop(host.host(), host.port(), List.of(host.host()), group.via().asString(), "pinned in the domain name cache")
+                        : hop(dns, host.host(), host.port(), group, "pinned in the domain name cache"));
+                }
+            } else if (group.mxDomain().isPresent()) {
                 MxLookup mx = dns.mx(group.mxDomain().get());
                 if (mx instanceof MxLookup.Hosts hosts) {
                     for (MxLookup.MxHost host : hosts.hosts()) {

@@ -9,6 +9,7 @@ import javax.inject.Singleton;
 import org.apache.james.filesystem.api.FileSystem;
 import org.jamesrouting.delivery.RouteExplainer;
 import org.jamesrouting.delivery.RouterRuntime;
+import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.DomainNameCache;
 import org.jamesrouting.local.LocalDomains;
 import org.jamesrouting.route.DynamicRouteStore;
@@ -24,11 +25,12 @@ import com.google.inject.Scopes;
  * SMTP hooks and webadmin routes), which then share one set of routing tables, one domain name
  * cache and one view of the running router, when {@code conf/extensions.properties} says:
  * <pre>guice.extension.module=org.jamesrouting.guice.RoutingExtensionModule</pre>
- * The dynamic routing table is kept in {@code var/routing/dynamic-routes.json} under James's
- * working directory.
+ * The dynamic routing table is kept in {@code var/routing/dynamic-routes.json}, the pinned
+ * domain names in {@code var/routing/dns-pins.json}, under James's working directory.
  */
 public class RoutingExtensionModule extends AbstractModule {
     public static final String DYNAMIC_ROUTES_FILE = "var/routing/dynamic-routes.json";
+    public static final String DNS_PINS_FILE = "var/routing/dns-pins.json";
 
     @Override
     protected void configure() {
@@ -56,7 +58,13 @@ public class RoutingExtensionModule extends AbstractModule {
 
     @Provides
     @Singleton
-    RouteExplainer routeExplainer(LocalDomains localDomains, RoutingTables tables, RouterRuntime runtime) {
-        return new RouteExplainer(localDomains, tables, runtime);
+    DnsPins dnsPins(FileSystem fileSystem) throws FileNotFoundException {
+        return new DnsPins(Path.of(fileSystem.getBasedir().getPath(), DNS_PINS_FILE));
+    }
+
+    @Provides
+    @Singleton
+    RouteExplainer routeExplainer(LocalDomains localDomains, RoutingTables tables, RouterRuntime runtime, DnsPins pins) {
+        return new RouteExplainer(localDomains, tables, runtime, pins);
     }
 }

@@ -15,6 +15,7 @@ import org.apache.james.webadmin.utils.JsonTransformer;
 import org.jamesrouting.delivery.RouteExplainer;
 import org.jamesrouting.delivery.RouterRuntime;
 import org.jamesrouting.dns.AddressLookup;
+import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.DomainNameCache;
 import org.jamesrouting.dns.MxLookup;
 import org.jamesrouting.local.LocalDomains;
@@ -54,6 +55,8 @@ import spark.Service;
  * GET    /routing/explain?address=a@b.c   which way mail to that address would go, and why
  * GET    /routing/dns-cache[?domain=d]    the domain name cache
  * DELETE /routing/dns-cache[/{domain}]    flush all, or one domain
+ * PUT    /routing/dns-cache/{domain}      pin: {"hosts":["host[:port]"]} used instead of the domain's MX
+ * DELETE /routing/dns-cache/{domain}/pin  remove the pin
  * GET    /routing/smarthost               smart host and backup (password masked)
  * </pre>
  * Bad input: 400; unknown id: 404; a static route: 409; with James's JSON error body. A
@@ -86,15 +89,17 @@ public class RoutingRoutes implements Routes {
     private final RouteExplainer explainer;
     private final RouterRuntime runtime;
     private final DomainNameCache cache;
+    private final DnsPins pins;
     private final JsonTransformer jsonTransformer;
 
     @Inject
     public RoutingRoutes(RoutingTables tables, RouteExplainer explainer, RouterRuntime runtime, DomainNameCache cache,
-                         JsonTransformer jsonTransformer) {
+                         DnsPins pins, JsonTransformer jsonTransformer) {
         this.tables = tables;
         this.explainer = explainer;
         this.runtime = runtime;
         this.cache = cache;
+        this.pins = pins;
         this.jsonTransformer = jsonTransformer;
     }
 
@@ -120,6 +125,20 @@ public class RoutingRoutes implements Routes {
             String domain = request.params("domain").toLowerCase(Locale.ROOT);
             return Map.of("flushed", cache.flush(entry -> entry.key().name().equals(domain) || entry.key().name().endsWith("." + domain)));
         }, jsonTransformer);
+        service.put(BASE + "/dns-cache/:domain", this::pin, jsonTransformer);
+        service.delete(BASE + "/dns-cache/:domain/pin", (request, response) -> {
+            boolean removed;
+            try {
+                removed = pins.unpin(request.params("domain"));
+            } catch (IllegalArgumentException e) {
+                throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, e.getMessage());
+            }
+            if (!removed) {
+                throw error(404, ErrorResponder.ErrorType.NOT_FOUND, "no pin for " + request.params("domain"));
+            }
+            response.status(204);
+            return "";
+        });
         service.get(BASE + "/smarthost", this::smarthost, jsonTransformer);
     }
 
@@ -231,11 +250,32 @@ public class RoutingRoutes implements Routes {
 
     private Object listCache(Request request, Response response) {
         String domain = Optional.ofNullable(request.queryParams("domain")).map(d -> d.toLowerCase(Locale.ROOT)).orElse(null);
-        Predicate<DomainNameCache.Entry> filter = domain == null ? entry -> true
-            : entry -> entry.key().name().equals(domain) || entry.key().name().endsWith("." + domain);
-        return cache.list(filter).stream()
-            .map(entry -> new CacheEntryView(entry.key().type(), entry.key().name(), describe(entry.answer()), entry.expires().toString()))
-            .toList();
+        Predicate<String> named = name -> domain == null || name.equals(domain) || name.endsWith("." + domain);
+        List<CacheEntryView> views = new ArrayList<>();
+        pins.all().forEach((pinned, hosts) -> {
+            if (named.test(pinned)) {
+                views.add(new CacheEntryView("PIN", pinned, String.join(", ", hosts.stream().map(MailHost::asString).toList()), "never"));
+            }
+        });
+        cache.list(entry -> named.test(entry.key().name())).forEach(entry ->
+            views.add(new CacheEntryView(entry.key().type(), entry.key().name(), describe(entry.answer()), entry.expires().toString())));
+        return views;
+    }
+
+    private Object pin(Request request, Response response) {
+        JsonNode hosts = objectBody(request).get("hosts");
+        if (hosts == null || !hosts.isArray()) {
+            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, "give the hosts: {\"hosts\":[\"host[:port]\"]}");
+        }
+        List<String> texts = new ArrayList<>();
+        hosts.forEach(host -> texts.add(host.asText()));
+        try {
+            List<MailHost> pinned = pins.pin(request.params("domain"), texts);
+            return new CacheEntryView("PIN", org.jamesrouting.core.DomainNames.normalize(request.params("domain")).asString(),
+                String.join(", ", pinned.stream().map(MailHost::asString).toList()), "never");
+        } catch (IllegalArgumentException e) {
+            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, e.getMessage());
+        }
     }
 
     private Object smarthost(Request request, Response response) {
