@@ -49,6 +49,7 @@ import org.jamesrouting.delivery.NextHopPlanner;
 import org.jamesrouting.delivery.OutboundConfiguration;
 import org.jamesrouting.delivery.OutboundDelivery;
 import org.jamesrouting.delivery.RecipientOutcome;
+import org.jamesrouting.delivery.SevenBitConverter;
 import org.jamesrouting.delivery.smtp.SmtpClientSettings;
 import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.DnsjavaMailDns;
@@ -230,9 +231,14 @@ public class OutboundRouter extends GenericMailet {
         String messageId = Optional.ofNullable(message.getMessageID()).orElse("none");
         long size = mail.getMessageSize();
         Envelope envelope = new Envelope(mail.getName(), messageId, mail.getMaybeSender().asString(""),
-            size > 0 ? OptionalLong.of(size) : OptionalLong.empty(), out -> {
+            size > 0 ? OptionalLong.of(size) : OptionalLong.empty(), (out, eightBitAllowed) -> {
                 try {
-                    message.writeTo(out);
+                    if (eightBitAllowed || !SevenBitConverter.hasEightBit(message)) {
+                        message.writeTo(out);
+                    } else {
+                        LOGGER.info("Converting {} to 7 bit: the receiving server lacks 8BITMIME", mail.getName());
+                        SevenBitConverter.toSevenBit(message).writeTo(out);
+                    }
                 } catch (MessagingException e) {
                     throw new java.io.IOException("cannot read message " + mail.getName(), e);
                 }

@@ -219,6 +219,32 @@ class SmartHostDeliveryIT {
     }
 
     @Test
+    void anEightBitMessageIsConvertedForAPeerWithout8BitMime() throws Exception {
+        primary.without8BitMime();
+        String message = "From: <alice@example.com>\nTo: <bob@remote.test>\nSubject: umlauts\nMessage-ID: <8bit-" + System.nanoTime()
+            + "@client.test>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\nGrüße aus Köln\n";
+        try (SmtpTestClient smtp = james.smtp()) {
+            assertThat(smtp.send("alice@example.com", List.of("bob@remote.test"), message).dataReply().code()).isEqualTo(250);
+        }
+
+        TestSmtpServer.Received received = awaitReceived(primary, SmtpTestClient.messageId(message), 1).get(0);
+        assertThat(received.content().chars()).allMatch(c -> c < 0x80);
+        assertThat(received.header("Content-Transfer-Encoding")).contains("quoted-printable");
+        assertThat(received.content()).contains("Gr=C3=BC=C3=9Fe aus K=C3=B6ln");
+    }
+
+    @Test
+    void aMessageOverThePeersSizeLimitBouncesWithoutBeingSent() throws Exception {
+        primary.sizeLimit(50);
+
+        send(List.of("big@remote.test"), "too big for the relay");
+
+        String status = ItSupport.awaitDsnFor(james.mailboxes(), "alice@example.com", "alicepass", "big@remote.test");
+        assertThat(status).contains("Status: 5.3.4").contains("exceeds the limit of 50");
+        assertThat(primary.commands()).noneMatch(command -> command.startsWith("MAIL"));
+    }
+
+    @Test
     void aRouteSendsItsAddressesToItsOwnHost() throws Exception {
         String id = send(List.of("carol@routed.test"), "routed");
 

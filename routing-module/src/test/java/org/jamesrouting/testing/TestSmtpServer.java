@@ -72,18 +72,39 @@ public final class TestSmtpServer implements AutoCloseable {
     private volatile boolean pipelining = true;
     private volatile boolean eightBitMime = true;
     private volatile long stallMillis;
+    private volatile long sizeLimit = 100_000_000;
 
     private TestSmtpServer(ServerSocket serverSocket) {
         this.serverSocket = serverSocket;
         executor.submit(this::acceptLoop);
     }
 
-    /** Listens on {@code address}, port 0 for any free one. */
+    /**
+     * Listens on {@code address}, port 0 for any free one. A port a test server just closed can
+     * stay busy until the client closes its side of a connection (FIN_WAIT), so binding is
+     * retried for up to 15 s.
+     */
     public static TestSmtpServer start(String address, int port) throws IOException {
-        ServerSocket socket = new ServerSocket();
-        socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(InetAddress.getByName(address), port));
-        return new TestSmtpServer(socket);
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (true) {
+            ServerSocket socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            try {
+                socket.bind(new InetSocketAddress(InetAddress.getByName(address), port));
+                return new TestSmtpServer(socket);
+            } catch (java.net.BindException e) {
+                socket.close();
+                if (System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     public static TestSmtpServer start() throws IOException {
@@ -135,6 +156,12 @@ public final class TestSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /** The SIZE announced in EHLO. */
+    public TestSmtpServer sizeLimit(long bytes) {
+        this.sizeLimit = bytes;
+        return this;
+    }
+
     public TestSmtpServer withoutPipelining() {
         this.pipelining = false;
         return this;
@@ -151,6 +178,9 @@ public final class TestSmtpServer implements AutoCloseable {
         recipientReplies.clear();
         drops.clear();
         stallMillis = 0;
+        sizeLimit = 100_000_000;
+        eightBitMime = true;
+        pipelining = true;
         return this;
     }
 
@@ -229,7 +259,7 @@ public final class TestSmtpServer implements AutoCloseable {
                         if (eightBitMime) {
                             lines.add("250-8BITMIME");
                         }
-                        lines.add("250-SIZE 100000000");
+                        lines.add("250-SIZE " + sizeLimit);
                         if (startTls != null && !session.tls) {
                             lines.add("250-STARTTLS");
                         }

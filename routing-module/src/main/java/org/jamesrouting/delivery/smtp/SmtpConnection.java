@@ -37,10 +37,13 @@ import com.google.common.net.InetAddresses;
  * Blocking; one thread uses it at a time.
  */
 public final class SmtpConnection implements Closeable {
-    /** Writes the message (headers and body) as it should travel; line endings are fixed here. */
+    /**
+     * Writes the message (headers and body) as it should travel; line endings are fixed here.
+     * {@code eightBitAllowed} is false when the server lacks 8BITMIME: write a 7-bit form then.
+     */
     @FunctionalInterface
     public interface MessageWriter {
-        void writeTo(OutputStream out) throws IOException;
+        void writeTo(OutputStream out, boolean eightBitAllowed) throws IOException;
     }
 
     /** What one transaction got: the MAIL reply, a reply per recipient, and the DATA reply. */
@@ -187,6 +190,20 @@ public final class SmtpConnection implements Closeable {
         return Map.copyOf(result);
     }
 
+    /** The SIZE limit the server announced (RFC 1870), when it gave one. */
+    public OptionalLong sizeLimit() {
+        String value = extensions.get("SIZE");
+        if (value == null || value.isBlank()) {
+            return OptionalLong.empty();
+        }
+        try {
+            long limit = Long.parseLong(value.trim());
+            return limit > 0 ? OptionalLong.of(limit) : OptionalLong.empty();
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
     public boolean supports(String extension) {
         return extensions.containsKey(extension.toUpperCase(Locale.ROOT));
     }
@@ -240,6 +257,15 @@ public final class SmtpConnection implements Closeable {
      * @throws SmtpFailure when the connection fails midway (the outcome is then unknown: retry)
      */
     public Transaction send(String sender, List<String> recipients, OptionalLong size, MessageWriter message) throws IOException {
+        OptionalLong limit = sizeLimit();
+        if (size.isPresent() && limit.isPresent() && size.getAsLong() > limit.getAsLong()) {
+            // RFC 1870: do not send what the server said it will not take.
+            SmtpReply tooBig = new SmtpReply(552, "5.3.4 Message size " + size.getAsLong() + " exceeds the limit of "
+                + limit.getAsLong() + " announced by " + serverName);
+            Map<String, SmtpReply> refused = new java.util.LinkedHashMap<>();
+            recipients.forEach(recipient -> refused.put(recipient, tooBig));
+            return new Transaction(tooBig, refused, Optional.empty());
+        }
         StringBuilder mailFrom = new StringBuilder("MAIL FROM:<").append(sender).append('>');
         if (supports("SIZE") && size.isPresent()) {
             mailFrom.append(" SIZE=").append(size.getAsLong());
@@ -279,7 +305,7 @@ public final class SmtpConnection implements Closeable {
         socket.setSoTimeout((int) settings.dataTimeout().toMillis());
         try {
             DotStuffingOutputStream data = new DotStuffingOutputStream(out);
-            message.writeTo(data);
+            message.writeTo(data, supports("8BITMIME"));
             data.finish();
             return new Transaction(mailReply, rcptReplies, Optional.of(read()));
         } finally {

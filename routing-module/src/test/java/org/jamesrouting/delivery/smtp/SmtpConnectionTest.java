@@ -54,7 +54,7 @@ class SmtpConnectionTest {
 
     private static SmtpConnection.Transaction send(SmtpConnection connection, String... recipients) throws Exception {
         return connection.send("a@src.test", List.of(recipients), OptionalLong.of(MESSAGE.length()),
-            out -> out.write(MESSAGE.getBytes(StandardCharsets.UTF_8)));
+            (out, eightBit) -> out.write(MESSAGE.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -81,6 +81,34 @@ class SmtpConnectionTest {
             assertThat(connection.supports("PIPELINING")).isFalse();
         }
         assertThat(server.received().get(0).mailFromLine()).doesNotContain("BODY=");
+    }
+
+    @Test
+    void aMessageOverTheServersSizeLimitIsRefusedWithoutSendingIt() throws Exception {
+        server.sizeLimit(10);
+        try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
+            SmtpReply reply = send(connection, "x@dest.test").outcomeFor("x@dest.test");
+            assertThat(reply.code()).isEqualTo(552);
+            assertThat(reply.status()).isEqualTo("5.3.4");
+        }
+        assertThat(server.commands()).noneMatch(command -> command.startsWith("MAIL"));
+    }
+
+    @Test
+    void tellsTheWriterWhetherEightBitMayBeSent() throws Exception {
+        List<Boolean> seen = new java.util.ArrayList<>();
+        SmtpConnection.MessageWriter writer = (out, eightBit) -> {
+            seen.add(eightBit);
+            out.write(MESSAGE.getBytes(StandardCharsets.UTF_8));
+        };
+        try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
+            connection.send("a@src.test", List.of("x@dest.test"), OptionalLong.empty(), writer);
+        }
+        server.without8BitMime();
+        try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
+            connection.send("a@src.test", List.of("x@dest.test"), OptionalLong.empty(), writer);
+        }
+        assertThat(seen).containsExactly(true, false);
     }
 
     @Test
