@@ -41,6 +41,7 @@ import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.jamesrouting.delivery.ConnectionPool;
 import org.jamesrouting.delivery.DeliveryPlan;
 import org.jamesrouting.delivery.DsnComposer;
 import org.jamesrouting.delivery.Envelope;
@@ -102,6 +103,8 @@ public class OutboundRouter extends GenericMailet {
     private Scheduler scheduler;
     private Disposable dequeuing;
     private MailRepositoryUrl failedRepository;
+    private ConnectionPool connectionPool;
+    private Disposable idleReaper;
 
     @Inject
     public OutboundRouter(MailQueueFactory<?> queueFactory, FileSystem fileSystem, MailRepositoryStore repositoryStore,
@@ -131,7 +134,8 @@ public class OutboundRouter extends GenericMailet {
                 configuration.commandTimeout(), Duration.ofMinutes(10), sslContext(), configuration.verifyServerIdentity());
             DnsjavaMailDns dns = new DnsjavaMailDns(configuration.dnsServers(), configuration.dnsTimeout(),
                 dnsCache, Duration.ofMinutes(5), new Random());
-            delivery = new OutboundDelivery(dns, pins, settings, configuration.mxPort());
+            connectionPool = new ConnectionPool(Duration.ofSeconds(10), 100, clock);
+            delivery = new OutboundDelivery(dns, pins, settings, configuration.mxPort(), connectionPool);
             runtime.register(new RouterRuntime.Active(configuration, planner, dns, dnsCache));
         } catch (IllegalArgumentException e) {
             throw new MessagingException("Mailet OutboundRouter in mailetcontainer.xml: " + e.getMessage(), e);
@@ -143,6 +147,7 @@ public class OutboundRouter extends GenericMailet {
             .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(scheduler), threads)
             .onErrorContinue((error, item) -> LOGGER.error("Outbound router: unexpected error", error))
             .subscribe();
+        idleReaper = Flux.interval(Duration.ofSeconds(5)).subscribe(tick -> connectionPool.closeIdle());
         LOGGER.info("Outbound router: {} static route(s), smart host {}, backup {}, DNS servers {}, MX port {}, {} delivery threads",
             tables.staticCount(), configuration.smarthost().map(Object::toString).orElse("none"),
             configuration.backup().map(Object::toString).orElse("none"), configuration.dnsServers(), configuration.mxPort(), threads);
@@ -334,6 +339,12 @@ public class OutboundRouter extends GenericMailet {
     public void destroy() {
         if (dequeuing != null) {
             dequeuing.dispose();
+        }
+        if (idleReaper != null) {
+            idleReaper.dispose();
+        }
+        if (connectionPool != null) {
+            connectionPool.close();
         }
         if (scheduler != null) {
             scheduler.dispose();

@@ -36,12 +36,14 @@ public final class OutboundDelivery {
     private final DnsPins pins;
     private final SmtpClientSettings settings;
     private final int mxPort;
+    private final ConnectionPool pool;
 
-    public OutboundDelivery(MailDns dns, DnsPins pins, SmtpClientSettings settings, int mxPort) {
+    public OutboundDelivery(MailDns dns, DnsPins pins, SmtpClientSettings settings, int mxPort, ConnectionPool pool) {
         this.dns = dns;
         this.pins = pins;
         this.settings = settings;
         this.mxPort = mxPort;
+        this.pool = pool;
     }
 
     private record Target(String hostName, InetAddress address, int port, HopGroup group, Optional<RelayAuth> auth) {
@@ -167,12 +169,24 @@ public final class OutboundDelivery {
     private boolean attempt(Envelope envelope, Target target, TlsMode tls, Progress progress) {
         long start = System.nanoTime();
         List<String> recipients = List.copyOf(progress.pending);
-        try (SmtpConnection connection = SmtpConnection.open(new InetSocketAddress(target.address(), target.port()),
-                target.hostName(), tls, settings)) {
-            if (target.auth().isPresent()) {
-                connection.authenticate(target.auth().get());
+        ConnectionPool.Key key = new ConnectionPool.Key(new InetSocketAddress(target.address(), target.port()), target.hostName(), tls,
+            target.auth().map(RelayAuth::username));
+        ConnectionPool.Lease lease = null;
+        boolean reusable = false;
+        try {
+            Optional<ConnectionPool.Lease> pooled = pool.borrow(key);
+            if (pooled.isPresent()) {
+                lease = pooled.get();
+            } else {
+                SmtpConnection opened = SmtpConnection.open(key.address(), target.hostName(), tls, settings);
+                lease = new ConnectionPool.Lease(opened, 0, false);
+                if (target.auth().isPresent()) {
+                    opened.authenticate(target.auth().get());
+                }
             }
+            SmtpConnection connection = lease.connection();
             SmtpConnection.Transaction transaction = connection.send(envelope.sender(), recipients, envelope.size(), envelope.message());
+            reusable = true;
             List<String> summary = new ArrayList<>();
             for (String recipient : recipients) {
                 SmtpReply reply = transaction.outcomeFor(recipient);
@@ -189,7 +203,8 @@ public final class OutboundDelivery {
                     summary.add(recipient + " deferred");
                 }
             }
-            log(envelope, recipients, target.describe() + (connection.isTlsActive() ? " (TLS)" : ""),
+            log(envelope, recipients, target.describe() + (connection.isTlsActive() ? " (TLS)" : "")
+                    + (lease.reused() ? " (reused connection)" : ""),
                 transaction.dataReply().orElse(transaction.mailReply()).firstLine(), String.join(", ", summary), start);
             return false;
         } catch (SmtpFailure failure) {
@@ -212,6 +227,14 @@ public final class OutboundDelivery {
             progress.temporary("4.4.2", target.describe() + ": " + e, Optional.empty(), false);
             log(envelope, recipients, target.describe(), e.toString(), "deferred, next host", start);
             return false;
+        } finally {
+            if (lease != null) {
+                if (reusable) {
+                    pool.giveBack(key, lease);
+                } else {
+                    lease.connection().close();
+                }
+            }
         }
     }
 

@@ -184,6 +184,15 @@ public final class TestSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /** Closes every open client connection (as a server closing idle connections does). */
+    public void closeConnections() throws IOException {
+        synchronized (open) {
+            for (Socket socket : List.copyOf(open)) {
+                socket.close();
+            }
+        }
+    }
+
     public int port() {
         return serverSocket.getLocalPort();
     }

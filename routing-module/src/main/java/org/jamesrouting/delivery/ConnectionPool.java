@@ -1,0 +1,105 @@
+package org.jamesrouting.delivery;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+import org.jamesrouting.delivery.smtp.SmtpConnection;
+import org.jamesrouting.route.TlsMode;
+
+/**
+ * Open SMTP connections kept for the next transaction to the same hop (same address, port,
+ * TLS mode, AUTH user and server name): no new TCP, TLS and AUTH handshake per message. A
+ * connection is reused at most {@code maxUses} times and never after {@code maxIdle}; before
+ * reuse it is checked with NOOP, and a dead one is dropped.
+ */
+public final class ConnectionPool implements Closeable {
+    public record Key(InetSocketAddress address, String serverName, TlsMode tls, Optional<String> authUser) {
+    }
+
+    private record Idle(SmtpConnection connection, Instant since, int uses) {
+    }
+
+    /** A connection borrowed from the pool or just opened, with how often it was used before. */
+    public record Lease(SmtpConnection connection, int uses, boolean reused) {
+    }
+
+    private final Map<Key, Deque<Idle>> idle = new ConcurrentHashMap<>();
+    private final Duration maxIdle;
+    private final int maxUses;
+    private final Clock clock;
+
+    public ConnectionPool(Duration maxIdle, int maxUses, Clock clock) {
+        this.maxIdle = maxIdle;
+        this.maxUses = maxUses;
+        this.clock = clock;
+    }
+
+    /** A live idle connection for that hop, if there is one. */
+    public Optional<Lease> borrow(Key key) {
+        Deque<Idle> connections = idle.get(key);
+        if (connections == null) {
+            return Optional.empty();
+        }
+        Idle candidate;
+        while ((candidate = connections.pollFirst()) != null) {
+            if (Duration.between(candidate.since(), clock.instant()).compareTo(maxIdle) > 0) {
+                candidate.connection().close();
+                continue;
+            }
+            try {
+                if (candidate.connection().command("NOOP").code() == 250) {
+                    return Optional.of(new Lease(candidate.connection(), candidate.uses(), true));
+                }
+            } catch (IOException e) {
+                // dropped by the server while idle
+            }
+            candidate.connection().close();
+        }
+        return Optional.empty();
+    }
+
+    /** Hands a connection back after a clean transaction; closes it when used enough. */
+    public void giveBack(Key key, Lease lease) {
+        int uses = lease.uses() + 1;
+        if (uses >= maxUses) {
+            lease.connection().close();
+            return;
+        }
+        idle.computeIfAbsent(key, any -> new ConcurrentLinkedDeque<>()).addFirst(new Idle(lease.connection(), clock.instant(), uses));
+    }
+
+    /** Closes connections idle for longer than allowed; call it now and then. */
+    public void closeIdle() {
+        Instant now = clock.instant();
+        idle.values().forEach(connections -> connections.removeIf(entry -> {
+            boolean expired = Duration.between(entry.since(), now).compareTo(maxIdle) > 0;
+            if (expired) {
+                entry.connection().close();
+            }
+            return expired;
+        }));
+    }
+
+    public int idleCount() {
+        return idle.values().stream().mapToInt(Deque::size).sum();
+    }
+
+    @Override
+    public void close() {
+        idle.values().forEach(connections -> {
+            Idle entry;
+            while ((entry = connections.pollFirst()) != null) {
+                entry.connection().close();
+            }
+        });
+    }
+}

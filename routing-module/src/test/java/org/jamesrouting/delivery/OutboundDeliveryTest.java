@@ -1,0 +1,119 @@
+package org.jamesrouting.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import org.jamesrouting.delivery.smtp.SmtpClientSettings;
+import org.jamesrouting.dns.AddressLookup;
+import org.jamesrouting.dns.DnsPins;
+import org.jamesrouting.dns.MailDns;
+import org.jamesrouting.dns.MxLookup;
+import org.jamesrouting.route.MailHost;
+import org.jamesrouting.route.RelaySpec;
+import org.jamesrouting.route.RoutingAddress;
+import org.jamesrouting.route.TlsMode;
+import org.jamesrouting.testing.TestSmtpServer;
+import org.jamesrouting.testing.TestSmtpServer.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Delivery over real SMTP to test servers on 127.0.0.1; DNS is not needed (IP literal hosts). */
+class OutboundDeliveryTest {
+    private static final MailDns NO_DNS = new MailDns() {
+        @Override
+        public MxLookup mx(String domain) {
+            return new MxLookup.Failure("no DNS in this test");
+        }
+
+        @Override
+        public AddressLookup addresses(String host) {
+            return new AddressLookup.Failure("no DNS in this test");
+        }
+    };
+
+    @TempDir
+    Path directory;
+    TestSmtpServer primary;
+    TestSmtpServer backup;
+    ConnectionPool pool;
+    OutboundDelivery delivery;
+    NextHopPlanner planner;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        primary = TestSmtpServer.start();
+        backup = TestSmtpServer.start();
+        pool = new ConnectionPool(Duration.ofSeconds(30), 100, Clock.systemUTC());
+        delivery = new OutboundDelivery(NO_DNS, new DnsPins(directory.resolve("pins.json")),
+            SmtpClientSettings.defaults("client.test"), 25, pool);
+        planner = new NextHopPlanner(
+            Optional.of(new RelaySpec(List.of(MailHost.parse("127.0.0.1:" + primary.port(), 25)), TlsMode.NONE, Optional.empty())),
+            Optional.of(new RelaySpec(List.of(MailHost.parse("127.0.0.1:" + backup.port(), 25)), TlsMode.NONE, Optional.empty())),
+            TlsMode.STARTTLS);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        pool.close();
+        primary.close();
+        backup.close();
+    }
+
+    private List<RecipientOutcome> deliver(String... recipients) {
+        Envelope envelope = new Envelope("mail-1", "<m@src.test>", "a@src.test", OptionalLong.empty(),
+            (out, eightBit) -> out.write("Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)));
+        DeliveryPlan plan = planner.plan(RoutingAddress.parse(recipients[0]), Optional.empty());
+        return delivery.deliver(envelope, plan, List.of(recipients));
+    }
+
+    @Test
+    void messagesToTheSameHopShareOneConnection() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(deliver("x" + i + "@dest.test")).allMatch(RecipientOutcome::delivered);
+        }
+
+        assertThat(primary.received()).hasSize(3);
+        assertThat(primary.connections()).isEqualTo(1);
+        assertThat(pool.idleCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aConnectionTheServerDroppedIsReplacedWithoutLosingTheMessage() throws Exception {
+        deliver("x@dest.test");
+        primary.closeConnections();
+
+        assertThat(deliver("y@dest.test")).allMatch(RecipientOutcome::delivered);
+        assertThat(primary.received()).hasSize(2);
+        assertThat(primary.connections()).isEqualTo(2);
+        assertThat(backup.received()).isEmpty();
+    }
+
+    @Test
+    void aTemporaryRefusalAtTheEndOfDataMovesToTheBackup() {
+        primary.reply(Stage.DATA_END, "451 4.3.0 try later");
+
+        assertThat(deliver("x@dest.test")).allMatch(RecipientOutcome::delivered);
+        assertThat(primary.received()).isEmpty();
+        assertThat(backup.received()).hasSize(1);
+    }
+
+    @Test
+    void aPermanentRefusalDoesNotTryTheBackup() {
+        primary.reply(Stage.MAIL, "550 5.7.1 sender refused");
+
+        List<RecipientOutcome> outcomes = deliver("x@dest.test", "y@dest.test");
+
+        assertThat(outcomes).extracting(RecipientOutcome::kind).containsOnly(RecipientOutcome.Kind.PERMANENT);
+        assertThat(outcomes.get(0).diagnostic()).isEqualTo("550 5.7.1 sender refused");
+        assertThat(backup.connections()).isZero();
+    }
+}
