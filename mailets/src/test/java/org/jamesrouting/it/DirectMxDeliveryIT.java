@@ -64,11 +64,13 @@ class DirectMxDeliveryIT {
         }
     }
 
+    /** Back to accepting everything, and no connection kept from an earlier test (the router reuses them). */
     @AfterEach
-    void resetPeers() {
-        mx1.reset();
-        mx2.reset();
-        aHost.reset();
+    void resetPeers() throws Exception {
+        for (TestSmtpServer server : new TestSmtpServer[] {mx1, mx2, aHost}) {
+            server.reset();
+            server.closeConnections();
+        }
     }
 
     private static String send(String recipient, String subject) throws Exception {
