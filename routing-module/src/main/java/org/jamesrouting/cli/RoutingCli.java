@@ -43,6 +43,7 @@ public final class RoutingCli {
           routes rm ID
           routes move ID POSITION
           routes reload                        read conf/routes.conf again
+          routes explain ADDRESS               the same as explain
           explain ADDRESS                      which way mail to ADDRESS goes, and why
           cache list [DOMAIN]                  the domain name cache
           cache flush [DOMAIN]
@@ -198,6 +199,7 @@ public final class RoutingCli {
                 }
                 printRoutes(JSON.createArrayNode().add(call("POST", "/routing/routes/" + encode(args.get(0)) + "/move?to=" + args.get(1), null)));
             }
+            case "explain" -> dispatch(List.of("explain", args.isEmpty() ? "" : args.get(0)));
             case "reload" -> {
                 expectArgs(args, 0, "routes reload");
                 JsonNode result = call("POST", "/routing/static/reload", null);

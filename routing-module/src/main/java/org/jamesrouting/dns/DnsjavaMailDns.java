@@ -12,12 +12,16 @@ import java.util.Random;
 
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
-import org.xbill.DNS.Lookup;
 import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -25,7 +29,8 @@ import org.xbill.DNS.Type;
 /**
  * {@link MailDns} over dnsjava, asking the administrator's DNS servers (any port), with answers
  * kept in a {@link DomainNameCache} for as long as their TTL says. NXDOMAIN and "no such
- * record" are kept for {@code negativeTtl}; failures are not kept.
+ * record" are kept as long as the zone's SOA says (RFC 2308), at most {@code negativeTtl};
+ * failures (SERVFAIL, REFUSED, no answer) are not kept.
  */
 public final class DnsjavaMailDns implements MailDns {
     private final Resolver resolver;
@@ -56,6 +61,51 @@ public final class DnsjavaMailDns implements MailDns {
         return cache;
     }
 
+    /** One DNS answer: its records of the asked type, or a negative answer with its TTL (RFC 2308), or a failure. */
+    private record Answer(List<Record> records, boolean noSuchDomain, Duration ttl, String failure) {
+        boolean failed() {
+            return failure != null;
+        }
+    }
+
+    private Answer query(String name, int type) {
+        Name qname;
+        try {
+            qname = Name.fromString(name.endsWith(".") ? name : name + ".");
+        } catch (TextParseException e) {
+            return new Answer(List.of(), true, negativeTtl, null);
+        }
+        Message response;
+        try {
+            response = resolver.send(Message.newQuery(Record.newRecord(qname, type, DClass.IN)));
+        } catch (java.io.IOException e) {
+            return new Answer(List.of(), false, Duration.ZERO, Type.string(type) + " lookup of " + name + ": " + e.getMessage());
+        }
+        int rcode = response.getRcode();
+        if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+            return new Answer(List.of(), false, Duration.ZERO, Type.string(type) + " lookup of " + name + ": " + Rcode.string(rcode));
+        }
+        List<Record> records = new ArrayList<>();
+        for (Record record : response.getSection(Section.ANSWER)) {
+            if (record.getType() == type) {
+                records.add(record);
+            }
+        }
+        if (!records.isEmpty()) {
+            long ttl = records.stream().mapToLong(Record::getTTL).min().orElse(0);
+            return new Answer(records, false, Duration.ofSeconds(ttl), null);
+        }
+        // Negative answer: kept as long as the zone's SOA says (RFC 2308), never longer than negativeTtl.
+        Duration ttl = negativeTtl;
+        for (Record record : response.getSection(Section.AUTHORITY)) {
+            if (record instanceof SOARecord soa) {
+                Duration soaTtl = Duration.ofSeconds(Math.min(soa.getTTL(), soa.getMinimum()));
+                ttl = soaTtl.compareTo(negativeTtl) < 0 ? soaTtl : negativeTtl;
+            }
+        }
+        return new Answer(List.of(), rcode == Rcode.NXDOMAIN, ttl, null);
+    }
+
     @Override
     public MxLookup mx(String domain) {
         DomainNameCache.Key key = new DomainNameCache.Key("MX", domain);
@@ -63,46 +113,31 @@ public final class DnsjavaMailDns implements MailDns {
         if (cached.isPresent()) {
             return shuffleEqualPreferences((MxLookup) cached.get());
         }
-        Lookup lookup = lookup(domain, Type.MX);
-        if (lookup == null) {
-            return new MxLookup.NoSuchDomain();
+        Answer response = query(domain, Type.MX);
+        if (response.failed()) {
+            return new MxLookup.Failure(response.failure());
         }
-        Record[] records = lookup.run();
         MxLookup answer;
-        Duration ttl;
-        switch (lookup.getResult()) {
-            case Lookup.SUCCESSFUL -> {
-                List<MxLookup.MxHost> hosts = new ArrayList<>();
-                long minTtl = Long.MAX_VALUE;
-                for (Record record : records) {
-                    if (record instanceof MXRecord mx) {
-                        hosts.add(new MxLookup.MxHost(withoutDot(mx.getTarget()), mx.getPriority()));
-                        minTtl = Math.min(minTtl, mx.getTTL());
-                    }
-                }
-                if (hosts.size() == 1 && hosts.get(0).host().isEmpty()) {
-                    answer = new MxLookup.NullMx();
-                } else {
-                    hosts.removeIf(host -> host.host().isEmpty());
-                    hosts.sort(Comparator.comparingInt(MxLookup.MxHost::preference));
-                    answer = new MxLookup.Hosts(hosts);
-                }
-                ttl = Duration.ofSeconds(minTtl == Long.MAX_VALUE ? 0 : minTtl);
+        if (response.noSuchDomain()) {
+            answer = new MxLookup.NoSuchDomain();
+        } else if (response.records().isEmpty()) {
+            // No MX: the domain itself is the mail host (RFC 5321 §5.1).
+            answer = new MxLookup.Hosts(List.of(new MxLookup.MxHost(domain, 0)));
+        } else {
+            List<MxLookup.MxHost> hosts = new ArrayList<>();
+            for (Record record : response.records()) {
+                MXRecord mx = (MXRecord) record;
+                hosts.add(new MxLookup.MxHost(withoutDot(mx.getTarget()), mx.getPriority()));
             }
-            case Lookup.TYPE_NOT_FOUND -> {
-                // No MX: the domain itself is the mail host (RFC 5321 §5.1).
-                answer = new MxLookup.Hosts(List.of(new MxLookup.MxHost(domain, 0)));
-                ttl = negativeTtl;
-            }
-            case Lookup.HOST_NOT_FOUND -> {
-                answer = new MxLookup.NoSuchDomain();
-                ttl = negativeTtl;
-            }
-            default -> {
-                return new MxLookup.Failure("MX lookup of " + domain + ": " + lookup.getErrorString());
+            if (hosts.size() == 1 && hosts.get(0).host().isEmpty()) {
+                answer = new MxLookup.NullMx();
+            } else {
+                hosts.removeIf(host -> host.host().isEmpty());
+                hosts.sort(Comparator.comparingInt(MxLookup.MxHost::preference));
+                answer = new MxLookup.Hosts(hosts);
             }
         }
-        cache.put(key, answer, ttl);
+        cache.put(key, answer, response.ttl());
         return shuffleEqualPreferences(answer);
     }
 
@@ -133,54 +168,29 @@ public final class DnsjavaMailDns implements MailDns {
             return (AddressLookup) cached.get();
         }
         List<InetAddress> addresses = new ArrayList<>();
-        long minTtl = Long.MAX_VALUE;
-        boolean anyFailure = false;
-        String failure = "";
+        Duration ttl = null;
+        String failure = null;
         for (int type : new int[] {Type.A, Type.AAAA}) {
-            Lookup lookup = lookup(host, type);
-            if (lookup == null) {
-                return new AddressLookup.NotFound();
+            Answer response = query(host, type);
+            if (response.failed()) {
+                failure = response.failure();
+                continue;
             }
-            Record[] records = lookup.run();
-            int result = lookup.getResult();
-            if (result == Lookup.SUCCESSFUL) {
-                for (Record record : records) {
-                    if (record instanceof ARecord a) {
-                        addresses.add(a.getAddress());
-                    } else if (record instanceof AAAARecord aaaa) {
-                        addresses.add(aaaa.getAddress());
-                    } else {
-                        continue;
-                    }
-                    minTtl = Math.min(minTtl, record.getTTL());
-                }
-            } else if (result == Lookup.TRY_AGAIN || result == Lookup.UNRECOVERABLE) {
-                anyFailure = true;
-                failure = "address lookup of " + host + ": " + lookup.getErrorString();
+            for (Record record : response.records()) {
+                addresses.add(record instanceof ARecord a ? a.getAddress() : ((AAAARecord) record).getAddress());
             }
+            ttl = ttl == null || response.ttl().compareTo(ttl) < 0 ? response.ttl() : ttl;
         }
         AddressLookup answer;
         if (!addresses.isEmpty()) {
             answer = new AddressLookup.Found(addresses);
-            cache.put(key, answer, Duration.ofSeconds(minTtl));
-        } else if (anyFailure) {
+        } else if (failure != null) {
             return new AddressLookup.Failure(failure);
         } else {
             answer = new AddressLookup.NotFound();
-            cache.put(key, answer, negativeTtl);
         }
+        cache.put(key, answer, ttl == null ? Duration.ZERO : ttl);
         return answer;
-    }
-
-    private Lookup lookup(String name, int type) {
-        try {
-            Lookup lookup = new Lookup(Name.fromString(name.endsWith(".") ? name : name + "."), type);
-            lookup.setResolver(resolver);
-            lookup.setCache(null);
-            return lookup;
-        } catch (TextParseException e) {
-            return null;
-        }
     }
 
     private static String withoutDot(Name name) {

@@ -100,6 +100,49 @@ class DnsjavaMailDnsTest {
     }
 
     @Test
+    void aNegativeAnswerIsKeptAsLongAsItsSoaSays() throws Exception {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            Thread responder = new Thread(() -> answerNxDomainWithSoa(socket, 7));
+            responder.setDaemon(true);
+            responder.start();
+            MutableClock clock = new MutableClock();
+            DomainNameCache cache = new DomainNameCache(100, clock);
+            DnsjavaMailDns lookups = new DnsjavaMailDns(List.of(new InetSocketAddress("127.0.0.1", socket.getLocalPort())),
+                Duration.ofSeconds(2), cache, Duration.ofSeconds(300), new Random(1));
+
+            assertThat(lookups.mx("gone.example")).isInstanceOf(MxLookup.NoSuchDomain.class);
+
+            assertThat(cache.list(entry -> true)).hasSize(1);
+            clock.advance(Duration.ofSeconds(6));
+            assertThat(cache.list(entry -> true)).as("still within the SOA's 7 s").hasSize(1);
+            clock.advance(Duration.ofSeconds(2));
+            assertThat(cache.list(entry -> true)).as("gone after the SOA's 7 s, long before the 300 s cap").isEmpty();
+        }
+    }
+
+    /** A one-question DNS server: NXDOMAIN with an SOA (TTL and minimum given) in the authority section. */
+    private static void answerNxDomainWithSoa(java.net.DatagramSocket socket, long ttl) {
+        try {
+            byte[] buffer = new byte[512];
+            java.net.DatagramPacket packet = new java.net.DatagramPacket(buffer, buffer.length);
+            socket.receive(packet);
+            org.xbill.DNS.Message query = new org.xbill.DNS.Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
+            org.xbill.DNS.Message response = new org.xbill.DNS.Message(query.getHeader().getID());
+            response.getHeader().setFlag(org.xbill.DNS.Flags.QR);
+            response.getHeader().setFlag(org.xbill.DNS.Flags.RA);
+            response.getHeader().setRcode(org.xbill.DNS.Rcode.NXDOMAIN);
+            response.addRecord(query.getQuestion(), org.xbill.DNS.Section.QUESTION);
+            org.xbill.DNS.Name zone = org.xbill.DNS.Name.fromString("example.");
+            response.addRecord(new org.xbill.DNS.SOARecord(zone, org.xbill.DNS.DClass.IN, ttl, org.xbill.DNS.Name.fromString("ns.example."),
+                org.xbill.DNS.Name.fromString("hostmaster.example."), 1, 3600, 600, 86400, ttl), org.xbill.DNS.Section.AUTHORITY);
+            byte[] wire = response.toWire();
+            socket.send(new java.net.DatagramPacket(wire, wire.length, packet.getSocketAddress()));
+        } catch (java.io.IOException e) {
+            // the test fails on its own assertions
+        }
+    }
+
+    @Test
     void theCacheIsBounded() {
         DomainNameCache cache = new DomainNameCache(2, Clock.systemUTC());
         DnsjavaMailDns lookups = dns(cache);
