@@ -1,15 +1,7 @@
 package org.jamesrouting.mailets;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-
 import javax.inject.Inject;
-import javax.mail.MessagingException;
 
-import org.apache.james.core.MailAddress;
-import org.apache.mailet.Mail;
-import org.apache.mailet.base.GenericMatcher;
 import org.jamesrouting.local.LocalDomains;
 
 /**
@@ -21,29 +13,10 @@ import org.jamesrouting.local.LocalDomains;
  *     &lt;processor&gt;local-delivery&lt;/processor&gt;
  * &lt;/mailet&gt;
  * </pre>
- * A storage failure while looking a domain up is raised (James sends the mail to its error
- * processor, or as {@code onMatchException} says): never a guess that would send local mail out.
  */
-public class RecipientIsLocalDomain extends GenericMatcher {
-    private final LocalDomains localDomains;
-
+public class RecipientIsLocalDomain extends LocalRecipientMatcher {
     @Inject
     public RecipientIsLocalDomain(LocalDomains localDomains) {
-        this.localDomains = localDomains;
-    }
-
-    @Override
-    public Collection<MailAddress> match(Mail mail) throws MessagingException {
-        List<MailAddress> matched = new ArrayList<>();
-        for (MailAddress recipient : mail.getRecipients()) {
-            try {
-                if (localDomains.isLocalRecipient(recipient)) {
-                    matched.add(recipient);
-                }
-            } catch (LocalDomains.LookupException e) {
-                throw new MessagingException(e.getMessage(), e);
-            }
-        }
-        return matched;
+        super(localDomains, LocalDomains::isLocalRecipient);
     }
 }

@@ -1,15 +1,7 @@
 package org.jamesrouting.mailets;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-
 import javax.inject.Inject;
-import javax.mail.MessagingException;
 
-import org.apache.james.core.MailAddress;
-import org.apache.mailet.Mail;
-import org.apache.mailet.base.GenericMatcher;
 import org.jamesrouting.local.LocalDomains;
 
 /**
@@ -22,26 +14,9 @@ import org.jamesrouting.local.LocalDomains;
  * &lt;/mailet&gt;
  * </pre>
  */
-public class UnknownLocalRecipient extends GenericMatcher {
-    private final LocalDomains localDomains;
-
+public class UnknownLocalRecipient extends LocalRecipientMatcher {
     @Inject
     public UnknownLocalRecipient(LocalDomains localDomains) {
-        this.localDomains = localDomains;
-    }
-
-    @Override
-    public Collection<MailAddress> match(Mail mail) throws MessagingException {
-        List<MailAddress> matched = new ArrayList<>();
-        for (MailAddress recipient : mail.getRecipients()) {
-            try {
-                if (localDomains.isUnknownLocalRecipient(recipient)) {
-                    matched.add(recipient);
-                }
-            } catch (LocalDomains.LookupException e) {
-                throw new MessagingException(e.getMessage(), e);
-            }
-        }
-        return matched;
+        super(localDomains, LocalDomains::isUnknownLocalRecipient);
     }
 }

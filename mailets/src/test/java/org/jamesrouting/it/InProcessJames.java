@@ -47,6 +47,13 @@ public final class InProcessJames implements AutoCloseable {
         return SmtpTestClient.connect(home.smtpPort());
     }
 
+    /** One SMTP transaction on the server's SMTP port. */
+    public SmtpTestClient.Transaction send(String from, java.util.List<String> to, String message) throws Exception {
+        try (SmtpTestClient smtp = smtp()) {
+            return smtp.send(from, to, message);
+        }
+    }
+
     public Mailboxes mailboxes() {
         return new Mailboxes(home.imapPort());
     }

@@ -40,6 +40,18 @@ public final class Mailboxes {
         }
     }
 
+    /** Waits until the message with that Message-ID is in the user's INBOX; returns it. */
+    public MimeMessage awaitMessageId(String user, String password, String messageId) throws Exception {
+        return ItSupport.await(user + " to get " + messageId, () -> {
+            for (MimeMessage message : inbox(user, password)) {
+                if (messageId.equals(message.getMessageID())) {
+                    return message;
+                }
+            }
+            return null;
+        });
+    }
+
     /** Waits until the INBOX holds at least {@code count} messages; returns them. */
     public List<MimeMessage> awaitInbox(String user, String password, int count) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -58,9 +58,7 @@ class UndeliveredMailRuleIT {
     }
 
     private static SmtpTestClient.Transaction send(String from, List<String> to, String message) throws Exception {
-        try (SmtpTestClient smtp = james.smtp()) {
-            return smtp.send(from, to, message);
-        }
+        return james.send(from, to, message);
     }
 
     @Test
@@ -145,14 +143,7 @@ class UndeliveredMailRuleIT {
     }
 
     private static MimeMessage awaitMessageId(String user, String password, String messageId) throws Exception {
-        return await(user + " to get " + messageId, () -> {
-            for (MimeMessage message : james.mailboxes().inbox(user, password)) {
-                if (messageId.equals(message.getMessageID())) {
-                    return message;
-                }
-            }
-            return null;
-        });
+        return james.mailboxes().awaitMessageId(user, password, messageId);
     }
 
     /** The webadmin JSON of the mail in that repository addressed to the recipient. */

@@ -2,16 +2,15 @@ package org.jamesrouting.dns;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import org.jamesrouting.core.AtomicFiles;
 import org.jamesrouting.core.DomainNames;
 import org.jamesrouting.route.MailHost;
 
@@ -83,16 +82,9 @@ public class DnsPins {
 
     private void save(Map<String, List<MailHost>> next) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
             Map<String, List<String>> stored = new TreeMap<>();
             next.forEach((domain, hosts) -> stored.put(domain, hosts.stream().map(MailHost::asString).toList()));
-            Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(temporary, JSON.writeValueAsBytes(stored));
-            try {
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.replace(file, JSON.writeValueAsBytes(stored));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot store the pinned domain names: " + e.getMessage(), e);
         }

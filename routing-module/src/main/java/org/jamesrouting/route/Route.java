@@ -21,6 +21,17 @@ public final class Route {
     }
 
     public static final TlsMode DEFAULT_TLS = TlsMode.STARTTLS;
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /**
+     * @throws IllegalArgumentException unless the id is 1 to 64 letters, digits, '.', '_' or '-'
+     */
+    public static String checkId(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("id '" + id + "' should be letters, digits, '.', '_' or '-' (64 at most)");
+        }
+        return id;
+    }
 
     private final String id;
     private final Source source;

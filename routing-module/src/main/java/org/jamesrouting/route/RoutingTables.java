@@ -131,10 +131,11 @@ public class RoutingTables {
     }
 
     private static String checkId(String id) {
-        if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-            throw new RouteChangeException(RouteChangeException.Reason.INVALID, "id '" + id + "' should be letters, digits, '.', '_' or '-'");
+        try {
+            return Route.checkId(id);
+        } catch (IllegalArgumentException e) {
+            throw new RouteChangeException(RouteChangeException.Reason.INVALID, e.getMessage());
         }
-        return id;
     }
 
     private static String newId() {

@@ -123,7 +123,7 @@ public final class StaticRoutesParser {
                     .orElseThrow(() -> new RouteTableException(where + ": environment variable '" + value + "' (password-env) is not set")));
                 case "password-file" -> password = Optional.of(readSecretFile(value, where));
                 case "enabled" -> route.enabled(parseBoolean(value, where));
-                case "id" -> route.id(checkId(value, where));
+                case "id" -> route.id(parseWith(where, () -> Route.checkId(value)));
                 case "comment" -> route.comment(value);
                 default -> throw new IllegalStateException(name);
             }
@@ -197,13 +197,6 @@ public final class StaticRoutesParser {
             case "false", "no" -> false;
             default -> throw new RouteTableException(where + ": enabled=" + value + " should be true or false");
         };
-    }
-
-    private static String checkId(String id, String where) {
-        if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-            throw new RouteTableException(where + ": id '" + id + "' should be letters, digits, '.', '_' or '-' (64 at most)");
-        }
-        return id;
     }
 
     private static <T> T parseWith(String where, java.util.function.Supplier<T> parse) {
