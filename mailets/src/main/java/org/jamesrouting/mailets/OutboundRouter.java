@@ -101,6 +101,7 @@ public class OutboundRouter extends GenericMailet {
     private OutboundDelivery delivery;
     private MailQueue queue;
     private Scheduler scheduler;
+    private Scheduler dequeueScheduler;
     private Disposable dequeuing;
     private MailRepositoryUrl failedRepository;
     private ConnectionPool connectionPool;
@@ -143,9 +144,12 @@ public class OutboundRouter extends GenericMailet {
         queue = queueFactory.createQueue(MailQueueName.of(configuration.outgoingQueue()));
         int threads = configuration.deliveryThreads();
         scheduler = Schedulers.newBoundedElastic(threads, 100_000, "james-routing-delivery");
+        dequeueScheduler = Schedulers.newSingle("james-routing-dequeue");
+        // A JMS (durable) queue polls on the subscribing thread: never James's start-up thread.
         dequeuing = Flux.from(queue.deQueue())
             .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(scheduler), threads)
             .onErrorContinue((error, item) -> LOGGER.error("Outbound router: unexpected error", error))
+            .subscribeOn(dequeueScheduler)
             .subscribe();
         idleReaper = Flux.interval(Duration.ofSeconds(5)).subscribe(tick -> connectionPool.closeIdle());
         LOGGER.info("Outbound router: {} static route(s), smart host {}, backup {}, DNS servers {}, MX port {}, {} delivery threads",
@@ -348,6 +352,9 @@ public class OutboundRouter extends GenericMailet {
         }
         if (scheduler != null) {
             scheduler.dispose();
+        }
+        if (dequeueScheduler != null) {
+            dequeueScheduler.dispose();
         }
     }
 

@@ -1,14 +1,13 @@
 package org.jamesrouting.it;
 
-import org.apache.james.FakeSearchMailboxModule;
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.MemoryJamesConfiguration;
-import org.apache.james.MemoryJamesServerMain;
 import org.apache.james.modules.RunArgumentsModule;
+import org.jamesrouting.server.RoutingJamesServerMain;
 
 /**
- * A real James 3.8.1 memory server in this JVM, composed as {@code MemoryJamesServerMain.main}
- * does, reading the given home's conf/ — without its JMX module: JMX is off in our conf/, and
+ * A real James 3.8.1 server in this JVM, composed as {@code RoutingJamesServerMain.main} does
+ * (the memory application with durable mail queues), reading the given home's conf/ — without its JMX module: JMX is off in our conf/, and
  * MBeans left registered by a server that failed to start would stop the next one in this JVM.
  */
 public final class InProcessJames implements AutoCloseable {
@@ -20,8 +19,7 @@ public final class InProcessJames implements AutoCloseable {
         MemoryJamesConfiguration configuration = MemoryJamesConfiguration.builder()
             .workingDirectory(home.directory().toFile())
             .build();
-        this.server = MemoryJamesServerMain.createServer(configuration)
-            .combineWith(new FakeSearchMailboxModule())
+        this.server = RoutingJamesServerMain.createServer(configuration)
             .overrideWith(new RunArgumentsModule(new String[] {"--generate-keystore"}));
     }
 

@@ -27,22 +27,32 @@ public final class JamesProcess implements AutoCloseable {
         return Paths.get(System.getProperty("jamesrouting.jamesLib"));
     }
 
-    /** Starts James with james-routing-extension.jar in the home's extensions-jars/ folder (the drop-in way). */
+    /** Starts the stock memory application with james-routing-extension.jar in the home's extensions-jars/ folder (the drop-in way). */
     public static JamesProcess launch(JamesHome home) throws IOException {
         Path extensions = Files.createDirectories(home.directory().resolve("extensions-jars"));
         Files.copy(Paths.get(System.getProperty("jamesrouting.extensionJar")), extensions.resolve("james-routing-extension.jar"),
             StandardCopyOption.REPLACE_EXISTING);
+        return start(home, jamesLib() + "/*", "org.apache.james.MemoryJamesServerMain");
+    }
+
+    /** Starts the server bin/james-routing runs: our main class (durable queues), our jar on the classpath. */
+    public static JamesProcess launchRoutingServer(JamesHome home) throws IOException {
+        return start(home, System.getProperty("jamesrouting.extensionJar") + ":" + jamesLib() + "/*",
+            "org.jamesrouting.server.RoutingJamesServerMain");
+    }
+
+    private static JamesProcess start(JamesHome home, String classpath, String mainClass) throws IOException {
         List<String> command = new ArrayList<>(List.of(
             Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx512m",
             "-Dworking.directory=" + home.directory(),
             "-Dlogback.configurationFile=" + home.directory().resolve("conf/logback.xml"),
-            "-cp", jamesLib() + "/*",
-            "org.apache.james.MemoryJamesServerMain", "--generate-keystore"));
+            "-cp", classpath,
+            mainClass, "--generate-keystore"));
         Process process = new ProcessBuilder(command)
             .directory(home.directory().toFile())
             .redirectErrorStream(true)
-            .redirectOutput(home.directory().resolve("console.log").toFile())
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(home.directory().resolve("console.log").toFile()))
             .start();
         return new JamesProcess(home, process);
     }
@@ -76,6 +86,12 @@ public final class JamesProcess implements AutoCloseable {
 
     public String console() throws IOException {
         return Files.readString(home.directory().resolve("console.log"));
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, like a power cut for the JVM. */
+    public void kill() throws Exception {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     @Override

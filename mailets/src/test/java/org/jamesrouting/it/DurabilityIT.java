@@ -1,0 +1,113 @@
+package org.jamesrouting.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import java.util.stream.Collectors;
+
+import org.jamesrouting.testing.TestSmtpServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nothing lost: the server bin/james-routing runs (durable queues), as a real process, killed
+ * with SIGKILL while mail waits or flows, then started again on the same working directory.
+ */
+class DurabilityIT {
+    @TempDir
+    Path directory;
+
+    private JamesHome home(int relayPort) {
+        return JamesHome.fromProjectConf(directory).outboundRouter("""
+            <smarthost>127.0.0.1:%d tls=none</smarthost>
+            <retrySchedule>1s</retrySchedule>
+            <connectTimeout>2s</connectTimeout>
+            """.formatted(relayPort));
+    }
+
+    private static String send(JamesHome home, int index) throws Exception {
+        String message = SmtpTestClient.message("someone@example.com", "r" + index + "@remote.test", "durable " + index);
+        try (SmtpTestClient smtp = SmtpTestClient.connect(home.smtpPort())) {
+            SmtpTestClient.Transaction transaction = smtp.send("someone@example.com", List.of("r" + index + "@remote.test"), message);
+            if (transaction.dataReply() == null || transaction.dataReply().code() != 250) {
+                throw new IllegalStateException("not accepted: " + transaction.dataReply());
+            }
+        }
+        return SmtpTestClient.messageId(message);
+    }
+
+    private static Map<String, Long> countsById(TestSmtpServer relay) {
+        return relay.received().stream().collect(Collectors.groupingBy(received -> received.header("Message-ID").orElse(""),
+            Collectors.counting()));
+    }
+
+    @Test
+    void mailWaitingForADownRelaySurvivesKillMinus9AndIsDeliveredExactlyOnce() throws Exception {
+        int relayPort = JamesHome.freePort();
+        JamesHome home = home(relayPort);
+        List<String> ids = new java.util.ArrayList<>();
+        try (JamesProcess james = JamesProcess.launchRoutingServer(home).awaitStarted()) {
+            for (int i = 0; i < 20; i++) {
+                ids.add(send(home, i));
+            }
+            ItSupport.await("deferrals in the log", () -> james.console().contains("Deferred") ? true : null);
+            james.kill();
+        }
+
+        try (TestSmtpServer relay = TestSmtpServer.start("127.0.0.1", relayPort);
+             JamesProcess restarted = JamesProcess.launchRoutingServer(home).awaitStarted()) {
+            ItSupport.await("all 20 at the relay", () -> countsById(relay).keySet().containsAll(ids) ? true : null);
+            Thread.sleep(3000);
+            Map<String, Long> counts = countsById(relay);
+            for (String id : ids) {
+                assertThat(counts.get(id)).as(id).isEqualTo(1L);
+            }
+        }
+    }
+
+    @Test
+    void killedInTheMiddleOfAStreamEveryAcceptedMessageIsDeliveredDuplicatesBounded() throws Exception {
+        try (TestSmtpServer relay = TestSmtpServer.start()) {
+            JamesHome home = home(relay.port());
+            ConcurrentLinkedQueue<String> accepted = new ConcurrentLinkedQueue<>();
+            ExecutorService sender = Executors.newSingleThreadExecutor();
+            try (JamesProcess james = JamesProcess.launchRoutingServer(home).awaitStarted()) {
+                Future<?> stream = sender.submit(() -> {
+                    for (int i = 0; i < 10_000; i++) {
+                        try {
+                            accepted.add(send(home, i));
+                        } catch (Exception e) {
+                            return;
+                        }
+                    }
+                });
+                ItSupport.await("a few deliveries", () -> relay.received().size() >= 10 ? true : null);
+                james.kill();
+                stream.get();
+            } finally {
+                sender.shutdownNow();
+            }
+            assertThat(accepted).hasSizeGreaterThanOrEqualTo(10);
+
+            try (JamesProcess restarted = JamesProcess.launchRoutingServer(home).awaitStarted()) {
+                ItSupport.await("every accepted message at the relay",
+                    () -> countsById(relay).keySet().containsAll(accepted) ? true : null);
+                Thread.sleep(3000);
+            }
+            Map<String, Long> counts = countsById(relay);
+            long duplicates = accepted.stream().map(counts::get).filter(count -> count > 1).count();
+            System.out.println("DurabilityIT: " + accepted.size() + " accepted before the kill, all delivered, " + duplicates + " delivered twice");
+            assertThat(accepted.stream().map(counts::get)).allMatch(count -> count != null && count >= 1);
+            assertThat(duplicates).as("duplicates: only messages in flight at the kill").isLessThanOrEqualTo(8 + 20);
+            assertThat(counts.values().stream().mapToLong(Long::longValue).max().orElse(0)).isLessThanOrEqualTo(2);
+        }
+    }
+
+}

@@ -1,0 +1,89 @@
+package org.jamesrouting.server;
+
+import java.io.FileNotFoundException;
+
+import javax.jms.ConnectionFactory;
+
+import org.apache.activemq.store.PersistenceAdapter;
+import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.healthcheck.HealthCheck;
+import org.apache.james.queue.activemq.ActiveMQConfiguration;
+import org.apache.james.queue.activemq.ActiveMQHealthCheck;
+import org.apache.james.queue.activemq.ActiveMQMailQueueFactory;
+import org.apache.james.queue.activemq.EmbeddedActiveMQ;
+import org.apache.james.queue.activemq.metric.ActiveMQMetricCollector;
+import org.apache.james.queue.activemq.metric.ActiveMQMetricCollectorImpl;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.james.utils.InitializationOperation;
+import org.apache.james.utils.InitilizationOperationBuilder;
+import org.apache.james.utils.PropertiesProvider;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Scopes;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.ProvidesIntoSet;
+
+/**
+ * James's mail queues (the spool, {@code outgoing} and every other) on disk: James's own
+ * embedded ActiveMQ broker with its KahaDB store under {@code var/store/activemq} of the working
+ * directory. A message is written there before SMTP answers 250, and survives a crash.
+ * Replaces the memory application's in-memory queue (see {@link RoutingJamesServerMain}).
+ */
+public class DurableMailQueueModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        bind(PersistenceAdapter.class).to(KahaDBPersistenceAdapter.class);
+        bind(KahaDBPersistenceAdapter.class).in(Scopes.SINGLETON);
+        bind(EmbeddedActiveMQ.class).in(Scopes.SINGLETON);
+        bind(ActiveMQMailQueueFactory.class).in(Scopes.SINGLETON);
+        bind(ActiveMQMetricCollector.class).to(ActiveMQMetricCollectorImpl.class);
+        bind(ActiveMQMetricCollectorImpl.class).in(Scopes.SINGLETON);
+        Multibinder.newSetBinder(binder(), HealthCheck.class).addBinding().to(ActiveMQHealthCheck.class);
+    }
+
+    @Provides
+    @Singleton
+    ConnectionFactory connectionFactory(EmbeddedActiveMQ broker) {
+        return broker.getConnectionFactory();
+    }
+
+    @Provides
+    @Singleton
+    MailQueueFactory<? extends ManageableMailQueue> manageableQueues(ActiveMQMailQueueFactory factory) {
+        factory.setUseJMX(false);
+        factory.init();
+        return factory;
+    }
+
+    @Provides
+    @Singleton
+    MailQueueFactory<?> queues(MailQueueFactory<? extends ManageableMailQueue> factory) {
+        return factory;
+    }
+
+    @Provides
+    @Singleton
+    MailQueueFactory<? extends MailQueue> typedQueues(MailQueueFactory<? extends ManageableMailQueue> factory) {
+        return factory;
+    }
+
+    @Provides
+    @Singleton
+    ActiveMQConfiguration configuration(PropertiesProvider properties) throws ConfigurationException {
+        try {
+            return ActiveMQConfiguration.from(properties.getConfigurations("activemq"));
+        } catch (FileNotFoundException e) {
+            return ActiveMQConfiguration.getDefault();
+        }
+    }
+
+    @ProvidesIntoSet
+    InitializationOperation metrics(ActiveMQMetricCollector collector) {
+        return InitilizationOperationBuilder.forClass(ActiveMQMetricCollector.class).init(collector::start);
+    }
+}

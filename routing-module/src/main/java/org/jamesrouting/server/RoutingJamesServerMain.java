@@ -1,0 +1,39 @@
+package org.jamesrouting.server;
+
+import org.apache.james.ExtraProperties;
+import org.apache.james.FakeSearchMailboxModule;
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.JamesServerMain;
+import org.apache.james.MemoryJamesConfiguration;
+import org.apache.james.MemoryJamesServerMain;
+import org.apache.james.modules.RunArgumentsModule;
+import org.apache.james.modules.server.JMXServerModule;
+
+/**
+ * The server {@code bin/james-routing server} runs: James 3.8.1's memory application, composed
+ * as {@code MemoryJamesServerMain} does, with its mail queues moved to disk
+ * ({@link DurableMailQueueModule}). Everything else — users, domains, mailboxes — is the memory
+ * application's. Mail repositories are on disk through conf/mailrepositorystore.xml
+ * ({@code file://} URLs).
+ */
+public final class RoutingJamesServerMain implements JamesServerMain {
+    private RoutingJamesServerMain() {
+    }
+
+    public static GuiceJamesServer createServer(MemoryJamesConfiguration configuration) {
+        return MemoryJamesServerMain.createServer(configuration)
+            .combineWith(new FakeSearchMailboxModule())
+            .overrideWith(new DurableMailQueueModule());
+    }
+
+    public static void main(String[] args) throws Exception {
+        ExtraProperties.initialize();
+        MemoryJamesConfiguration configuration = MemoryJamesConfiguration.builder()
+            .useWorkingDirectoryEnvProperty()
+            .build();
+        GuiceJamesServer server = createServer(configuration)
+            .combineWith(new JMXServerModule())
+            .overrideWith(new RunArgumentsModule(args));
+        JamesServerMain.main(server);
+    }
+}
