@@ -49,6 +49,7 @@ import org.jamesrouting.delivery.HopGroup;
 import org.jamesrouting.delivery.NextHopPlanner;
 import org.jamesrouting.delivery.OutboundConfiguration;
 import org.jamesrouting.delivery.OutboundDelivery;
+import org.jamesrouting.delivery.QueueEntryTracker;
 import org.jamesrouting.delivery.RecipientOutcome;
 import org.jamesrouting.delivery.SevenBitConverter;
 import org.jamesrouting.delivery.smtp.SmtpClientSettings;
@@ -105,6 +106,7 @@ public class OutboundRouter extends GenericMailet {
     private Disposable dequeuing;
     private MailRepositoryUrl failedRepository;
     private ConnectionPool connectionPool;
+    private final QueueEntryTracker entries = new QueueEntryTracker(100_000);
     private Disposable idleReaper;
 
     @Inject
@@ -216,6 +218,7 @@ public class OutboundRouter extends GenericMailet {
             item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
         } catch (Exception e) {
             LOGGER.error("Outbound router: delivery of {} failed unexpectedly; it stays queued", mail.getName(), e);
+            entries.released(mail.getName());
             try {
                 item.done(MailQueue.MailQueueItem.CompletionStatus.RETRY);
             } catch (MailQueue.MailQueueException ex) {
@@ -227,6 +230,12 @@ public class OutboundRouter extends GenericMailet {
     }
 
     private void deliver(Mail mail) throws MessagingException {
+        int previousAttempts = AttributeUtils.getValueAndCastFromMail(mail, ATTEMPTS, Integer.class).orElse(0);
+        if (!entries.claim(mail.getName(), previousAttempts)) {
+            LOGGER.info("Dropped a duplicate queue entry of {} (attempt {}): already handled or being handled",
+                mail.getName(), previousAttempts + 1);
+            return;
+        }
         RoutingTable table = tables.current();
         Map<List<HopGroup>, List<String>> byPlan = new LinkedHashMap<>();
         Map<List<HopGroup>, DeliveryPlan> plans = new LinkedHashMap<>();
@@ -282,6 +291,9 @@ public class OutboundRouter extends GenericMailet {
         if (!failed.isEmpty()) {
             bounce(mail, failed, first, now);
         }
+        if (deferred.isEmpty() || failed.containsAll(deferred)) {
+            entries.finished(mail.getName());
+        }
     }
 
     private void requeue(Mail mail, List<RecipientOutcome> deferred, int attempts, Duration delay) throws MessagingException {
@@ -292,6 +304,7 @@ public class OutboundRouter extends GenericMailet {
         mail.setRecipients(recipients);
         mail.setAttribute(new Attribute(ATTEMPTS, AttributeValue.of(attempts)));
         mail.setErrorMessage(deferred.get(0).status() + " " + deferred.get(0).diagnostic());
+        entries.requeued(mail.getName(), attempts);
         queue.enQueue(mail, delay);
         LOGGER.info("Deferred {} for {} (attempt {}): {}; next try in {}", mail.getName(), recipients(deferred), attempts,
             deferred.get(0).diagnostic(), delay);

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * with SIGKILL while mail waits or flows, then started again on the same working directory.
  */
 class DurabilityIT {
+    /** James's JMS queue looks for due retries in windows of up to 10 s: allow a few. */
+    private static final java.time.Duration JMS_RETRY_LATENCY = java.time.Duration.ofSeconds(90);
+
     @TempDir
     Path directory;
 
@@ -63,7 +66,15 @@ class DurabilityIT {
 
         try (TestSmtpServer relay = TestSmtpServer.start("127.0.0.1", relayPort);
              JamesProcess restarted = JamesProcess.launchRoutingServer(home).awaitStarted()) {
-            ItSupport.await("all 20 at the relay", () -> countsById(relay).keySet().containsAll(ids) ? true : null);
+            try {
+                ItSupport.await("all 20 at the relay", JMS_RETRY_LATENCY, () -> countsById(relay).keySet().containsAll(ids) ? true : null);
+            } catch (AssertionError e) {
+                List<String> missing = ids.stream().filter(id -> !countsById(relay).containsKey(id)).toList();
+                String history = restarted.console().lines()
+                    .filter(line -> missing.stream().anyMatch(line::contains) || line.contains("ERROR") || line.contains("Dropped"))
+                    .collect(Collectors.joining("\n"));
+                throw new AssertionError((20 - missing.size()) + " of 20 arrived; missing " + missing + ":\n" + history, e);
+            }
             Thread.sleep(3000);
             Map<String, Long> counts = countsById(relay);
             for (String id : ids) {
@@ -97,7 +108,7 @@ class DurabilityIT {
             assertThat(accepted).hasSizeGreaterThanOrEqualTo(10);
 
             try (JamesProcess restarted = JamesProcess.launchRoutingServer(home).awaitStarted()) {
-                ItSupport.await("every accepted message at the relay",
+                ItSupport.await("every accepted message at the relay", JMS_RETRY_LATENCY,
                     () -> countsById(relay).keySet().containsAll(accepted) ? true : null);
                 Thread.sleep(3000);
             }

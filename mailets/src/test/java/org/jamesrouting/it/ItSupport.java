@@ -17,7 +17,11 @@ public final class ItSupport {
 
     /** Polls until the probe returns non-null (30 s at most); the last probe error is reported. */
     public static <T> T await(String what, Callable<T> probe) throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
+        return await(what, java.time.Duration.ofSeconds(30), probe);
+    }
+
+    public static <T> T await(String what, java.time.Duration limit, Callable<T> probe) throws Exception {
+        long deadline = System.currentTimeMillis() + limit.toMillis();
         Exception last = null;
         while (System.currentTimeMillis() < deadline) {
             try {

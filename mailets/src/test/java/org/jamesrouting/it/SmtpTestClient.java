@@ -43,7 +43,13 @@ public final class SmtpTestClient implements Closeable {
     }
 
     public static SmtpTestClient connect(int port) throws IOException {
+        return connect(port, "127.0.0.1");
+    }
+
+    /** Connects from the given local (loopback) address, so the server sees that client address. */
+    public static SmtpTestClient connect(int port, String localAddress) throws IOException {
         Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(localAddress, 0));
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(30_000);
         SmtpTestClient client = new SmtpTestClient(socket);

@@ -54,10 +54,24 @@ public class LocalDomains {
             return false;
         }
         try {
-            return !usersRepository.contains(usersRepository.getUsername(recipient));
+            return !isUser(recipient);
         } catch (UsersRepositoryException e) {
             throw new LookupException("Cannot tell whether user " + recipient.asString() + " exists", e);
         }
+    }
+
+    /**
+     * Whether a James user answers to this address. A local part no user name can have (e.g. a
+     * quoted one holding an '@': {@code "x@other"@example.com}) is nobody, not an error.
+     */
+    public boolean isUser(MailAddress address) throws UsersRepositoryException {
+        org.apache.james.core.Username username;
+        try {
+            username = usersRepository.getUsername(address);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return usersRepository.contains(username);
     }
 
     private boolean isDomainAliasSource(Domain domain) throws RecipientRewriteTableException {

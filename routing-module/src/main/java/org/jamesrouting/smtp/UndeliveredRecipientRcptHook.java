@@ -39,7 +39,6 @@ import org.slf4j.LoggerFactory;
 public class UndeliveredRecipientRcptHook extends ValidRcptHandler {
     private static final Logger LOGGER = LoggerFactory.getLogger(UndeliveredRecipientRcptHook.class);
 
-    private final UsersRepository users;
     private final RecipientRewriteTable recipientRewriteTable;
     private final LocalDomains localDomains;
     private final ConfigurationProvider configurationProvider;
@@ -49,7 +48,6 @@ public class UndeliveredRecipientRcptHook extends ValidRcptHandler {
     public UndeliveredRecipientRcptHook(UsersRepository users, RecipientRewriteTable recipientRewriteTable, DomainList domains,
                                         LocalDomains localDomains, ConfigurationProvider configurationProvider) {
         super(users, recipientRewriteTable, domains);
-        this.users = users;
         this.recipientRewriteTable = recipientRewriteTable;
         this.localDomains = localDomains;
         this.configurationProvider = configurationProvider;
@@ -99,7 +97,7 @@ public class UndeliveredRecipientRcptHook extends ValidRcptHandler {
      * any mapping as valid, so with a domain alias every address of the alias domain passed.
      */
     private boolean reachesSomeone(MailAddress recipient) throws UsersRepositoryException, RecipientRewriteTableException {
-        if (users.contains(users.getUsername(recipient))) {
+        if (localDomains.isUser(recipient)) {
             return true;
         }
         Mappings mappings;
@@ -108,6 +106,9 @@ public class UndeliveredRecipientRcptHook extends ValidRcptHandler {
         } catch (RecipientRewriteTable.ErrorMappingException e) {
             // An error mapping: James's RecipientRewriteTable mailet answers it with its own message.
             return true;
+        } catch (IllegalArgumentException e) {
+            // A local part no mapping source can have.
+            return false;
         }
         for (Mapping mapping : (Iterable<Mapping>) mappings.asStream()::iterator) {
             Optional<MailAddress> target = mapping.asMailAddress();
@@ -118,7 +119,7 @@ public class UndeliveredRecipientRcptHook extends ValidRcptHandler {
             if (target.get().equals(recipient)) {
                 continue;
             }
-            if (!isLocal(target.get()) || users.contains(users.getUsername(target.get()))) {
+            if (!isLocal(target.get()) || localDomains.isUser(target.get())) {
                 return true;
             }
         }
