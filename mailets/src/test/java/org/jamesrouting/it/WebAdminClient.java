@@ -22,8 +22,16 @@ public final class WebAdminClient {
     }
 
     public Response request(String method, String path, String jsonBody) throws IOException, InterruptedException {
+        return request(method, path, jsonBody, null);
+    }
+
+    /** With a JWT as "Authorization: Bearer", when {@code token} is not null. */
+    public Response request(String method, String path, String jsonBody, String token) throws IOException, InterruptedException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
         if (jsonBody != null) {
             builder.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
         } else {

@@ -35,7 +35,7 @@ public final class RoutingCli {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String USAGE_TEXT = """
-        usage: bin/james-routing [--url URL] [--json] COMMAND
+        usage: bin/james-routing [--url URL] [--token JWT] [--json] COMMAND
           routes list                          the effective routing table, in order
           routes show ID
           routes add PATTERN HOST[,HOST...] [ROUTE OPTIONS]   add a dynamic route
@@ -53,6 +53,7 @@ public final class RoutingCli {
         route options: --tls none|starttls|starttls-required|implicit  --user NAME
           --password-env VARIABLE | --password-file PATH  --position N  --disabled  --comment TEXT
         --url: webadmin address (default $JAMES_ROUTING_URL, else http://127.0.0.1:8000)
+        --token: JWT for a webadmin with jwt.enabled=true (default $JAMES_ROUTING_TOKEN)
         exit codes: 0 done, 1 refused by the server, 2 bad usage, 3 server not reachable
         """;
 
@@ -60,6 +61,7 @@ public final class RoutingCli {
     private final PrintStream err;
     private final Map<String, String> environment;
     private String url;
+    private String token;
     private boolean json;
 
     RoutingCli(PrintStream out, PrintStream err, Map<String, String> environment) {
@@ -91,11 +93,13 @@ public final class RoutingCli {
     int run(List<String> arguments) {
         List<String> args = new ArrayList<>();
         url = environment.getOrDefault("JAMES_ROUTING_URL", "http://127.0.0.1:8000");
+        token = environment.get("JAMES_ROUTING_TOKEN");
         try {
             for (Iterator<String> it = arguments.iterator(); it.hasNext();) {
                 String arg = it.next();
                 switch (arg) {
                     case "--url" -> url = next(it, "--url");
+                    case "--token" -> token = next(it, "--token");
                     case "--json" -> json = true;
                     case "-h", "--help", "help" -> {
                         out.print(USAGE_TEXT);
@@ -372,6 +376,9 @@ public final class RoutingCli {
 
     private JsonNode call(String method, String path, JsonNode body) throws IOException, InterruptedException, Refused {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(60));
+        if (token != null && !token.isBlank()) {
+            request.header("Authorization", "Bearer " + token.trim());
+        }
         if (body != null) {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
         } else {

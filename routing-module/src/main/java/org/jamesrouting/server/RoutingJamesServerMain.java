@@ -7,12 +7,16 @@ import org.apache.james.JamesServerMain;
 import org.apache.james.MemoryJamesConfiguration;
 import org.apache.james.MemoryJamesServerMain;
 import org.apache.james.modules.RunArgumentsModule;
+import org.apache.james.lifecycle.api.StartUpCheck;
 import org.apache.james.modules.server.JMXServerModule;
+
+import com.google.inject.multibindings.Multibinder;
 
 /**
  * The server {@code bin/james-routing server} runs: James 3.8.1's memory application, composed
  * as {@code MemoryJamesServerMain} does, with its mail queues moved to disk
- * ({@link DurableMailQueueModule}). Everything else — users, domains, mailboxes — is the memory
+ * ({@link DurableMailQueueModule}), and a start-up check that webadmin is not exposed without
+ * authentication ({@link WebAdminExposureCheck}). Everything else — users, domains, mailboxes — is the memory
  * application's. Mail repositories are on disk through conf/mailrepositorystore.xml
  * ({@code file://} URLs).
  */
@@ -22,7 +26,8 @@ public final class RoutingJamesServerMain implements JamesServerMain {
 
     public static GuiceJamesServer createServer(MemoryJamesConfiguration configuration) {
         return MemoryJamesServerMain.createServer(configuration)
-            .combineWith(new FakeSearchMailboxModule())
+            .combineWith(new FakeSearchMailboxModule(),
+                binder -> Multibinder.newSetBinder(binder, StartUpCheck.class).addBinding().to(WebAdminExposureCheck.class))
             .overrideWith(new DurableMailQueueModule());
     }
 
