@@ -278,7 +278,7 @@ public class OutboundRouter extends GenericMailet {
 
         Instant now = clock.instant();
         Instant first = AttributeUtils.getValueAndCastFromMail(mail, FIRST_ATTEMPT, Long.class).map(Instant::ofEpochMilli).orElse(now);
-        int attempts = AttributeUtils.getValueAndCastFromMail(mail, ATTEMPTS, Integer.class).orElse(0) + 1;
+        int attempts = previousAttempts + 1;
         if (!deferred.isEmpty()) {
             Optional<Duration> delay = configuration.retries().nextDelay(attempts, first, now);
             if (delay.isPresent()) {
