@@ -159,10 +159,14 @@ public class OutboundRouter extends GenericMailet {
             configuration.backup().map(Object::toString).orElse("none"), configuration.dnsServers(), configuration.mxPort(), threads);
     }
 
+    /** A location as James's FileSystem takes it; a plain path is a file:// one (relative to the working directory). */
+    private File file(String location) throws java.io.FileNotFoundException {
+        return fileSystem.getFile(location.contains("://") ? location : "file://" + location);
+    }
+
     private List<Route> readRoutes(String location) {
-        String url = location.contains("://") ? location : "file://" + location;
         try {
-            File file = fileSystem.getFile(url);
+            File file = file(location);
             return new StaticRoutesParser(StaticRoutesParser.SecretSource.SYSTEM).parse(file.getPath(), Files.readString(file.toPath()));
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("<routes>: cannot read " + location + ": " + e.getMessage(), e);
@@ -174,8 +178,7 @@ public class OutboundRouter extends GenericMailet {
             if (configuration.truststore().isEmpty()) {
                 return SSLContext.getDefault();
             }
-            String location = configuration.truststore().get();
-            File file = fileSystem.getFile(location.contains("://") ? location : "file://" + location);
+            File file = file(configuration.truststore().get());
             java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
             try (InputStream in = Files.newInputStream(file.toPath())) {
                 store.load(in, configuration.truststorePassword().toCharArray());

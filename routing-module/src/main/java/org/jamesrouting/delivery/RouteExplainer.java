@@ -62,9 +62,7 @@ public final class RouteExplainer {
         for (HopGroup group : plan.groups()) {
             if (group.mxDomain().isPresent() && pins.hostsFor(group.mxDomain().get()).isPresent()) {
                 for (MailHost host : pins.hostsFor(group.mxDomain().get()).get()) {
-                    hops.add(host.isIpLiteral()
-                        ? new Hop(host.host(), host.port(), List.of(host.host()), group.via().asString(), "pinned in the domain name cache")
-                        : hop(dns, host.host(), host.port(), group, "pinned in the domain name cache"));
+                    hops.add(hop(dns, host, group, "pinned in the domain name cache"));
                 }
             } else if (group.mxDomain().isPresent()) {
                 MxLookup mx = dns.mx(group.mxDomain().get());
@@ -78,13 +76,19 @@ public final class RouteExplainer {
                 }
             } else {
                 for (MailHost host : group.relay().get().hosts()) {
-                    hops.add(host.isIpLiteral()
-                        ? new Hop(host.host(), host.port(), List.of(host.host()), group.via().asString(), group.label() + ", tls=" + group.tls().asString())
-                        : hop(dns, host.host(), host.port(), group, group.label() + ", tls=" + group.tls().asString()));
+                    hops.add(hop(dns, host, group, group.label() + ", tls=" + group.tls().asString()));
                 }
             }
         }
         return new Explanation(address.asString(), false, match.map(m -> RouteJson.of(m.route(), false)).orElse(null), plan.reason(), hops);
+    }
+
+    /** An IP literal is its own address; a name is looked up (A/AAAA) as delivery would. */
+    private static Hop hop(MailDns dns, MailHost host, HopGroup group, String note) {
+        if (host.isIpLiteral()) {
+            return new Hop(host.host(), host.port(), List.of(host.host()), group.via().asString(), note);
+        }
+        return hop(dns, host.host(), host.port(), group, note);
     }
 
     private static Hop hop(MailDns dns, String host, int port, HopGroup group, String note) {

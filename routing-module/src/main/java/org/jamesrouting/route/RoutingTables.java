@@ -197,16 +197,18 @@ public class RoutingTables {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot store the dynamic routing table: " + e.getMessage(), e);
         }
-        state.set(new State(current.staticRoutes(), List.copyOf(dynamic), table, current.version() + 1));
-        LOGGER.info("Routing table version {}: {} static + {} dynamic route(s)", current.version() + 1,
-            current.staticRoutes().size(), dynamic.size());
+        install(current.staticRoutes(), dynamic, table);
     }
 
     private void swap(List<Route> staticRoutes, List<Route> dynamic) {
-        State current = state.get();
-        RoutingTable table = combine(staticRoutes, dynamic);
-        state.set(new State(List.copyOf(staticRoutes), dynamic, table, current.version() + 1));
-        LOGGER.info("Routing table version {}: {} static + {} dynamic route(s)", current.version() + 1, staticRoutes.size(), dynamic.size());
+        install(staticRoutes, dynamic, combine(staticRoutes, dynamic));
+    }
+
+    /** The one place a new table becomes visible to readers. */
+    private void install(List<Route> staticRoutes, List<Route> dynamic, RoutingTable table) {
+        long version = state.get().version() + 1;
+        state.set(new State(List.copyOf(staticRoutes), List.copyOf(dynamic), table, version));
+        LOGGER.info("Routing table version {}: {} static + {} dynamic route(s)", version, staticRoutes.size(), dynamic.size());
     }
 
     private static RoutingTable combine(List<Route> staticRoutes, List<Route> dynamic) {

@@ -193,10 +193,7 @@ public class RoutingRoutes implements Routes {
 
     private Object replaceAll(Request request, Response response) {
         List<RouteJson> routes;
-        if (!Optional.ofNullable(request.contentType()).orElse("").toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT,
-                "send the body as JSON with the header Content-Type: application/json");
-        }
+        requireJsonContentType(request);
         try {
             routes = JSON.readValue(request.body(), new TypeReference<List<RouteJson>>() { });
         } catch (JsonProcessingException e) {
@@ -304,12 +301,17 @@ public class RoutingRoutes implements Routes {
         return String.valueOf(answer);
     }
 
-    private static ObjectNode objectBody(Request request) {
+    /** Without this header Jetty reads the body as form data and it is gone. */
+    private static void requireJsonContentType(Request request) {
         String contentType = Optional.ofNullable(request.contentType()).orElse("");
         if (!contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT,
                 "send the body as JSON with the header Content-Type: application/json");
         }
+    }
+
+    private static ObjectNode objectBody(Request request) {
+        requireJsonContentType(request);
         try {
             JsonNode node = JSON.readTree(request.body());
             if (node == null || !node.isObject()) {
