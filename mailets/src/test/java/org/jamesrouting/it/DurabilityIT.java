@@ -63,12 +63,14 @@ class DurabilityIT {
         int relayPort = JamesHome.freePort();
         JamesHome home = home(relayPort);
         List<String> ids = new java.util.ArrayList<>();
+        String firstRun;
         try (JamesProcess james = JamesProcess.launchRoutingServer(home).awaitStarted()) {
             for (int i = 0; i < 20; i++) {
                 ids.add(send(home, i));
             }
             ItSupport.await("deferrals in the log", () -> james.console().contains("Deferred") ? true : null);
             james.kill();
+            firstRun = james.console();
         }
 
         try (TestSmtpServer relay = TestSmtpServer.start("127.0.0.1", relayPort);
@@ -78,9 +80,20 @@ class DurabilityIT {
             } catch (AssertionError e) {
                 List<String> missing = ids.stream().filter(id -> !countsById(relay).containsKey(id)).toList();
                 String history = restarted.console().lines()
-                    .filter(line -> missing.stream().anyMatch(line::contains) || line.contains("ERROR") || line.contains("Dropped"))
+                    .filter(line -> missing.stream().anyMatch(line::contains) || line.contains("ERROR") || line.contains("WARN") || line.contains("Dropped"))
                     .collect(Collectors.joining("\n"));
-                throw new AssertionError((20 - missing.size()) + " of 20 arrived; missing " + missing + ":\n" + history, e);
+                String before = firstRun.lines().filter(line -> missing.stream().anyMatch(line::contains)).collect(Collectors.joining("\n"));
+                WebAdminClient webAdmin = new WebAdminClient(home.webAdminPort());
+                String queues = webAdmin.get("/mailQueues").body() + "\noutgoing: " + webAdmin.get("/mailQueues/outgoing/mails").body()
+                    + "\nspool: " + webAdmin.get("/mailQueues/spool/mails").body();
+                Path report = Path.of("/tmp/durability-failure-" + System.currentTimeMillis() + ".log");
+                java.nio.file.Files.writeString(report, restarted.console() + "\n\nTHREADS\n" + restarted.threadDump());
+                WebAdminClient.Response flush = webAdmin.request("PATCH", "/mailQueues/outgoing/mails?delayed=true", "{\"delayed\": false}");
+                Thread.sleep(20_000);
+                List<String> stillMissing = ids.stream().filter(id -> !countsById(relay).containsKey(id)).toList();
+                queues += "\nflush: " + flush + "; still missing after flush + 20 s: " + stillMissing + "; report " + report;
+                throw new AssertionError((20 - missing.size()) + " of 20 arrived; missing " + missing + ":\nbefore the kill:\n" + before
+                    + "\nafter:\n" + history + "\nqueues: " + queues, e);
             }
             Thread.sleep(3000);
             Map<String, Long> counts = countsById(relay);

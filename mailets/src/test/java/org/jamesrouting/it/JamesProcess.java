@@ -88,6 +88,15 @@ public final class JamesProcess implements AutoCloseable {
         return Files.readString(home.directory().resolve("console.log"));
     }
 
+    /** The JVM's threads as jcmd prints them (for failure reports). */
+    public String threadDump() throws Exception {
+        Process jcmd = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(),
+            Long.toString(process.pid()), "Thread.print").redirectErrorStream(true).start();
+        String dump = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        jcmd.waitFor(30, TimeUnit.SECONDS);
+        return dump;
+    }
+
     /** SIGKILL: no shutdown hook, no flush, like a power cut for the JVM. */
     public void kill() throws Exception {
         process.destroyForcibly();

@@ -98,7 +98,8 @@ public final class SmtpTestClient implements Closeable {
         }
         expect(command("DATA"), 354);
         StringBuilder data = new StringBuilder();
-        for (String line : message.replace("\r\n", "\n").split("\n", -1)) {
+        String text = message.replace("\r\n", "\n");
+        for (String line : (text.endsWith("\n") ? text.substring(0, text.length() - 1) : text).split("\n", -1)) {
             data.append(line.startsWith(".") ? "." + line : line).append("\r\n");
         }
         data.append(".");

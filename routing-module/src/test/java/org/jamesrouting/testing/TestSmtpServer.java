@@ -37,13 +37,16 @@ public final class TestSmtpServer implements AutoCloseable {
     /** A message as received: envelope, content, and how the session went. */
     public record Received(String sender, List<String> recipients, String content, boolean tls, String authenticatedUser,
                            String mailFromLine) {
+        /** The first field of that name, unfolded (continuation lines joined). */
         public Optional<String> header(String name) {
-            for (String line : content.split("\r\n")) {
-                if (line.isEmpty()) {
-                    break;
-                }
-                if (line.toLowerCase(Locale.ROOT).startsWith(name.toLowerCase(Locale.ROOT) + ":")) {
-                    return Optional.of(line.substring(name.length() + 1).trim());
+            String[] lines = content.split("\r\n");
+            for (int i = 0; i < lines.length && !lines[i].isEmpty(); i++) {
+                if (lines[i].toLowerCase(Locale.ROOT).startsWith(name.toLowerCase(Locale.ROOT) + ":")) {
+                    StringBuilder value = new StringBuilder(lines[i].substring(name.length() + 1));
+                    while (i + 1 < lines.length && !lines[i + 1].isEmpty() && (lines[i + 1].charAt(0) == ' ' || lines[i + 1].charAt(0) == '\t')) {
+                        value.append(lines[++i]);
+                    }
+                    return Optional.of(value.toString().trim());
                 }
             }
             return Optional.empty();
@@ -402,7 +405,7 @@ public final class TestSmtpServer implements AutoCloseable {
 
         void bind(Socket socket) throws IOException {
             this.socket = socket;
-            this.in = socket.getInputStream();
+            this.in = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
             this.out = socket.getOutputStream();
         }
 

@@ -1,0 +1,345 @@
+#!/usr/bin/env bash
+# bench/relay.sh: end-to-end relay throughput, side by side, in one run on this machine.
+#
+#   bench/relay.sh [-n MESSAGES] [-w WARMUP] [--skip-routes]
+#
+# The same load (Postfix's smtp-source: MESSAGES messages of 2 KB, with 1 and with 20
+# sessions) is relayed by
+#   ours     James with the james-routing outbound router, as `bin/james-routing server` runs
+#            it (durable ActiveMQ queues, conf/ as shipped) with conf/'s OutboundRouter given
+#            <smarthost> = the sink
+#   stock    the same James and conf/, with James's own RemoteDelivery (gateway = the sink)
+#            in place of the OutboundRouter mailet
+#   postfix  a private Postfix instance (relayhost = the sink)
+# into Postfix's smtp-sink on 127.0.0.1. "accept" is the rate at which smtp-source got its
+# 250s; "end-to-end" counts until the last message reached the sink. "loopback" is
+# smtp-source straight into smtp-sink: the ceiling of this machine.
+# Then the routing-table case (ours): 10,000 routes loaded, traffic spread over 100 routed
+# domains, each routed to its own sink port, against the same traffic through a table of 1
+# route. Peak RSS (VmHWM) of each James process is reported.
+#
+# Needs root or sudo for apt (postfix: smtp-sink, smtp-source, the Postfix instance), Java 17
+# and Maven (it builds the server if needed). Uses ports 2525, 2587, 1143, 8000 (the server's
+# defaults: stop any other james-routing server first) and 39000-39300. Everything it creates
+# lives in a temporary directory, removed at the end (kept with KEEP=1).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MESSAGES=1000
+WARMUP=300
+ROUTES_CASE=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        -n) MESSAGES="$2"; shift 2 ;;
+        -w) WARMUP="$2"; shift 2 ;;
+        --skip-routes) ROUTES_CASE=0; shift ;;
+        -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "relay.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+[ $((MESSAGES % 100)) -eq 0 ] || { echo "relay.sh: -n must be a multiple of 100" >&2; exit 2; }
+
+SINK_PORT=39025
+POSTFIX_PORT=39026
+ROUTED_BASE=39100
+SIZE=2048
+WORK="$(mktemp -d /tmp/james-routing-bench.XXXXXX)"
+JAMES_PID=""
+declare -a RESULTS=()
+
+log() { echo "relay.sh: $*" >&2; }
+
+cleanup() {
+    [ -n "$JAMES_PID" ] && kill "$JAMES_PID" 2>/dev/null && wait "$JAMES_PID" 2>/dev/null || true
+    [ -f "$WORK/postfix/etc/main.cf" ] && postfix -c "$WORK/postfix/etc" stop >/dev/null 2>&1 || true
+    pkill -f "smtp-sink -u nobody .*127.0.0.1:39" 2>/dev/null || true
+    [ "${KEEP:-0}" = 1 ] && log "kept $WORK" || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+install_tools() {
+    command -v smtp-sink >/dev/null && command -v smtp-source >/dev/null && command -v postfix >/dev/null && return 0
+    log "installing postfix (smtp-sink, smtp-source)"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postfix >/dev/null
+}
+
+now() { date +%s.%N; }
+rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }'; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+
+# A sink that exits after COUNT messages: its end is the moment the last message arrived.
+start_sink() { # port count
+    smtp-sink -u nobody -M "$2" "127.0.0.1:$1" 1000 >/dev/null 2>&1 &
+    echo $!
+}
+
+wait_listening() { # port
+    for _ in $(seq 1 200); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    log "nothing listens on port $1"; return 1
+}
+
+# One measured run: COUNT messages over SESSIONS sessions into PORT, sinks already started
+# (their pids in SINK_PIDS). Records "name|accept/s|end-to-end/s".
+measure() { # name port sessions count recipient
+    local name="$1" port="$2" sessions="$3" count="$4" rcpt="$5" t0 t1 t2
+    t0="$(now)"
+    smtp-source -s "$sessions" -m "$count" -l "$SIZE" -f bench@sender.bench -t "$rcpt" "127.0.0.1:$port" 2>/dev/null
+    t1="$(now)"
+    wait_sinks 300 || { log "$name: not every message reached the sink in 300 s"; RESULTS+=("$name|$(rate "$count" "$(elapsed "$t0" "$t1")")|incomplete"); return; }
+    t2="$(now)"
+    RESULTS+=("$name|$(rate "$count" "$(elapsed "$t0" "$t1")")|$(rate "$count" "$(elapsed "$t0" "$t2")")")
+    log "$name: $count messages, accepted in $(elapsed "$t0" "$t1") s, at the sink after $(elapsed "$t0" "$t2") s"
+}
+
+SINK_PIDS=()
+wait_sinks() { # timeout seconds
+    local deadline=$(( $(date +%s) + $1 )) pid
+    for pid in "${SINK_PIDS[@]}"; do
+        while kill -0 "$pid" 2>/dev/null; do
+            [ "$(date +%s)" -lt "$deadline" ] || { kill "${SINK_PIDS[@]}" 2>/dev/null; SINK_PIDS=(); return 1; }
+            sleep 0.05
+        done
+    done
+    SINK_PIDS=()
+}
+
+# Warm-up (not measured) then 1 and 20 sessions through PORT into the sink on SINK_PORT.
+run_cases() { # label port
+    SINK_PIDS=("$(start_sink "$SINK_PORT" "$WARMUP")"); wait_listening "$SINK_PORT"
+    smtp-source -s 10 -m "$WARMUP" -l "$SIZE" -f bench@sender.bench -t warm@remote.bench "127.0.0.1:$2" 2>/dev/null
+    wait_sinks 300 || log "$1: warm-up incomplete"
+    for sessions in 1 20; do
+        SINK_PIDS=("$(start_sink "$SINK_PORT" "$MESSAGES")"); wait_listening "$SINK_PORT"
+        measure "$1, $sessions session(s)" "$2" "$sessions" "$MESSAGES" user@remote.bench
+    done
+}
+
+build_server() {
+    if [ ! -f "$ROOT/mailets/target/james-routing-extension.jar" ] || [ ! -d "$ROOT/mailets/target/james-lib" ]; then
+        "$ROOT/bin/james-routing" build
+    fi
+}
+
+start_james() { # label conf-dir
+    local home="$WORK/home-$1"
+    "$ROOT/bin/james-routing" server --home "$home" --conf "$2" >"$WORK/$1-console.log" 2>&1 &
+    JAMES_PID=$!
+    for _ in $(seq 1 600); do
+        if curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8000/domains 2>/dev/null | grep -q 200; then
+            return 0
+        fi
+        kill -0 "$JAMES_PID" 2>/dev/null || { cat "$WORK/$1-console.log" >&2; log "James ($1) did not start"; exit 1; }
+        sleep 0.2
+    done
+    log "James ($1) did not start in 120 s"; exit 1
+}
+
+stop_james() { # label
+    local rss
+    rss="$(awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$JAMES_PID/status" 2>/dev/null || echo "?")"
+    RESULTS+=("$1: peak RSS of the James process|$rss|")
+    kill "$JAMES_PID"; wait "$JAMES_PID" 2>/dev/null || true
+    JAMES_PID=""
+}
+
+conf_copy() { # dir
+    mkdir -p "$1"
+    cp "$ROOT"/conf/* "$1/"
+}
+
+conf_ours() { # dir
+    conf_copy "$1"
+    sed -i "s|<outgoingQueue>outgoing</outgoingQueue>|&\n                <smarthost>127.0.0.1:$SINK_PORT</smarthost>|" "$1/mailetcontainer.xml"
+}
+
+conf_stock() { # dir
+    conf_copy "$1"
+    perl -0pi -e 's|<mailet match="All" class="org\.jamesrouting\.mailets\.OutboundRouter">.*?</mailet>|<mailet match="All" class="RemoteDelivery">
+                <outgoingQueue>outgoing</outgoingQueue>
+                <delayTime>5m, 15m, 30m, 1h, 2h, 4h</delayTime>
+                <maxRetries>6</maxRetries>
+                <maxDnsProblemRetries>0</maxDnsProblemRetries>
+                <deliveryThreads>8</deliveryThreads>
+                <sendpartial>true</sendpartial>
+                <bounceProcessor>bounces</bounceProcessor>
+                <gateway>127.0.0.1</gateway>
+                <gatewayPort>'"$SINK_PORT"'</gatewayPort>
+            </mailet>|s' "$1/mailetcontainer.xml"
+    grep -q 'class="RemoteDelivery"' "$1/mailetcontainer.xml" || { log "could not put RemoteDelivery in place"; exit 1; }
+}
+
+start_postfix() {
+    local dir="$WORK/postfix"
+    mkdir -p "$dir/etc" "$dir/queue" "$dir/data"
+    chown postfix "$dir/data"
+    cat >"$dir/etc/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $dir/queue
+data_directory = $dir/data
+mail_owner = postfix
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = bench-postfix.localdomain
+mydestination =
+relayhost = [127.0.0.1]:$SINK_PORT
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject
+smtp_tls_security_level = may
+maillog_file = $dir/maillog
+maillog_file_prefixes = $dir
+biff = no
+EOF
+    # Debian's services, without chroot (the private queue is outside /var/spool/postfix).
+    cat >"$dir/etc/master.cf" <<EOF
+127.0.0.1:$POSTFIX_PORT inet n - n - - smtpd
+pickup    unix  n - n 60 1 pickup
+cleanup   unix  n - n - 0 cleanup
+qmgr      unix  n - n 300 1 qmgr
+tlsmgr    unix  - - n 1000? 1 tlsmgr
+rewrite   unix  - - n - - trivial-rewrite
+bounce    unix  - - n - 0 bounce
+defer     unix  - - n - 0 bounce
+trace     unix  - - n - 0 bounce
+verify    unix  - - n - 1 verify
+flush     unix  n - n 1000? 0 flush
+proxymap  unix  - - n - - proxymap
+smtp      unix  - - n - - smtp
+relay     unix  - - n - - smtp
+showq     unix  n - n - - showq
+error     unix  - - n - - error
+retry     unix  - - n - - error
+discard   unix  - - n - - discard
+local     unix  - n n - - local
+lmtp      unix  - - n - - lmtp
+anvil     unix  - - n - 1 anvil
+scache    unix  - - n - 1 scache
+postlog   unix-dgram n - n - 1 postlogd
+EOF
+    postfix -c "$dir/etc" start >/dev/null 2>&1 || { log "Postfix did not start (see $dir/maillog)"; exit 1; }
+    wait_listening "$POSTFIX_PORT"
+}
+
+routes_table() { # file, number of decoy routes
+    {
+        local i
+        for ((i = 0; i < $2; i++)); do
+            case $((i % 3)) in
+                0) echo "x$i.decoy.bench 127.0.0.1:9" ;;
+                1) echo "*.w$i.decoy.bench 127.0.0.1:9" ;;
+                2) echo "u$i@decoy$i.bench 127.0.0.1:9" ;;
+            esac
+        done
+        for ((i = 0; i < 100; i++)); do
+            echo "d$i.routed.bench 127.0.0.1:$((ROUTED_BASE + i))"
+        done
+    } >"$1"
+}
+
+# The routed traffic: MESSAGES spread over d0..d99.routed.bench, 20 sessions at a time.
+routed_load() { # label
+    local per=$((MESSAGES / 100)) t0 t1 t2 i
+    t0="$(now)"
+    for ((i = 0; i < 100; i++)); do echo "$i"; done |
+        xargs -P 20 -I{} smtp-source -s 1 -m "$per" -l "$SIZE" -f bench@sender.bench -t "user@d{}.routed.bench" 127.0.0.1:2525 2>/dev/null
+    t1="$(now)"
+    if wait_sinks 300; then
+        t2="$(now)"
+        RESULTS+=("$1|$(rate "$MESSAGES" "$(elapsed "$t0" "$t1")")|$(rate "$MESSAGES" "$(elapsed "$t0" "$t2")")")
+    else
+        RESULTS+=("$1|$(rate "$MESSAGES" "$(elapsed "$t0" "$t1")")|incomplete")
+    fi
+    log "$1 done"
+}
+
+routes_case() { # label, decoys, one-sink?
+    local conf="$WORK/conf-routes-$2" i
+    conf_ours "$conf"
+    if [ "$3" = one ]; then
+        echo "*.routed.bench 127.0.0.1:$ROUTED_BASE" >"$conf/routes.conf"
+    else
+        routes_table "$conf/routes.conf" "$2"
+    fi
+    start_james "routes-$2" "$conf"
+    # warm-up over the same routes
+    SINK_PIDS=()
+    for ((i = 0; i < 100; i++)); do
+        [ "$3" = one ] && [ "$i" -gt 0 ] && break
+        SINK_PIDS+=("$(start_sink $((ROUTED_BASE + i)) $([ "$3" = one ] && echo "$WARMUP" || echo $((WARMUP / 100))))")
+    done
+    wait_listening "$ROUTED_BASE"
+    local saved="$MESSAGES"; MESSAGES="$WARMUP"; routed_load "warm-up"; MESSAGES="$saved"; unset 'RESULTS[-1]'
+    SINK_PIDS=()
+    for ((i = 0; i < 100; i++)); do
+        [ "$3" = one ] && [ "$i" -gt 0 ] && break
+        SINK_PIDS+=("$(start_sink $((ROUTED_BASE + i)) $([ "$3" = one ] && echo "$MESSAGES" || echo $((MESSAGES / 100))))")
+    done
+    wait_listening "$ROUTED_BASE"
+    routed_load "$1"
+    stop_james "$1"
+}
+
+main() {
+    install_tools
+    build_server
+    log "work directory $WORK; $MESSAGES messages of $SIZE bytes per run, warm-up $WARMUP"
+
+    SINK_PIDS=("$(start_sink "$SINK_PORT" "$MESSAGES")"); wait_listening "$SINK_PORT"
+    measure "loopback: smtp-source into smtp-sink, 20 sessions" "$SINK_PORT" 20 "$MESSAGES" user@remote.bench
+
+    conf_ours "$WORK/conf-ours"
+    start_james ours "$WORK/conf-ours"
+    run_cases "ours (james-routing)" 2525
+    stop_james "ours"
+
+    conf_stock "$WORK/conf-stock"
+    start_james stock "$WORK/conf-stock"
+    run_cases "stock James RemoteDelivery" 2525
+    stop_james "stock"
+
+    start_postfix
+    run_cases "Postfix relayhost" "$POSTFIX_PORT"
+    postfix -c "$WORK/postfix/etc" stop >/dev/null 2>&1 || true
+
+    if [ "$ROUTES_CASE" = 1 ]; then
+        routes_case "ours, 1 route, 100 domains -> 1 sink, 20 sessions" 0 one
+        routes_case "ours, 10k routes, 100 domains -> 100 sinks, 20 sessions" 9900 many
+    fi
+
+    echo
+    echo "relay benchmark $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, $MESSAGES messages of $SIZE bytes per run"
+    printf '%-62s %12s %12s\n' "case" "accept/s" "end-to-end/s"
+    local line name accept e2e
+    for line in "${RESULTS[@]}"; do
+        IFS='|' read -r name accept e2e <<<"$line"
+        printf '%-62s %12s %12s\n' "$name" "$accept" "$e2e"
+    done
+    ratios
+}
+
+# ours/stock and ours/Postfix, end to end, per session count.
+ratios() {
+    local sessions ours stock pf line name accept e2e
+    echo
+    for sessions in 1 20; do
+        ours=""; stock=""; pf=""
+        for line in "${RESULTS[@]}"; do
+            IFS='|' read -r name accept e2e <<<"$line"
+            case "$name" in
+                "ours (james-routing), $sessions session"*) ours="$e2e" ;;
+                "stock James RemoteDelivery, $sessions session"*) stock="$e2e" ;;
+                "Postfix relayhost, $sessions session"*) pf="$e2e" ;;
+            esac
+        done
+        awk -v s="$sessions" -v o="$ours" -v k="$stock" -v p="$pf" 'BEGIN {
+            printf "%s session(s), end to end: ours/stock James = %s, ours/Postfix = %s\n", s,
+                (k > 0 ? sprintf("%.2f", o / k) : "n/a"), (p > 0 ? sprintf("%.2f", o / p) : "n/a") }'
+    done
+}
+
+main
