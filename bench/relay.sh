@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/relay.sh: end-to-end relay throughput, side by side, in one run on this machine.
 #
-#   bench/relay.sh [-n MESSAGES] [-w WARMUP] [--skip-routes]
+#   bench/relay.sh [-n MESSAGES] [-w WARMUP] [-r ROUNDS] [--skip-routes]
 #
 # The same load (Postfix's smtp-source: MESSAGES messages of 2 KB, with 1 and with 20
 # sessions) is relayed by
@@ -16,11 +16,13 @@
 # smtp-source straight into smtp-sink: the ceiling of this machine.
 # Then the routing-table case (ours): 10,000 routes loaded, traffic spread over 100 routed
 # domains, each routed to its own sink port, against the same traffic through a table of 1
-# route. Peak RSS (VmHWM) of each James process is reported.
+# route. Peak RSS (VmHWM) of each James process is reported. The two James set-ups run
+# ROUNDS times (default 2), alternately, and each figure is the best of its rounds, so that the
+# order of the runs (cold caches, the other JVM's leftovers) does not decide the comparison.
 #
 # Needs root or sudo for apt (postfix: smtp-sink, smtp-source, the Postfix instance), Java 17
 # and Maven (it builds the server if needed). Uses ports 2525, 2587, 1143, 8000 (the server's
-# defaults: stop any other james-routing server first) and 39000-39300. Everything it creates
+# defaults: stop any other james-routing server first) and 15000-15200 (below the ephemeral port range, so no outgoing connection holds them). Everything it creates
 # lives in a temporary directory, removed at the end (kept with KEEP=1).
 set -euo pipefail
 
@@ -28,10 +30,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MESSAGES=1000
 WARMUP=300
 ROUTES_CASE=1
+ROUNDS=2
 while [ $# -gt 0 ]; do
     case "$1" in
         -n) MESSAGES="$2"; shift 2 ;;
         -w) WARMUP="$2"; shift 2 ;;
+        -r) ROUNDS="$2"; shift 2 ;;
         --skip-routes) ROUTES_CASE=0; shift ;;
         -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "relay.sh: unknown option $1" >&2; exit 2 ;;
@@ -39,11 +43,12 @@ while [ $# -gt 0 ]; do
 done
 [ $((MESSAGES % 100)) -eq 0 ] || { echo "relay.sh: -n must be a multiple of 100" >&2; exit 2; }
 
-SINK_PORT=39025
-POSTFIX_PORT=39026
-ROUTED_BASE=39100
+SINK_PORT=15025
+POSTFIX_PORT=15026
+ROUTED_BASE=15100
 SIZE=2048
 WORK="$(mktemp -d /tmp/james-routing-bench.XXXXXX)"
+chmod 755 "$WORK"   # the Postfix daemons (user postfix) walk into it
 JAMES_PID=""
 declare -a RESULTS=()
 
@@ -52,7 +57,7 @@ log() { echo "relay.sh: $*" >&2; }
 cleanup() {
     [ -n "$JAMES_PID" ] && kill "$JAMES_PID" 2>/dev/null && wait "$JAMES_PID" 2>/dev/null || true
     [ -f "$WORK/postfix/etc/main.cf" ] && postfix -c "$WORK/postfix/etc" stop >/dev/null 2>&1 || true
-    pkill -f "smtp-sink -u nobody .*127.0.0.1:39" 2>/dev/null || true
+    pkill -f "smtp-sink -u nobody .*127.0.0.1:15" 2>/dev/null || true
     [ "${KEEP:-0}" = 1 ] && log "kept $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -89,7 +94,7 @@ wait_listening() { # port
 measure() { # name port sessions count recipient
     local name="$1" port="$2" sessions="$3" count="$4" rcpt="$5" t0 t1 t2
     t0="$(now)"
-    smtp-source -s "$sessions" -m "$count" -l "$SIZE" -f bench@sender.bench -t "$rcpt" "127.0.0.1:$port" 2>/dev/null
+    smtp-source -s "$sessions" -m "$count" -l "$SIZE" -f bench@sender.bench -t "$rcpt" "127.0.0.1:$port" 2>/dev/null || true
     t1="$(now)"
     wait_sinks 300 || { log "$name: not every message reached the sink in 300 s"; RESULTS+=("$name|$(rate "$count" "$(elapsed "$t0" "$t1")")|incomplete"); return; }
     t2="$(now)"
@@ -112,7 +117,7 @@ wait_sinks() { # timeout seconds
 # Warm-up (not measured) then 1 and 20 sessions through PORT into the sink on SINK_PORT.
 run_cases() { # label port
     SINK_PIDS=("$(start_sink "$SINK_PORT" "$WARMUP")"); wait_listening "$SINK_PORT"
-    smtp-source -s 10 -m "$WARMUP" -l "$SIZE" -f bench@sender.bench -t warm@remote.bench "127.0.0.1:$2" 2>/dev/null
+    smtp-source -s 10 -m "$WARMUP" -l "$SIZE" -f bench@sender.bench -t warm@remote.bench "127.0.0.1:$2" 2>/dev/null || true
     wait_sinks 300 || log "$1: warm-up incomplete"
     for sessions in 1 20; do
         SINK_PIDS=("$(start_sink "$SINK_PORT" "$MESSAGES")"); wait_listening "$SINK_PORT"
@@ -143,7 +148,7 @@ start_james() { # label conf-dir
 stop_james() { # label
     local rss
     rss="$(awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$JAMES_PID/status" 2>/dev/null || echo "?")"
-    RESULTS+=("$1: peak RSS of the James process|$rss|")
+    RESULTS+=("  peak RSS of the James process ($1)|$rss|")
     kill "$JAMES_PID"; wait "$JAMES_PID" 2>/dev/null || true
     JAMES_PID=""
 }
@@ -246,7 +251,7 @@ routed_load() { # label
     local per=$((MESSAGES / 100)) t0 t1 t2 i
     t0="$(now)"
     for ((i = 0; i < 100; i++)); do echo "$i"; done |
-        xargs -P 20 -I{} smtp-source -s 1 -m "$per" -l "$SIZE" -f bench@sender.bench -t "user@d{}.routed.bench" 127.0.0.1:2525 2>/dev/null
+        xargs -P 20 -I{} smtp-source -s 1 -m "$per" -l "$SIZE" -f bench@sender.bench -t "user@d{}.routed.bench" 127.0.0.1:2525 2>/dev/null || true
     t1="$(now)"
     if wait_sinks 300; then
         t2="$(now)"
@@ -257,8 +262,23 @@ routed_load() { # label
     log "$1 done"
 }
 
-routes_case() { # label, decoys, one-sink?
-    local conf="$WORK/conf-routes-$2" i
+# The sinks of the routed domains: one for all (one), or one per domain (many), each
+# exiting when its share of COUNT messages has arrived.
+route_sinks() { # one|many, count
+    local i
+    SINK_PIDS=()
+    if [ "$1" = one ]; then
+        SINK_PIDS+=("$(start_sink "$ROUTED_BASE" "$2")")
+    else
+        for ((i = 0; i < 100; i++)); do
+            SINK_PIDS+=("$(start_sink $((ROUTED_BASE + i)) $(($2 / 100)))")
+        done
+    fi
+    wait_listening "$ROUTED_BASE"
+}
+
+routes_case() { # label, decoys, one|many (sinks), short label
+    local conf="$WORK/conf-routes-$2"
     conf_ours "$conf"
     if [ "$3" = one ]; then
         echo "*.routed.bench 127.0.0.1:$ROUTED_BASE" >"$conf/routes.conf"
@@ -267,21 +287,11 @@ routes_case() { # label, decoys, one-sink?
     fi
     start_james "routes-$2" "$conf"
     # warm-up over the same routes
-    SINK_PIDS=()
-    for ((i = 0; i < 100; i++)); do
-        [ "$3" = one ] && [ "$i" -gt 0 ] && break
-        SINK_PIDS+=("$(start_sink $((ROUTED_BASE + i)) $([ "$3" = one ] && echo "$WARMUP" || echo $((WARMUP / 100))))")
-    done
-    wait_listening "$ROUTED_BASE"
+    route_sinks "$3" "$WARMUP"
     local saved="$MESSAGES"; MESSAGES="$WARMUP"; routed_load "warm-up"; MESSAGES="$saved"; unset 'RESULTS[-1]'
-    SINK_PIDS=()
-    for ((i = 0; i < 100; i++)); do
-        [ "$3" = one ] && [ "$i" -gt 0 ] && break
-        SINK_PIDS+=("$(start_sink $((ROUTED_BASE + i)) $([ "$3" = one ] && echo "$MESSAGES" || echo $((MESSAGES / 100))))")
-    done
-    wait_listening "$ROUTED_BASE"
+    route_sinks "$3" "$MESSAGES"
     routed_load "$1"
-    stop_james "$1"
+    stop_james "$4"
 }
 
 main() {
@@ -293,26 +303,31 @@ main() {
     measure "loopback: smtp-source into smtp-sink, 20 sessions" "$SINK_PORT" 20 "$MESSAGES" user@remote.bench
 
     conf_ours "$WORK/conf-ours"
-    start_james ours "$WORK/conf-ours"
-    run_cases "ours (james-routing)" 2525
-    stop_james "ours"
-
     conf_stock "$WORK/conf-stock"
-    start_james stock "$WORK/conf-stock"
-    run_cases "stock James RemoteDelivery" 2525
-    stop_james "stock"
+    local round
+    for ((round = 1; round <= ROUNDS; round++)); do
+        log "round $round of $ROUNDS"
+        rm -rf "$WORK/home-ours" "$WORK/home-stock"
+        start_james ours "$WORK/conf-ours"
+        run_cases "ours (james-routing)" 2525
+        stop_james "ours"
+        start_james stock "$WORK/conf-stock"
+        run_cases "stock James RemoteDelivery" 2525
+        stop_james "stock"
+    done
 
     start_postfix
     run_cases "Postfix relayhost" "$POSTFIX_PORT"
     postfix -c "$WORK/postfix/etc" stop >/dev/null 2>&1 || true
 
     if [ "$ROUTES_CASE" = 1 ]; then
-        routes_case "ours, 1 route, 100 domains -> 1 sink, 20 sessions" 0 one
-        routes_case "ours, 10k routes, 100 domains -> 100 sinks, 20 sessions" 9900 many
+        routes_case "ours, 1 route: 100 domains -> 1 sink, 20 sessions" 0 one "1 route"
+        routes_case "ours, 10k routes: 100 domains -> 100 sinks, 20 sessions" 9900 many "10k routes"
     fi
 
+    best
     echo
-    echo "relay benchmark $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, $MESSAGES messages of $SIZE bytes per run"
+    echo "relay benchmark $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, $MESSAGES messages of $SIZE bytes per run, James: best of $ROUNDS rounds"
     printf '%-62s %12s %12s\n' "case" "accept/s" "end-to-end/s"
     local line name accept e2e
     for line in "${RESULTS[@]}"; do
@@ -320,6 +335,19 @@ main() {
         printf '%-62s %12s %12s\n' "$name" "$accept" "$e2e"
     done
     ratios
+}
+
+# One line per case, in first-run order: the best end-to-end rate of its rounds (with that
+# round's accept rate); peak RSS: the highest.
+best() {
+    local merged
+    merged="$(printf '%s\n' "${RESULTS[@]}" | awk -F'|' '
+        !($1 in seen) { seen[$1] = 1; order[++n] = $1 }
+        $1 ~ /peak RSS/ { v = $2 + 0; if (!($1 in rss) || v > rss[$1]) rss[$1] = v; next }
+        $3 == "incomplete" { if (!($1 in e2e)) { e2e[$1] = "incomplete"; acc[$1] = $2 }; next }
+        !($1 in e2e) || e2e[$1] == "incomplete" || $3 + 0 > e2e[$1] + 0 { e2e[$1] = $3; acc[$1] = $2 }
+        END { for (i = 1; i <= n; i++) { k = order[i]; if (k in rss) print k "|" rss[k] " MB|"; else print k "|" acc[k] "|" e2e[k] } }')"
+    mapfile -t RESULTS <<<"$merged"
 }
 
 # ours/stock and ours/Postfix, end to end, per session count.

@@ -32,6 +32,7 @@ class DurabilityIT {
             <smarthost>127.0.0.1:%d tls=none</smarthost>
             <retrySchedule>1s</retrySchedule>
             <connectTimeout>2s</connectTimeout>
+            <commandTimeout>10s</commandTimeout>
             """.formatted(relayPort));
     }
 
@@ -91,7 +92,10 @@ class DurabilityIT {
                 WebAdminClient.Response flush = webAdmin.request("PATCH", "/mailQueues/outgoing/mails?delayed=true", "{\"delayed\": false}");
                 Thread.sleep(20_000);
                 List<String> stillMissing = ids.stream().filter(id -> !countsById(relay).containsKey(id)).toList();
-                queues += "\nflush: " + flush + "; still missing after flush + 20 s: " + stillMissing + "; report " + report;
+                Process ss = new ProcessBuilder("ss", "-tanp").redirectErrorStream(true).start();
+                String sockets = new String(ss.getInputStream().readAllBytes()).lines()
+                    .filter(line -> line.contains(":" + relayPort + " ")).collect(Collectors.joining("\n"));
+                queues += "\nsockets on the relay port:\n" + sockets + "\nflush: " + flush + "; still missing after flush + 20 s: " + stillMissing + "; report " + report;
                 throw new AssertionError((20 - missing.size()) + " of 20 arrived; missing " + missing + ":\nbefore the kill:\n" + before
                     + "\nafter:\n" + history + "\nqueues: " + queues, e);
             }

@@ -96,4 +96,31 @@ class StaticRoutesParserTest {
         Route route = parse("a.test mx auth=me password=hunter2").get(0);
         assertThat(route.toString()).doesNotContain("hunter2").contains("me:****");
     }
+
+    /** Secrets audit: whatever is wrong with a line, its password is not in the error, nor in a route's text. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "a.example relay.example:2525 auth=u password=Hunter2Secret bogus",
+        "a.example relay.example:2525 auth=u password=Hunter2Secret tls=sometimes",
+        "a.example relay.example:99999 auth=u password=Hunter2Secret",
+        "a.example relay.example auth=u password=Hunter2Secret password=Hunter2Secret",
+        "a.example relay.example password=Hunter2Secret",
+        "a.example relay.example auth=u password=Hunter2Secret enabled=perhaps",
+        "a.example auth=u password=Hunter2Secret",
+        "a..example relay.example auth=u password=Hunter2Secret",
+        "a.example relay.example auth=u password=\"Hunter2Secret"})
+    void aBadLineNeverShowsItsPassword(String line) {
+        assertThatThrownBy(() -> parse(line))
+            .isInstanceOf(RouteTableException.class)
+            .satisfies(error -> assertThat(error.getMessage()).doesNotContain("Hunter2Secret").startsWith("conf/routes.conf line 1"));
+    }
+
+    @Test
+    void aRouteWithAPasswordNeverShowsIt() {
+        Route route = parse("a.example relay.example:2525 auth=u password=Hunter2Secret").get(0);
+
+        assertThat(route.toString()).doesNotContain("Hunter2Secret");
+        assertThat(route.auth().orElseThrow().toString()).doesNotContain("Hunter2Secret");
+        assertThat(route.auth().orElseThrow().password()).isEqualTo("Hunter2Secret");
+    }
 }
