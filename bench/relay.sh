@@ -89,17 +89,30 @@ wait_listening() { # port
     log "nothing listens on port $1"; return 1
 }
 
-# One measured run: COUNT messages over SESSIONS sessions into PORT, sinks already started
-# (their pids in SINK_PIDS). Records "name|accept/s|end-to-end/s".
-measure() { # name port sessions count recipient
-    local name="$1" port="$2" sessions="$3" count="$4" rcpt="$5" t0 t1 t2
+# One measured run: LOAD (a command and its arguments) sends COUNT messages; the sinks are
+# already started (their pids in SINK_PIDS). Records "name|accept/s|end-to-end/s".
+measure() { # name count load...
+    local name="$1" count="$2" t0 t1 t2
+    shift 2
     t0="$(now)"
-    smtp-source -s "$sessions" -m "$count" -l "$SIZE" -f bench@sender.bench -t "$rcpt" "127.0.0.1:$port" 2>/dev/null || true
+    "$@" || true
     t1="$(now)"
     wait_sinks 300 || { log "$name: not every message reached the sink in 300 s"; RESULTS+=("$name|$(rate "$count" "$(elapsed "$t0" "$t1")")|incomplete"); return; }
     t2="$(now)"
     RESULTS+=("$name|$(rate "$count" "$(elapsed "$t0" "$t1")")|$(rate "$count" "$(elapsed "$t0" "$t2")")")
     log "$name: $count messages, accepted in $(elapsed "$t0" "$t1") s, at the sink after $(elapsed "$t0" "$t2") s"
+}
+
+# COUNT messages to one recipient over SESSIONS sessions into PORT.
+single_load() { # port sessions count recipient
+    smtp-source -s "$2" -m "$3" -l "$SIZE" -f bench@sender.bench -t "$4" "127.0.0.1:$1" 2>/dev/null
+}
+
+# COUNT messages spread over d0..d99.routed.bench, 20 sessions at a time, into James.
+routed_load() { # count
+    local i
+    for ((i = 0; i < 100; i++)); do echo "$i"; done |
+        xargs -P 20 -I{} smtp-source -s 1 -m $(($1 / 100)) -l "$SIZE" -f bench@sender.bench -t "user@d{}.routed.bench" 127.0.0.1:2525 2>/dev/null
 }
 
 SINK_PIDS=()
@@ -117,11 +130,11 @@ wait_sinks() { # timeout seconds
 # Warm-up (not measured) then 1 and 20 sessions through PORT into the sink on SINK_PORT.
 run_cases() { # label port
     SINK_PIDS=("$(start_sink "$SINK_PORT" "$WARMUP")"); wait_listening "$SINK_PORT"
-    smtp-source -s 10 -m "$WARMUP" -l "$SIZE" -f bench@sender.bench -t warm@remote.bench "127.0.0.1:$2" 2>/dev/null || true
+    single_load "$2" 10 "$WARMUP" warm@remote.bench || true
     wait_sinks 300 || log "$1: warm-up incomplete"
     for sessions in 1 20; do
         SINK_PIDS=("$(start_sink "$SINK_PORT" "$MESSAGES")"); wait_listening "$SINK_PORT"
-        measure "$1, $sessions session(s)" "$2" "$sessions" "$MESSAGES" user@remote.bench
+        measure "$1, $sessions session(s)" "$MESSAGES" single_load "$2" "$sessions" "$MESSAGES" user@remote.bench
     done
 }
 
@@ -246,22 +259,6 @@ routes_table() { # file, number of decoy routes
     } >"$1"
 }
 
-# The routed traffic: MESSAGES spread over d0..d99.routed.bench, 20 sessions at a time.
-routed_load() { # label
-    local per=$((MESSAGES / 100)) t0 t1 t2 i
-    t0="$(now)"
-    for ((i = 0; i < 100; i++)); do echo "$i"; done |
-        xargs -P 20 -I{} smtp-source -s 1 -m "$per" -l "$SIZE" -f bench@sender.bench -t "user@d{}.routed.bench" 127.0.0.1:2525 2>/dev/null || true
-    t1="$(now)"
-    if wait_sinks 300; then
-        t2="$(now)"
-        RESULTS+=("$1|$(rate "$MESSAGES" "$(elapsed "$t0" "$t1")")|$(rate "$MESSAGES" "$(elapsed "$t0" "$t2")")")
-    else
-        RESULTS+=("$1|$(rate "$MESSAGES" "$(elapsed "$t0" "$t1")")|incomplete")
-    fi
-    log "$1 done"
-}
-
 # The sinks of the routed domains: one for all (one), or one per domain (many), each
 # exiting when its share of COUNT messages has arrived.
 route_sinks() { # one|many, count
@@ -288,9 +285,10 @@ routes_case() { # label, decoys, one|many (sinks), short label
     start_james "routes-$2" "$conf"
     # warm-up over the same routes
     route_sinks "$3" "$WARMUP"
-    local saved="$MESSAGES"; MESSAGES="$WARMUP"; routed_load "warm-up"; MESSAGES="$saved"; unset 'RESULTS[-1]'
+    routed_load "$WARMUP" || true
+    wait_sinks 300 || log "$1: warm-up incomplete"
     route_sinks "$3" "$MESSAGES"
-    routed_load "$1"
+    measure "$1" "$MESSAGES" routed_load "$MESSAGES"
     stop_james "$4"
 }
 
@@ -300,7 +298,7 @@ main() {
     log "work directory $WORK; $MESSAGES messages of $SIZE bytes per run, warm-up $WARMUP"
 
     SINK_PIDS=("$(start_sink "$SINK_PORT" "$MESSAGES")"); wait_listening "$SINK_PORT"
-    measure "loopback: smtp-source into smtp-sink, 20 sessions" "$SINK_PORT" 20 "$MESSAGES" user@remote.bench
+    measure "loopback: smtp-source into smtp-sink, 20 sessions" "$MESSAGES" single_load "$SINK_PORT" 20 "$MESSAGES" user@remote.bench
 
     conf_ours "$WORK/conf-ours"
     conf_stock "$WORK/conf-stock"

@@ -47,6 +47,11 @@ class DurabilityIT {
         return SmtpTestClient.messageId(message);
     }
 
+    private static List<String> missing(List<String> ids, TestSmtpServer relay) {
+        Map<String, Long> counts = countsById(relay);
+        return ids.stream().filter(id -> !counts.containsKey(id)).toList();
+    }
+
     private static Map<String, Long> countsById(TestSmtpServer relay) {
         return relay.received().stream().collect(Collectors.groupingBy(received -> received.header("Message-ID").orElse(""),
             Collectors.counting()));
@@ -79,7 +84,7 @@ class DurabilityIT {
             try {
                 ItSupport.await("all 20 at the relay", JMS_RETRY_LATENCY, () -> countsById(relay).keySet().containsAll(ids) ? true : null);
             } catch (AssertionError e) {
-                List<String> missing = ids.stream().filter(id -> !countsById(relay).containsKey(id)).toList();
+                List<String> missing = missing(ids, relay);
                 String history = restarted.console().lines()
                     .filter(line -> missing.stream().anyMatch(line::contains) || line.contains("ERROR") || line.contains("WARN") || line.contains("Dropped"))
                     .collect(Collectors.joining("\n"));
@@ -89,12 +94,12 @@ class DurabilityIT {
                     + "\nspool: " + webAdmin.get("/mailQueues/spool/mails").body();
                 Path report = Path.of("/tmp/durability-failure-" + System.currentTimeMillis() + ".log");
                 java.nio.file.Files.writeString(report, restarted.console() + "\n\nTHREADS\n" + restarted.threadDump());
-                WebAdminClient.Response flush = webAdmin.request("PATCH", "/mailQueues/outgoing/mails?delayed=true", "{\"delayed\": false}");
-                Thread.sleep(20_000);
-                List<String> stillMissing = ids.stream().filter(id -> !countsById(relay).containsKey(id)).toList();
                 Process ss = new ProcessBuilder("ss", "-tanp").redirectErrorStream(true).start();
                 String sockets = new String(ss.getInputStream().readAllBytes()).lines()
                     .filter(line -> line.contains(":" + relayPort + " ")).collect(Collectors.joining("\n"));
+                WebAdminClient.Response flush = webAdmin.request("PATCH", "/mailQueues/outgoing/mails?delayed=true", "{\"delayed\": false}");
+                Thread.sleep(20_000);
+                List<String> stillMissing = missing(ids, relay);
                 queues += "\nsockets on the relay port:\n" + sockets + "\nflush: " + flush + "; still missing after flush + 20 s: " + stillMissing + "; report " + report;
                 throw new AssertionError((20 - missing.size()) + " of 20 arrived; missing " + missing + ":\nbefore the kill:\n" + before
                     + "\nafter:\n" + history + "\nqueues: " + queues, e);

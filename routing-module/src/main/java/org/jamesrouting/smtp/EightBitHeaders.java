@@ -6,13 +6,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import javax.mail.Header;
 import javax.mail.MessagingException;
@@ -38,24 +35,20 @@ public final class EightBitHeaders {
 
     /** Re-encodes the 8-bit header fields of {@code message}; false (message untouched) when there are none. */
     public static boolean encode(MimeMessage message) throws MessagingException {
-        Map<String, List<String>> eightBit = new LinkedHashMap<>();
+        Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         for (Header header : Collections.list(message.getAllHeaders())) {
             if (hasEightBit(header.getValue())) {
-                eightBit.putIfAbsent(header.getName(), new ArrayList<>());
+                names.add(header.getName());
             }
         }
-        if (eightBit.isEmpty()) {
-            return false;
-        }
-        for (Map.Entry<String, List<String>> field : eightBit.entrySet()) {
-            String name = field.getKey();
+        for (String name : names) {
             String[] values = message.getHeader(name);
             message.removeHeader(name);
             for (String value : values) {
                 message.addHeader(name, hasEightBit(value) ? encodeValue(name, value) : value);
             }
         }
-        return true;
+        return !names.isEmpty();
     }
 
     static boolean hasEightBit(String text) {

@@ -39,11 +39,12 @@ public final class TestSmtpServer implements AutoCloseable {
                            String mailFromLine) {
         /** The first field of that name, unfolded (continuation lines joined). */
         public Optional<String> header(String name) {
-            String[] lines = content.split("\r\n");
-            for (int i = 0; i < lines.length && !lines[i].isEmpty(); i++) {
+            int end = content.indexOf("\r\n\r\n");
+            String[] lines = (end < 0 ? content : content.substring(0, end)).split("\r\n");
+            for (int i = 0; i < lines.length; i++) {
                 if (lines[i].toLowerCase(Locale.ROOT).startsWith(name.toLowerCase(Locale.ROOT) + ":")) {
                     StringBuilder value = new StringBuilder(lines[i].substring(name.length() + 1));
-                    while (i + 1 < lines.length && !lines[i + 1].isEmpty() && (lines[i + 1].charAt(0) == ' ' || lines[i + 1].charAt(0) == '\t')) {
+                    while (i + 1 < lines.length && (lines[i + 1].startsWith(" ") || lines[i + 1].startsWith("\t"))) {
                         value.append(lines[++i]);
                     }
                     return Optional.of(value.toString().trim());
