@@ -39,10 +39,6 @@ class LocalDeliveryIT {
         }
     }
 
-    private static SmtpTestClient.Transaction send(String from, List<String> to, String message) throws Exception {
-        return james.send(from, to, message);
-    }
-
     private static void awaitMessageId(String user, String password, String messageId) throws Exception {
         james.mailboxes().awaitMessageId(user, password, messageId);
     }
@@ -50,7 +46,7 @@ class LocalDeliveryIT {
     @Test
     void aLocalUserGetsTheMailInTheMailbox() throws Exception {
         String message = SmtpTestClient.message("sender@remote.test", "bob@example.com", "to bob");
-        SmtpTestClient.Transaction transaction = send("sender@remote.test", List.of("bob@example.com"), message);
+        SmtpTestClient.Transaction transaction = james.send("sender@remote.test", List.of("bob@example.com"), message);
 
         assertThat(transaction.rcptReplies()).extracting(SmtpTestClient.Reply::code).containsExactly(250);
         assertThat(transaction.dataReply().code()).isEqualTo(250);
@@ -60,7 +56,7 @@ class LocalDeliveryIT {
     @Test
     void aDomainAliasIsLocalWhateverTheCase() throws Exception {
         String message = SmtpTestClient.message("sender@remote.test", "Carol@EXAMPLE.NET", "to carol via the alias domain");
-        SmtpTestClient.Transaction transaction = send("sender@remote.test", List.of("Carol@EXAMPLE.NET"), message);
+        SmtpTestClient.Transaction transaction = james.send("sender@remote.test", List.of("Carol@EXAMPLE.NET"), message);
 
         assertThat(transaction.rcptReplies().get(0).code()).isEqualTo(250);
         assertThat(transaction.dataReply().code()).isEqualTo(250);
@@ -70,7 +66,7 @@ class LocalDeliveryIT {
     @Test
     void anAddressAliasOfAnExistingUserIsNotUndelivered() throws Exception {
         String message = SmtpTestClient.message("sender@remote.test", "caroline@example.com", "to carol via her alias");
-        SmtpTestClient.Transaction transaction = send("sender@remote.test", List.of("caroline@example.com"), message);
+        SmtpTestClient.Transaction transaction = james.send("sender@remote.test", List.of("caroline@example.com"), message);
 
         assertThat(transaction.rcptReplies().get(0).code()).isEqualTo(250);
         awaitMessageId("carol@example.com", "carolpass", SmtpTestClient.messageId(message));
@@ -78,7 +74,7 @@ class LocalDeliveryIT {
 
     @Test
     void anUnknownUserOfALocalDomainIsRefusedAtRcptByDefault() throws Exception {
-        SmtpTestClient.Transaction transaction = send("sender@remote.test", List.of("nobody@example.com"),
+        SmtpTestClient.Transaction transaction = james.send("sender@remote.test", List.of("nobody@example.com"),
             SmtpTestClient.message("sender@remote.test", "nobody@example.com", "lost?"));
 
         SmtpTestClient.Reply reply = transaction.rcptReplies().get(0);
@@ -89,7 +85,7 @@ class LocalDeliveryIT {
 
     @Test
     void anUnknownUserOfAnAliasDomainIsRefusedToo() throws Exception {
-        SmtpTestClient.Transaction transaction = send("sender@remote.test", List.of("nobody@example.net"),
+        SmtpTestClient.Transaction transaction = james.send("sender@remote.test", List.of("nobody@example.net"),
             SmtpTestClient.message("sender@remote.test", "nobody@example.net", "lost?"));
 
         assertThat(transaction.rcptReplies().get(0).code()).isEqualTo(550);
@@ -98,7 +94,7 @@ class LocalDeliveryIT {
     @Test
     void mixedRecipientsAreSplitGoodOnesDelivered() throws Exception {
         String message = SmtpTestClient.message("sender@remote.test", "bob@example.com", "mixed");
-        SmtpTestClient.Transaction transaction = send("sender@remote.test",
+        SmtpTestClient.Transaction transaction = james.send("sender@remote.test",
             List.of("nobody@example.com", "bob@example.com"), message);
 
         assertThat(transaction.rcptReplies()).extracting(SmtpTestClient.Reply::code).containsExactly(550, 250);

@@ -57,13 +57,9 @@ class UndeliveredMailRuleIT {
         }
     }
 
-    private static SmtpTestClient.Transaction send(String from, List<String> to, String message) throws Exception {
-        return james.send(from, to, message);
-    }
-
     @Test
     void bounceAcceptsThenSendsAnRfc3464DsnToTheSender() throws Exception {
-        SmtpTestClient.Transaction transaction = send("alice@example.com", List.of("nobody@bounce.test"),
+        SmtpTestClient.Transaction transaction = james.send("alice@example.com", List.of("nobody@bounce.test"),
             SmtpTestClient.message("alice@example.com", "nobody@bounce.test", "will bounce"));
 
         assertThat(transaction.rcptReplies().get(0).code()).isEqualTo(250);
@@ -74,7 +70,7 @@ class UndeliveredMailRuleIT {
 
     @Test
     void aRuleWrittenWithAnInternationalizedDomainAppliesToItsPunycodeForm() throws Exception {
-        SmtpTestClient.Transaction transaction = send("alice@example.com", List.of("nobody@xn--bcher-kva.example"),
+        SmtpTestClient.Transaction transaction = james.send("alice@example.com", List.of("nobody@xn--bcher-kva.example"),
             SmtpTestClient.message("alice@example.com", "nobody@xn--bcher-kva.example", "idn"));
 
         assertThat(transaction.rcptReplies().get(0).code()).isEqualTo(250);
@@ -84,7 +80,7 @@ class UndeliveredMailRuleIT {
     @Test
     void forwardDeliversToTheCatchAllWithOriginalHeadersKept() throws Exception {
         String message = SmtpTestClient.message("sender@remote.test", "nobody@fwd.test", "for the catch-all");
-        SmtpTestClient.Transaction transaction = send("sender@remote.test", List.of("nobody@fwd.test"), message);
+        SmtpTestClient.Transaction transaction = james.send("sender@remote.test", List.of("nobody@fwd.test"), message);
 
         assertThat(transaction.rcptReplies().get(0).code()).isEqualTo(250);
         MimeMessage received = awaitMessageId("catchall@example.com", "catchallpass", SmtpTestClient.messageId(message));
@@ -96,7 +92,7 @@ class UndeliveredMailRuleIT {
     @Test
     void storeKeepsTheMailInARepositoryThatWebadminLists() throws Exception {
         String message = SmtpTestClient.message("sender@remote.test", "nobody@store.test", "keep me");
-        send("sender@remote.test", List.of("nobody@store.test"), message);
+        james.send("sender@remote.test", List.of("nobody@store.test"), message);
 
         JsonNode stored = awaitRepositoryMailTo(UNDELIVERED_REPOSITORY, "nobody@store.test");
         assertThat(stored.get("sender").asText()).isEqualTo("sender@remote.test");
@@ -108,7 +104,7 @@ class UndeliveredMailRuleIT {
     @Test
     void aMultiRecipientMessageIsSplitEachRecipientGetsItsOwnFate() throws Exception {
         String message = SmtpTestClient.message("alice@example.com", "bob@bounce.test", "mixed bag");
-        SmtpTestClient.Transaction transaction = send("alice@example.com",
+        SmtpTestClient.Transaction transaction = james.send("alice@example.com",
             List.of("bob@bounce.test", "ghost@fwd.test", "ghost@bounce.test", "ghost@example.com"), message);
 
         assertThat(transaction.rcptReplies()).extracting(SmtpTestClient.Reply::code).containsExactly(250, 250, 250, 550);
@@ -123,7 +119,7 @@ class UndeliveredMailRuleIT {
 
     @Test
     void aBounceWithNullSenderIsKeptInTheFallbackRepository() throws Exception {
-        SmtpTestClient.Transaction transaction = send("", List.of("orphan@bounce.test"),
+        SmtpTestClient.Transaction transaction = james.send("", List.of("orphan@bounce.test"),
             SmtpTestClient.message("mailer-daemon@remote.test", "orphan@bounce.test", "a bounce of a bounce"));
 
         assertThat(transaction.dataReply().code()).isEqualTo(250);
@@ -132,7 +128,7 @@ class UndeliveredMailRuleIT {
 
     @Test
     void aForwardThatWouldLoopIsKeptInTheFallbackRepository() throws Exception {
-        send("sender@remote.test", List.of("nobody@loop.test"),
+        james.send("sender@remote.test", List.of("nobody@loop.test"),
             SmtpTestClient.message("sender@remote.test", "nobody@loop.test", "loop"));
 
         awaitRepositoryMailTo(FALLBACK_REPOSITORY, "nobody@loop.test");
