@@ -13,8 +13,8 @@ import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.DomainNameCache;
 import org.jamesrouting.local.LocalDomains;
 import org.jamesrouting.route.DynamicRouteStore;
-import org.jamesrouting.route.FileDynamicRouteStore;
 import org.jamesrouting.route.RoutingTables;
+import org.jamesrouting.store.FileDocumentStore;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -41,7 +41,7 @@ public class RoutingExtensionModule extends AbstractModule {
     @Provides
     @Singleton
     DynamicRouteStore dynamicRouteStore(FileSystem fileSystem) throws FileNotFoundException {
-        return new FileDynamicRouteStore(Path.of(fileSystem.getBasedir().getPath(), DYNAMIC_ROUTES_FILE));
+        return new DynamicRouteStore(new FileDocumentStore(Path.of(fileSystem.getBasedir().getPath(), DYNAMIC_ROUTES_FILE)));
     }
 
     @Provides

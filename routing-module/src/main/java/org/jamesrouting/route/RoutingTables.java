@@ -1,14 +1,15 @@
 package org.jamesrouting.route;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.jamesrouting.store.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +22,9 @@ import org.slf4j.LoggerFactory;
 public class RoutingTables {
     private static final Logger LOGGER = LoggerFactory.getLogger(RoutingTables.class);
 
-    /** A change refused: bad input (400), unknown id (404), or a static route (409). */
+    /** A change refused: bad input (400), unknown id (404), a static route (409), or a table that kept changing (409). */
     public static class RouteChangeException extends IllegalArgumentException {
-        public enum Reason { INVALID, NOT_FOUND, READ_ONLY }
+        public enum Reason { INVALID, NOT_FOUND, READ_ONLY, CONFLICT }
 
         private final Reason reason;
 
@@ -37,22 +38,33 @@ public class RoutingTables {
         }
     }
 
-    private record State(List<Route> staticRoutes, List<Route> dynamicRoutes, RoutingTable table, long version) {
+    private record State(List<Route> staticRoutes, List<Route> dynamicRoutes, RoutingTable table, long version, long storedVersion) {
     }
+
+    /** An edit's outcome: the new dynamic table and what to answer. */
+    private record Edit<T>(List<Route> dynamic, T result) {
+    }
+
+    /** Times an edit is redone on a table another node changed meanwhile before giving up. */
+    private static final int EDIT_ATTEMPTS = 20;
 
     private final DynamicRouteStore store;
     private final AtomicReference<State> state;
     private volatile Supplier<List<Route>> staticSource = List::of;
 
+    /**
+     * @throws IllegalStateException the stored dynamic table cannot be read or is not valid (the
+     *         server refuses to start rather than route without it)
+     */
     public RoutingTables(DynamicRouteStore store) {
         this.store = store;
-        List<Route> dynamic;
+        DynamicRouteStore.Snapshot snapshot;
         try {
-            dynamic = store.load();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the dynamic routing table: " + e.getMessage(), e);
+            snapshot = store.load();
+        } catch (IOException | StoreUnavailableException e) {
+            throw new IllegalStateException("Cannot read the dynamic routing table (" + store.describe() + "): " + e.getMessage(), e);
         }
-        this.state = new AtomicReference<>(new State(List.of(), dynamic, RoutingTable.of(dynamic), 1));
+        this.state = new AtomicReference<>(new State(List.of(), snapshot.routes(), RoutingTable.of(snapshot.routes()), 1, snapshot.version()));
     }
 
     /** The effective table now: static routes, then dynamic ones. */
@@ -81,42 +93,44 @@ public class RoutingTables {
     }
 
     /** Adds a dynamic route at a 1-based position of the effective table (default: the end). */
-    public synchronized Route add(RouteJson json, Optional<Integer> position) {
+    public Route add(RouteJson json, Optional<Integer> position) {
         Route route = parse(json, newId());
-        List<Route> dynamic = new ArrayList<>(state.get().dynamicRoutes());
-        dynamic.add(dynamicIndex(position, dynamic.size() + 1), route);
-        commit(dynamic);
-        return route;
+        return edit(current -> {
+            List<Route> dynamic = new ArrayList<>(current.dynamicRoutes());
+            dynamic.add(dynamicIndex(current, position, dynamic.size() + 1), route);
+            return new Edit<>(dynamic, route);
+        });
     }
 
-    public synchronized Route replace(String id, RouteJson json) {
-        int index = dynamicIndexOf(id);
+    public Route replace(String id, RouteJson json) {
         Route route = parse(json, id);
-        List<Route> dynamic = new ArrayList<>(state.get().dynamicRoutes());
-        dynamic.set(index, route);
-        commit(dynamic);
-        return route;
+        return edit(current -> {
+            List<Route> dynamic = new ArrayList<>(current.dynamicRoutes());
+            dynamic.set(dynamicIndexOf(current, id), route);
+            return new Edit<>(dynamic, route);
+        });
     }
 
-    public synchronized void delete(String id) {
-        int index = dynamicIndexOf(id);
-        List<Route> dynamic = new ArrayList<>(state.get().dynamicRoutes());
-        dynamic.remove(index);
-        commit(dynamic);
+    public void delete(String id) {
+        edit(current -> {
+            List<Route> dynamic = new ArrayList<>(current.dynamicRoutes());
+            dynamic.remove(dynamicIndexOf(current, id));
+            return new Edit<>(dynamic, id);
+        });
     }
 
     /** Moves a dynamic route to a 1-based position of the effective table. */
-    public synchronized Route move(String id, int position) {
-        int index = dynamicIndexOf(id);
-        List<Route> dynamic = new ArrayList<>(state.get().dynamicRoutes());
-        Route route = dynamic.remove(index);
-        dynamic.add(dynamicIndex(Optional.of(position), dynamic.size() + 1), route);
-        commit(dynamic);
-        return route;
+    public Route move(String id, int position) {
+        return edit(current -> {
+            List<Route> dynamic = new ArrayList<>(current.dynamicRoutes());
+            Route route = dynamic.remove(dynamicIndexOf(current, id));
+            dynamic.add(dynamicIndex(current, Optional.of(position), dynamic.size() + 1), route);
+            return new Edit<>(dynamic, route);
+        });
     }
 
     /** Replaces the whole dynamic table; ids are kept when given, made otherwise. */
-    public synchronized List<Route> replaceAll(List<RouteJson> routes) {
+    public List<Route> replaceAll(List<RouteJson> routes) {
         List<Route> dynamic = new ArrayList<>();
         for (int i = 0; i < routes.size(); i++) {
             RouteJson json = routes.get(i);
@@ -126,8 +140,66 @@ public class RoutingTables {
                 throw new RouteChangeException(e.reason(), "route " + (i + 1) + ": " + e.getMessage());
             }
         }
-        commit(dynamic);
-        return dynamic;
+        List<Route> result = List.copyOf(dynamic);
+        return edit(current -> new Edit<>(result, result));
+    }
+
+    /**
+     * Reads the stored dynamic table if another node changed it, and swaps it in. The watcher of a
+     * cluster calls this every second or so.
+     *
+     * @return true if the table changed
+     * @throws StoreUnavailableException the store cannot be read: the table in use stays
+     */
+    public synchronized boolean refresh() {
+        long stored = store.version();
+        if (stored == state.get().storedVersion()) {
+            return false;
+        }
+        DynamicRouteStore.Snapshot snapshot;
+        try {
+            snapshot = store.load();
+        } catch (IOException e) {
+            LOGGER.error("The stored dynamic routing table is not valid; keeping the one in use: {}", e.getMessage());
+            return false;
+        }
+        State current = state.get();
+        RoutingTable table;
+        try {
+            table = combine(current.staticRoutes(), snapshot.routes());
+        } catch (IllegalArgumentException e) {
+            LOGGER.error("The stored dynamic routing table (version {}) does not combine with the static routes; keeping the one in use: {}",
+                snapshot.version(), e.getMessage());
+            return false;
+        }
+        install(current.staticRoutes(), snapshot.routes(), table, snapshot.version());
+        return true;
+    }
+
+    /**
+     * Applies an edit to the table now and stores the result if nobody else stored a newer
+     * table meanwhile; otherwise reads theirs and redoes the edit on it (so a position is always
+     * one of the table the edit was applied to, and no update is lost).
+     */
+    private synchronized <T> T edit(Function<State, Edit<T>> change) {
+        for (int attempt = 1; attempt <= EDIT_ATTEMPTS; attempt++) {
+            State current = state.get();
+            Edit<T> edit = change.apply(current);
+            RoutingTable table;
+            try {
+                table = combine(current.staticRoutes(), edit.dynamic());
+            } catch (IllegalArgumentException e) {
+                throw new RouteChangeException(RouteChangeException.Reason.INVALID, e.getMessage());
+            }
+            if (store.compareAndSet(current.storedVersion(), edit.dynamic())) {
+                install(current.staticRoutes(), edit.dynamic(), table, current.storedVersion() + 1);
+                return edit.result();
+            }
+            LOGGER.info("The dynamic routing table changed elsewhere (another node); applying the edit to the new table");
+            refresh();
+        }
+        throw new RouteChangeException(RouteChangeException.Reason.CONFLICT,
+            "the dynamic routing table kept changing under this edit (" + EDIT_ATTEMPTS + " tries): try again");
     }
 
     private static String checkId(String id) {
@@ -150,8 +222,7 @@ public class RoutingTables {
         }
     }
 
-    private int dynamicIndexOf(String id) {
-        State current = state.get();
+    private static int dynamicIndexOf(State current, String id) {
         List<Route> dynamic = current.dynamicRoutes();
         for (int i = 0; i < dynamic.size(); i++) {
             if (dynamic.get(i).id().equals(id)) {
@@ -165,8 +236,8 @@ public class RoutingTables {
         throw new RouteChangeException(RouteChangeException.Reason.NOT_FOUND, "no route " + id);
     }
 
-    private int dynamicIndex(Optional<Integer> position, int dynamicSlots) {
-        int staticCount = state.get().staticRoutes().size();
+    private static int dynamicIndex(State current, Optional<Integer> position, int dynamicSlots) {
+        int staticCount = current.staticRoutes().size();
         if (position.isEmpty()) {
             return dynamicSlots - 1;
         }
@@ -184,31 +255,16 @@ public class RoutingTables {
         return index;
     }
 
-    private void commit(List<Route> dynamic) {
-        RoutingTable table;
-        State current = state.get();
-        try {
-            table = combine(current.staticRoutes(), dynamic);
-        } catch (IllegalArgumentException e) {
-            throw new RouteChangeException(RouteChangeException.Reason.INVALID, e.getMessage());
-        }
-        try {
-            store.save(dynamic);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot store the dynamic routing table: " + e.getMessage(), e);
-        }
-        install(current.staticRoutes(), dynamic, table);
-    }
-
     private void swap(List<Route> staticRoutes, List<Route> dynamic) {
-        install(staticRoutes, dynamic, combine(staticRoutes, dynamic));
+        install(staticRoutes, dynamic, combine(staticRoutes, dynamic), state.get().storedVersion());
     }
 
     /** The one place a new table becomes visible to readers. */
-    private void install(List<Route> staticRoutes, List<Route> dynamic, RoutingTable table) {
+    private void install(List<Route> staticRoutes, List<Route> dynamic, RoutingTable table, long storedVersion) {
         long version = state.get().version() + 1;
-        state.set(new State(List.copyOf(staticRoutes), List.copyOf(dynamic), table, version));
-        LOGGER.info("Routing table version {}: {} static + {} dynamic route(s)", version, staticRoutes.size(), dynamic.size());
+        state.set(new State(List.copyOf(staticRoutes), List.copyOf(dynamic), table, version, storedVersion));
+        LOGGER.info("Routing table version {}: {} static + {} dynamic route(s) (stored dynamic table version {})",
+            version, staticRoutes.size(), dynamic.size(), storedVersion);
     }
 
     private static RoutingTable combine(List<Route> staticRoutes, List<Route> dynamic) {

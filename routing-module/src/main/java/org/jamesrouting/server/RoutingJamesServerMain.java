@@ -37,7 +37,12 @@ public final class RoutingJamesServerMain implements JamesServerMain {
             .useWorkingDirectoryEnvProperty()
             .build();
         GuiceJamesServer server = createServer(configuration)
-            .combineWith(new JMXServerModule())
+            .combineWith(new JMXServerModule());
+        if (java.nio.file.Files.exists(java.nio.file.Path.of(configuration.directories().getRootDirectory(), "conf",
+            RoutingCassandraSessionModule.FILE + ".properties"))) {
+            server = server.combineWith(new RoutingCassandraSessionModule());
+        }
+        server = server
             .overrideWith(new RunArgumentsModule(args));
         JamesServerMain.main(server);
     }

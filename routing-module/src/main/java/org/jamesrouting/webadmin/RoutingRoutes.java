@@ -27,6 +27,7 @@ import org.jamesrouting.route.RouteJson;
 import org.jamesrouting.route.RoutingTable;
 import org.jamesrouting.route.RoutingTables;
 import org.jamesrouting.route.RoutingTables.RouteChangeException;
+import org.jamesrouting.store.StoreUnavailableException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -132,6 +133,8 @@ public class RoutingRoutes implements Routes {
                 removed = pins.unpin(request.params("domain"));
             } catch (IllegalArgumentException e) {
                 throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, e.getMessage());
+            } catch (StoreUnavailableException e) {
+                throw unavailable(e);
             }
             if (!removed) {
                 throw error(404, ErrorResponder.ErrorType.NOT_FOUND, "no pin for " + request.params("domain"));
@@ -272,6 +275,8 @@ public class RoutingRoutes implements Routes {
                 String.join(", ", pinned.stream().map(MailHost::asString).toList()), "never");
         } catch (IllegalArgumentException e) {
             throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, e.getMessage());
+        } catch (StoreUnavailableException e) {
+            throw unavailable(e);
         }
     }
 
@@ -337,12 +342,20 @@ public class RoutingRoutes implements Routes {
         } catch (RouteChangeException e) {
             throw switch (e.reason()) {
                 case NOT_FOUND -> error(404, ErrorResponder.ErrorType.NOT_FOUND, e.getMessage());
-                case READ_ONLY -> error(409, ErrorResponder.ErrorType.WRONG_STATE, e.getMessage());
+                case READ_ONLY, CONFLICT -> error(409, ErrorResponder.ErrorType.WRONG_STATE, e.getMessage());
                 default -> error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, e.getMessage());
             };
         } catch (IllegalArgumentException e) {
             throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, e.getMessage());
+        } catch (StoreUnavailableException e) {
+            throw unavailable(e);
         }
+    }
+
+    /** The store (Cassandra for a cluster) cannot be written now: nothing changed, routing goes on with the table in use. */
+    private static HaltException unavailable(StoreUnavailableException e) {
+        return error(503, ErrorResponder.ErrorType.SERVER_ERROR, "the routing store is unavailable, nothing was changed "
+            + "(mail keeps being routed with the table in use): " + e.getMessage());
     }
 
     private static HaltException error(int status, ErrorResponder.ErrorType type, String message) {

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 
+import org.jamesrouting.store.FileDocumentStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,12 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 class RoutingTablesTest {
     @TempDir
     Path directory;
-    FileDynamicRouteStore store;
+    Path file;
+    DynamicRouteStore store;
     RoutingTables tables;
 
     @BeforeEach
     void setUp() {
-        store = new FileDynamicRouteStore(directory.resolve("var/routing/dynamic-routes.json"));
+        file = directory.resolve("var/routing/dynamic-routes.json");
+        store = new DynamicRouteStore(new FileDocumentStore(file));
         tables = new RoutingTables(store);
         tables.useStaticSource(() -> List.of(Route.builder().id("static-1").source(Route.Source.STATIC).pattern("static.test").hosts("s.test").build()));
     }
@@ -109,20 +112,20 @@ class RoutingTablesTest {
         secret.tls = "starttls-required";
         Route added = tables.add(secret, Optional.empty());
 
-        RoutingTables restarted = new RoutingTables(new FileDynamicRouteStore(store.file()));
+        RoutingTables restarted = new RoutingTables(new DynamicRouteStore(new FileDocumentStore(file)));
 
         assertThat(restarted.current().routes()).containsExactly(added);
-        assertThat(Files.getPosixFilePermissions(store.file())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
     }
 
     @Test
     void aFailedStoreWriteChangesNothing() throws IOException {
         tables.add(json("a.test", "a"), Optional.empty());
         RoutingTable before = tables.current();
-        Files.delete(store.file());
-        Files.createDirectories(store.file());
+        Files.delete(file);
+        Files.createDirectories(file);
 
-        assertThatThrownBy(() -> tables.add(json("b.test", "b"), Optional.empty())).hasMessageContaining("Cannot store");
+        assertThatThrownBy(() -> tables.add(json("b.test", "b"), Optional.empty())).isInstanceOf(org.jamesrouting.store.StoreUnavailableException.class).hasMessageContaining("cannot write");
         assertThat(tables.current()).isSameAs(before);
     }
 

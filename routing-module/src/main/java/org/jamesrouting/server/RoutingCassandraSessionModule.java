@@ -1,0 +1,41 @@
+package org.jamesrouting.server;
+
+import java.io.FileNotFoundException;
+
+import javax.inject.Singleton;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.backends.cassandra.init.ClusterFactory;
+import org.apache.james.backends.cassandra.init.configuration.ClusterConfiguration;
+import org.apache.james.backends.cassandra.init.configuration.KeyspaceConfiguration;
+import org.apache.james.utils.PropertiesProvider;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+
+/**
+ * A Cassandra session for our server, as James's distributed server has one: from
+ * {@code conf/cassandra.properties} (James's keys: {@code cassandra.nodes},
+ * {@code cassandra.keyspace}, {@code cassandra.replication.factor}, {@code cassandra.user}, ...).
+ * The keyspace is created when missing. {@link RoutingJamesServerMain} adds it when that file
+ * exists; only james-routing's tables use it (mail, users and mailboxes stay in memory).
+ */
+public class RoutingCassandraSessionModule extends AbstractModule {
+    static final String FILE = "cassandra";
+
+    @Provides
+    @Singleton
+    CqlSession session(PropertiesProvider properties) throws ConfigurationException, FileNotFoundException {
+        Configuration configuration = properties.getConfiguration(FILE);
+        ClusterConfiguration cluster = ClusterConfiguration.from(configuration);
+        KeyspaceConfiguration keyspace = KeyspaceConfiguration.builder()
+            .keyspace(configuration.getString("cassandra.keyspace", "james_routing"))
+            .replicationFactor(configuration.getInt("cassandra.replication.factor", 1))
+            .durableWrites(true);
+        CqlSession session = ClusterFactory.create(cluster, keyspace);
+        Runtime.getRuntime().addShutdownHook(new Thread(session::close, "james-routing-cassandra-close"));
+        return session;
+    }
+}
