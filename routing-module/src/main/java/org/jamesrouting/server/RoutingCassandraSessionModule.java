@@ -1,17 +1,19 @@
 package org.jamesrouting.server;
 
 import java.io.FileNotFoundException;
+import java.net.InetSocketAddress;
 
 import javax.inject.Singleton;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
-import org.apache.james.backends.cassandra.init.ClusterFactory;
 import org.apache.james.backends.cassandra.init.configuration.ClusterConfiguration;
 import org.apache.james.backends.cassandra.init.configuration.KeyspaceConfiguration;
 import org.apache.james.utils.PropertiesProvider;
 
+import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 
@@ -34,8 +36,24 @@ public class RoutingCassandraSessionModule extends AbstractModule {
             .keyspace(configuration.getString("cassandra.keyspace", "james_routing"))
             .replicationFactor(configuration.getInt("cassandra.replication.factor", 1))
             .durableWrites(true);
-        CqlSession session = ClusterFactory.create(cluster, keyspace);
+        CqlSession session = connect(cluster, keyspace);
         Runtime.getRuntime().addShutdownHook(new Thread(session::close, "james-routing-cassandra-close"));
         return session;
+    }
+
+    /**
+     * As James's ClusterFactory does, without its contact check ({@code SELECT dateof(now())}),
+     * a function Cassandra 5 no longer has.
+     */
+    private static CqlSession connect(ClusterConfiguration cluster, KeyspaceConfiguration keyspace) {
+        CqlSessionBuilder builder = CqlSession.builder()
+            .withLocalDatacenter(cluster.getLocalDC().orElse("datacenter1"));
+        cluster.getHosts().forEach(host -> builder.addContactPoint(InetSocketAddress.createUnresolved(host.getHostName(), host.getPort())));
+        cluster.getUsername().ifPresent(user -> builder.withAuthCredentials(user, cluster.getPassword().orElse("")));
+        try (CqlSession administration = builder.build()) {
+            administration.execute("CREATE KEYSPACE IF NOT EXISTS " + CqlIdentifier.fromCql(keyspace.getKeyspace()).asCql(true)
+                + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': " + keyspace.getReplicationFactor() + "}");
+        }
+        return builder.withKeyspace(CqlIdentifier.fromCql(keyspace.getKeyspace())).build();
     }
 }
