@@ -162,12 +162,15 @@ class ClusterIT {
             cassandra.start();
         }
 
+        long back = System.nanoTime();
         WebAdminClient.Response accepted = ItSupport.await("an edit accepted again", Duration.ofSeconds(120), () -> {
             WebAdminClient.Response response = adminA.request("POST", "/routing/routes",
                 "{\"pattern\":\"after.test\",\"hosts\":[\"127.0.0.1:%d\"],\"tls\":\"none\"}".formatted(routed.port()));
             return response.status() == 201 ? response : null;
         });
         assertThat(accepted.status()).isEqualTo(201);
+        System.out.println("ClusterIT: edits accepted again " + Duration.ofNanos(System.nanoTime() - back).toMillis()
+            + " ms after Cassandra took connections again");
         ItSupport.await("the new route on node B", Duration.ofSeconds(30), () -> patterns(adminB).contains("after.test") ? true : null);
         assertThat(patterns(adminB)).containsExactlyElementsOf(concat(before, "after.test"));
         String id = send(homeB, "x@after.test", "after the outage");
