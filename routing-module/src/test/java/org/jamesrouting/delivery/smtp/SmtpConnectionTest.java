@@ -254,13 +254,18 @@ class SmtpConnectionTest {
 
     @Test
     void nobodyListeningIsAConnectionFailure() throws Exception {
-        int port = server.port();
-        server.close();
+        // a port bound but not listening, held for the whole test: connecting is refused, and no
+        // other socket can take the port meanwhile (once, a port just closed by the test server
+        // still answered and the client waited for a greeting)
+        try (java.net.Socket bound = new java.net.Socket()) {
+            bound.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = bound.getLocalPort();
 
-        assertThatThrownBy(() -> SmtpConnection.open(new InetSocketAddress("127.0.0.1", port), "127.0.0.1", TlsMode.NONE, trusting))
-            .isInstanceOfSatisfying(SmtpFailure.class, failure -> {
-                assertThat(failure.kind()).isEqualTo(SmtpFailure.Kind.CONNECTION);
-                assertThat(failure.isPermanent()).isFalse();
-            });
+            assertThatThrownBy(() -> SmtpConnection.open(new InetSocketAddress("127.0.0.1", port), "127.0.0.1", TlsMode.NONE, trusting))
+                .isInstanceOfSatisfying(SmtpFailure.class, failure -> {
+                    assertThat(failure.kind()).isEqualTo(SmtpFailure.Kind.CONNECTION);
+                    assertThat(failure.isPermanent()).isFalse();
+                });
+        }
     }
 }
