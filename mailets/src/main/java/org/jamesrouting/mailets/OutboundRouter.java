@@ -56,6 +56,7 @@ import org.jamesrouting.delivery.smtp.SmtpClientSettings;
 import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.DnsjavaMailDns;
 import org.jamesrouting.dns.DomainNameCache;
+import org.jamesrouting.route.MessageContext;
 import org.jamesrouting.route.RoutingAddress;
 import org.jamesrouting.route.Route;
 import org.jamesrouting.route.RoutingTable;
@@ -240,11 +241,12 @@ public class OutboundRouter extends GenericMailet {
             return;
         }
         RoutingTable table = tables.current();
+        MessageContext context = context(mail);
         Map<List<HopGroup>, List<String>> byPlan = new LinkedHashMap<>();
         Map<List<HopGroup>, DeliveryPlan> plans = new LinkedHashMap<>();
         for (MailAddress recipient : mail.getRecipients()) {
             RoutingAddress address = RoutingAddress.of(recipient);
-            DeliveryPlan plan = planner.plan(address, table.resolve(address));
+            DeliveryPlan plan = planner.plan(address, table.resolve(address, context));
             plans.putIfAbsent(plan.groups(), plan);
             byPlan.computeIfAbsent(plan.groups(), any -> new ArrayList<>()).add(recipient.asString());
         }
@@ -296,6 +298,35 @@ public class OutboundRouter extends GenericMailet {
         }
         if (deferred.isEmpty() || failed.containsAll(deferred)) {
             entries.finished(mail.getName());
+        }
+    }
+
+    /** What route conditions look at: the envelope sender, the SMTP AUTH user, the headers (read when a condition asks). */
+    static MessageContext context(Mail mail) {
+        Optional<String> authUser = AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class);
+        return new MessageContext(Optional.of(mail.getMaybeSender().asString("")), authUser, name -> {
+            try {
+                String[] values = mail.getMessage().getHeader(name);
+                if (values == null) {
+                    return List.of();
+                }
+                List<String> decoded = new ArrayList<>(values.length);
+                for (String value : values) {
+                    decoded.add(decode(value));
+                }
+                return decoded;
+            } catch (MessagingException e) {
+                LOGGER.warn("Cannot read header {} of {} for a route condition: {}", name, mail.getName(), e.getMessage());
+                return List.of();
+            }
+        });
+    }
+
+    private static String decode(String value) {
+        try {
+            return javax.mail.internet.MimeUtility.decodeText(javax.mail.internet.MimeUtility.unfold(value));
+        } catch (java.io.UnsupportedEncodingException e) {
+            return value;
         }
     }
 

@@ -91,10 +91,28 @@ class RoutingCliIT {
     }
 
     @Test
+    void routeConditionsAndExplainWithThem() {
+        Result added = cli("routes", "add", "cond.test", "127.0.0.1:" + peer.port(), "--tls", "none",
+            "--sender", "*@sales.test", "--header", "X-Route=bulk", "--header", "Subject~*invoice*");
+        assertThat(added.exit()).as(added.err()).isZero();
+        assertThat(added.out()).contains("IF").contains("sender=*@sales.test header:X-Route=bulk header:Subject~*invoice*");
+
+        Result skipped = cli("explain", "x@cond.test", "--sender", "a@sales.test", "--header", "X-Route: bulk");
+        assertThat(skipped.exit()).as(skipped.err()).isZero();
+        assertThat(skipped.out()).contains("skipped: route").contains("header Subject~*invoice* does not hold (no Subject header)");
+
+        Result taken = cli("routes", "explain", "x@cond.test", "--sender", "a@sales.test", "--header", "X-Route: bulk",
+            "--header", "Subject: Invoice 7");
+        assertThat(taken.out()).contains("meets its conditions").doesNotContain("skipped:");
+        assertThat(cli("explain", "x@cond.test", "--colour", "red").exit()).isEqualTo(RoutingCli.USAGE);
+        assertThat(cli("routes", "rm", added.out().lines().toList().get(1).split("\\s+")[1]).exit()).isZero();
+    }
+
+    @Test
     void refusalsAndMistakesHaveTheirExitCodes() {
-        Result badPattern = cli("routes", "add", "ex*mple", "host");
+        Result badPattern = cli("routes", "add", "sales*@", "host");
         assertThat(badPattern.exit()).isEqualTo(RoutingCli.REFUSED);
-        assertThat(badPattern.err()).contains("400").contains("'ex*mple'");
+        assertThat(badPattern.err()).contains("400").contains("'sales*@'");
         assertThat(cli("routes", "rm", "fixed").exit()).isEqualTo(RoutingCli.REFUSED);
         assertThat(cli("routes", "rm", "no-such-route").err()).contains("404");
         assertThat(cli("routes", "move", "fixed", "two").exit()).isEqualTo(RoutingCli.USAGE);

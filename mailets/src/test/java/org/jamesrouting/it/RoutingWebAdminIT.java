@@ -114,7 +114,7 @@ class RoutingWebAdminIT {
         assertThat(webAdmin.get("/routing/routes").body()).doesNotContain("p4ss");
         String table = webAdmin.get("/routing/routes").body();
 
-        for (String bad : List.of("{\"pattern\":\"ex*mple\",\"hosts\":[\"a\"]}", "{\"pattern\":\"a.test\",\"hosts\":[\"a:0\"]}",
+        for (String bad : List.of("{\"pattern\":\"sales*@\",\"hosts\":[\"a\"]}", "{\"pattern\":\"a.test\",\"hosts\":[\"a:0\"]}",
             "{\"pattern\":\"a.test\"}", "{\"pattern\":\"a.test\",\"hosts\":[\"a\"],\"tls\":\"maybe\"}", "not json",
             "{\"pattern\":\"a.test\",\"hosts\":[\"a\"],\"colour\":\"red\"}", "{\"pattern\":\"a.test\",\"hosts\":[\"a\"],\"position\":1}")) {
             WebAdminClient.Response refused = post("/routing/routes", bad);
@@ -122,9 +122,9 @@ class RoutingWebAdminIT {
             assertThat(json(refused).get("statusCode").asInt()).isEqualTo(refused.status());
             assertThat(json(refused).get("message").asText()).isNotBlank();
         }
-        WebAdminClient.Response badPattern = post("/routing/routes", "{\"pattern\":\"ex*mple\",\"hosts\":[\"a\"]}");
+        WebAdminClient.Response badPattern = post("/routing/routes", "{\"pattern\":\"sales*@\",\"hosts\":[\"a\"]}");
         assertThat(json(badPattern).get("type").asText()).isEqualTo("InvalidArgument");
-        assertThat(json(badPattern).get("message").asText()).contains("'ex*mple'");
+        assertThat(json(badPattern).get("message").asText()).contains("'sales*@'");
         assertThat(webAdmin.get("/routing/routes").body()).as("refused changes leave the table unchanged").isEqualTo(table);
 
         assertThat(webAdmin.request("PUT", "/routing/routes/nope", "{\"pattern\":\"a.test\",\"hosts\":[\"a\"]}").status()).isEqualTo(404);

@@ -44,7 +44,8 @@ public final class RoutingCli {
           routes move ID POSITION
           routes reload                        read conf/routes.conf again
           routes explain ADDRESS               the same as explain
-          explain ADDRESS                      which way mail to ADDRESS goes, and why
+          explain ADDRESS [--sender S] [--auth-user U] [--header 'Name: value']...
+                                               which way mail to ADDRESS goes, and why
           cache list [DOMAIN]                  the domain name cache
           cache flush [DOMAIN]
           cache pin DOMAIN HOST[,HOST...]      send DOMAIN's mail to these hosts instead of its MX
@@ -52,6 +53,8 @@ public final class RoutingCli {
           smarthost                            the smart host and backup in use
         route options: --tls none|starttls|starttls-required|implicit  --user NAME
           --password-env VARIABLE | --password-file PATH  --position N  --disabled  --comment TEXT
+          conditions (all must hold): --sender PATTERN ('<>': null sender)  --auth-user PATTERN
+          --header 'Name=value' | --header 'Name~pattern' (repeatable); patterns: * any, ? one char, % one digit
         --url: webadmin address (default $JAMES_ROUTING_URL, else http://127.0.0.1:8000)
         --token: JWT for a webadmin with jwt.enabled=true (default $JAMES_ROUTING_TOKEN)
         exit codes: 0 done, 1 refused by the server, 2 bad usage, 3 server not reachable
@@ -143,9 +146,20 @@ public final class RoutingCli {
                 routes(rest.get(0), rest.subList(1, rest.size()));
             }
             case "explain" -> {
-                expectArgs(rest, 1, "explain ADDRESS");
-                JsonNode explanation = call("GET", "/routing/explain?address=" + encode(rest.get(0)), null);
-                printExplanation(explanation);
+                if (rest.isEmpty() || rest.get(0).startsWith("--")) {
+                    throw new UsageException("explain ADDRESS [--sender S] [--auth-user U] [--header 'Name: value']...");
+                }
+                StringBuilder query = new StringBuilder("/routing/explain?address=" + encode(rest.get(0)));
+                for (Iterator<String> it = rest.subList(1, rest.size()).iterator(); it.hasNext();) {
+                    String option = it.next();
+                    switch (option) {
+                        case "--sender" -> query.append("&sender=").append(encode(next(it, option)));
+                        case "--auth-user" -> query.append("&authUser=").append(encode(next(it, option)));
+                        case "--header" -> query.append("&header=").append(encode(next(it, option)));
+                        default -> throw new UsageException("explain: unknown option '" + option + "'");
+                    }
+                }
+                printExplanation(call("GET", query.toString(), null));
             }
             case "cache" -> cache(rest);
             case "smarthost" -> {
@@ -203,7 +217,11 @@ public final class RoutingCli {
                 }
                 printRoutes(JSON.createArrayNode().add(call("POST", "/routing/routes/" + encode(args.get(0)) + "/move?to=" + args.get(1), null)));
             }
-            case "explain" -> dispatch(List.of("explain", args.isEmpty() ? "" : args.get(0)));
+            case "explain" -> {
+                List<String> explain = new ArrayList<>(List.of("explain"));
+                explain.addAll(args);
+                dispatch(explain);
+            }
             case "reload" -> {
                 expectArgs(args, 0, "routes reload");
                 JsonNode result = call("POST", "/routing/static/reload", null);
@@ -248,6 +266,12 @@ public final class RoutingCli {
                 }
                 case "--disabled" -> body.put("enabled", false);
                 case "--comment" -> body.put("comment", next(it, option));
+                case "--sender" -> body.put("sender", next(it, option));
+                case "--auth-user" -> body.put("authUser", next(it, option));
+                case "--header" -> {
+                    ArrayNode headers = body.has("headers") ? (ArrayNode) body.get("headers") : body.putArray("headers");
+                    headers.add(next(it, option));
+                }
                 default -> throw new UsageException("unknown route option '" + option + "'");
             }
         }
@@ -309,14 +333,27 @@ public final class RoutingCli {
             return;
         }
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("POS", "ID", "SOURCE", "PATTERN", "HOSTS", "TLS", "AUTH", "ENABLED", "COMMENT"));
+        rows.add(List.of("POS", "ID", "SOURCE", "PATTERN", "IF", "HOSTS", "TLS", "AUTH", "ENABLED", "COMMENT"));
         for (JsonNode route : routes) {
             rows.add(List.of(route.path("position").asText(), route.path("id").asText(), route.path("source").asText(),
-                route.path("pattern").asText(), join(route.get("hosts")), route.path("tls").asText(),
+                route.path("pattern").asText(), conditions(route), join(route.get("hosts")), route.path("tls").asText(),
                 route.hasNonNull("username") ? route.get("username").asText() : "-",
                 route.path("enabled").asBoolean(true) ? "yes" : "no", route.path("comment").asText("")));
         }
         printTable(rows);
+    }
+
+    /** A route's conditions as routes.conf writes them, "-" for none. */
+    private static String conditions(JsonNode route) {
+        List<String> parts = new ArrayList<>();
+        if (route.hasNonNull("sender")) {
+            parts.add("sender=" + route.get("sender").asText());
+        }
+        if (route.hasNonNull("authUser")) {
+            parts.add("auth-user=" + route.get("authUser").asText());
+        }
+        route.path("headers").forEach(header -> parts.add("header:" + header.asText()));
+        return parts.isEmpty() ? "-" : String.join(" ", parts);
     }
 
     private void printExplanation(JsonNode explanation) {
@@ -329,6 +366,9 @@ public final class RoutingCli {
         JsonNode route = explanation.get("route");
         out.println("route:   " + (route == null || route.isNull() ? "none" : route.get("id").asText() + " (" + route.get("pattern").asText() + ")"));
         out.println("why:     " + explanation.get("reason").asText());
+        for (JsonNode skipped : explanation.path("skipped")) {
+            out.println("skipped: " + skipped.asText());
+        }
         JsonNode hops = explanation.get("hops");
         if (hops != null && hops.size() > 0) {
             List<List<String>> rows = new ArrayList<>();

@@ -13,7 +13,9 @@ import org.jamesrouting.dns.MxLookup;
 import org.jamesrouting.local.LocalDomains;
 import org.jamesrouting.route.MailHost;
 import org.jamesrouting.route.RouteJson;
+import org.jamesrouting.route.MessageContext;
 import org.jamesrouting.route.RouteMatch;
+import org.jamesrouting.route.RoutingTable;
 import org.jamesrouting.route.RoutingAddress;
 import org.jamesrouting.route.RoutingTables;
 
@@ -26,7 +28,8 @@ public final class RouteExplainer {
     public record Hop(String host, int port, List<String> addresses, String via, String note) {
     }
 
-    public record Explanation(String address, boolean local, RouteJson route, String reason, List<Hop> hops) {
+    /** @param skipped routes before the one taken whose pattern matched but whose conditions did not hold, with why */
+    public record Explanation(String address, boolean local, RouteJson route, String reason, List<Hop> hops, List<String> skipped) {
     }
 
     private final LocalDomains localDomains;
@@ -45,16 +48,27 @@ public final class RouteExplainer {
      * @throws IllegalArgumentException when the address is not a mail address
      */
     public Explanation explain(String text) throws LocalDomains.LookupException {
+        return explain(text, MessageContext.UNKNOWN);
+    }
+
+    /**
+     * @param context the sender, AUTH user and headers to decide route conditions with (unknown
+     *        parts match no condition)
+     * @throws IllegalArgumentException when the address is not a mail address
+     */
+    public Explanation explain(String text, MessageContext context) throws LocalDomains.LookupException {
         RoutingAddress address = RoutingAddress.parse(text);
         if (localDomains.isLocal(Domain.of(address.domain()))) {
             return new Explanation(address.asString(), true, null,
-                address.domain() + " is a local domain: delivered to the mailbox here, never routed", List.of());
+                address.domain() + " is a local domain: delivered to the mailbox here, never routed", List.of(), List.of());
         }
-        Optional<RouteMatch> match = tables.current().resolve(address);
+        RoutingTable.Explanation explained = tables.current().explain(address, context);
+        Optional<RouteMatch> match = explained.match();
         Optional<RouterRuntime.Active> active = runtime.active();
         if (active.isEmpty()) {
             return new Explanation(address.asString(), false, match.map(m -> RouteJson.of(m.route(), false)).orElse(null),
-                match.map(RouteMatch::reason).orElse("no route matches") + "; the outbound router is not running", List.of());
+                match.map(RouteMatch::reason).orElse("no route matches") + "; the outbound router is not running", List.of(),
+                explained.skipped());
         }
         DeliveryPlan plan = active.get().planner().plan(address, match);
         List<Hop> hops = new ArrayList<>();
@@ -80,7 +94,8 @@ public final class RouteExplainer {
                 }
             }
         }
-        return new Explanation(address.asString(), false, match.map(m -> RouteJson.of(m.route(), false)).orElse(null), plan.reason(), hops);
+        return new Explanation(address.asString(), false, match.map(m -> RouteJson.of(m.route(), false)).orElse(null), plan.reason(), hops,
+            explained.skipped());
     }
 
     /** An IP literal is its own address; a name is looked up (A/AAAA) as delivery would. */

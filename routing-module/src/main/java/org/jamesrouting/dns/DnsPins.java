@@ -31,7 +31,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 public class DnsPins {
     private static final Logger LOGGER = LoggerFactory.getLogger(DnsPins.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final int EDIT_ATTEMPTS = 20;
+    private static final int EDIT_ATTEMPTS = 50;
 
     private record State(long storedVersion, Map<String, List<MailHost>> pins) {
     }
@@ -62,7 +62,7 @@ public class DnsPins {
             Map<String, List<String>> json = JSON.readValue(stored.content().get(), new TypeReference<Map<String, List<String>>>() { });
             json.forEach((domain, hosts) -> loaded.put(domain, hosts.stream().map(host -> MailHost.parse(host, MailHost.SMTP_PORT)).toList()));
         }
-        return new State(stored.version(), Map.copyOf(loaded));
+        return new State(stored.version(), java.util.Collections.unmodifiableMap(loaded));
     }
 
     public Optional<List<MailHost>> hostsFor(String domain) {
@@ -134,10 +134,11 @@ public class DnsPins {
                 return;
             }
             if (store.compareAndSet(current.storedVersion(), json(next))) {
-                state = new State(current.storedVersion() + 1, Map.copyOf(next));
+                state = new State(current.storedVersion() + 1, java.util.Collections.unmodifiableMap(new TreeMap<>(next)));
                 return;
             }
             refresh();
+            org.jamesrouting.route.RoutingTables.pause(attempt);
         }
         throw new IllegalStateException("the pinned domain names kept changing under this edit (" + EDIT_ATTEMPTS + " tries): try again");
     }

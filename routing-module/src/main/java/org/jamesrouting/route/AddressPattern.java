@@ -14,23 +14,36 @@ import org.jamesrouting.core.DomainNames;
  *     <tr><td>{@code .example.com}</td><td>example.com and its subdomains</td></tr>
  *     <tr><td>{@code user@example.com}</td><td>that address</td></tr>
  *     <tr><td>{@code user@*}</td><td>that local part in any domain</td></tr>
+ *     <tr><td>{@code sales*@example.com}, {@code mx?.example.com}, {@code order%%@*.shop.test}</td>
+ *         <td>any other pattern with {@code *} (any run of characters), {@code ?} (one character) or
+ *         {@code %} (one digit): the whole address, or the domain when there is no {@code @}
+ *         ({@link Wildcard})</td></tr>
  * </table>
+ * The first six kinds are found by hash lookups in a {@link RoutingTable}; wildcard patterns
+ * are tried one by one, so keep them to the routes that need them.
  */
 public final class AddressPattern {
     public enum Kind {
-        ANY, DOMAIN, SUBDOMAINS, DOMAIN_AND_SUBDOMAINS, ADDRESS, LOCAL_PART
+        ANY, DOMAIN, SUBDOMAINS, DOMAIN_AND_SUBDOMAINS, ADDRESS, LOCAL_PART, WILDCARD
     }
 
-    public static final AddressPattern ANY = new AddressPattern(Kind.ANY, null, null);
+    public static final AddressPattern ANY = new AddressPattern(Kind.ANY, null, null, null);
 
     private final Kind kind;
     private final String localPart;
     private final String domain;
+    /** For WILDCARD: matched against the whole address if it has an '@', else against the domain. */
+    private final Wildcard wildcard;
 
-    private AddressPattern(Kind kind, String localPart, String domain) {
+    private AddressPattern(Kind kind, String localPart, String domain, Wildcard wildcard) {
         this.kind = kind;
         this.localPart = localPart;
         this.domain = domain;
+        this.wildcard = wildcard;
+    }
+
+    private AddressPattern(Kind kind, String localPart, String domain) {
+        this(kind, localPart, domain, null);
     }
 
     /**
@@ -43,6 +56,9 @@ public final class AddressPattern {
         String value = text.trim();
         if (value.equals("*")) {
             return ANY;
+        }
+        if (isGeneralWildcard(value)) {
+            return wildcard(value);
         }
         int at = value.lastIndexOf('@');
         if (at >= 0) {
@@ -60,18 +76,33 @@ public final class AddressPattern {
         if (value.startsWith(".")) {
             return new AddressPattern(Kind.DOMAIN_AND_SUBDOMAINS, null, domainOf(value, value.substring(1)));
         }
-        if (value.contains("*")) {
-            throw new IllegalArgumentException("'" + value + "': '*' is allowed alone, as '*.domain' or as 'user@*'");
-        }
         return new AddressPattern(Kind.DOMAIN, null, domainOf(value, value));
+    }
+
+    /** Wildcards other than the indexed forms '*', '*.domain' and 'user@*'. */
+    private static boolean isGeneralWildcard(String value) {
+        int at = value.lastIndexOf('@');
+        if (at < 0) {
+            return Wildcard.hasWildcard(value.startsWith("*.") ? value.substring(2) : value);
+        }
+        String domain = value.substring(at + 1);
+        return Wildcard.hasWildcard(value.substring(0, at)) || !domain.equals("*") && Wildcard.hasWildcard(domain);
+    }
+
+    private static AddressPattern wildcard(String value) {
+        if (value.chars().anyMatch(c -> c <= ' ' || c == '<' || c == '>' || c == ',')) {
+            throw new IllegalArgumentException("'" + value + "': a space or one of < > , in a pattern");
+        }
+        int at = value.lastIndexOf('@');
+        if (at == 0 || at == value.length() - 1) {
+            throw new IllegalArgumentException("'" + value + "': empty " + (at == 0 ? "user" : "domain") + " part");
+        }
+        return new AddressPattern(Kind.WILDCARD, null, null, Wildcard.parse(value.toLowerCase(Locale.ROOT)));
     }
 
     private static void checkLocalPart(String pattern, String local) {
         if (local.isEmpty()) {
             throw new IllegalArgumentException("'" + pattern + "': empty user part before '@'");
-        }
-        if (local.contains("*")) {
-            throw new IllegalArgumentException("'" + pattern + "': '*' is not allowed in the user part");
         }
         if (local.chars().anyMatch(c -> c <= ' ' || c == '<' || c == '>' || c == ',' || c == '@')) {
             throw new IllegalArgumentException("'" + pattern + "': the user part has a space or one of < > , @");
@@ -79,9 +110,6 @@ public final class AddressPattern {
     }
 
     private static String domainOf(String pattern, String domainText) {
-        if (domainText.contains("*")) {
-            throw new IllegalArgumentException("'" + pattern + "': '*' is allowed alone, as '*.domain' or as 'user@*'");
-        }
         try {
             return DomainNames.normalize(domainText).asString();
         } catch (IllegalArgumentException e) {
@@ -102,6 +130,8 @@ public final class AddressPattern {
             case DOMAIN_AND_SUBDOMAINS -> domain.equals(normalizedDomain) || isStrictSubdomain(normalizedDomain);
             case ADDRESS -> localPart.equals(normalizedLocalPart) && domain.equals(normalizedDomain);
             case LOCAL_PART -> localPart.equals(normalizedLocalPart);
+            case WILDCARD -> wildcard.matches(wildcard.asString().indexOf('@') >= 0
+                ? normalizedLocalPart + "@" + normalizedDomain : normalizedDomain);
         };
     }
 
@@ -133,6 +163,7 @@ public final class AddressPattern {
             case DOMAIN_AND_SUBDOMAINS -> "." + domain;
             case ADDRESS -> localPart + "@" + domain;
             case LOCAL_PART -> localPart + "@*";
+            case WILDCARD -> wildcard.asString();
         };
     }
 
@@ -145,18 +176,21 @@ public final class AddressPattern {
             case DOMAIN_AND_SUBDOMAINS -> domain + " and its subdomains";
             case ADDRESS -> "the address " + localPart + "@" + domain;
             case LOCAL_PART -> "the user " + localPart + " in any domain";
+            case WILDCARD -> (wildcard.asString().indexOf('@') >= 0 ? "addresses" : "domains") + " matching the wildcard "
+                + wildcard.asString() + " (* any characters, ? one, % one digit)";
         };
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof AddressPattern other && kind == other.kind
-            && Objects.equals(localPart, other.localPart) && Objects.equals(domain, other.domain);
+            && Objects.equals(localPart, other.localPart) && Objects.equals(domain, other.domain)
+            && Objects.equals(wildcard, other.wildcard);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, localPart, domain);
+        return Objects.hash(kind, localPart, domain, wildcard);
     }
 
     @Override

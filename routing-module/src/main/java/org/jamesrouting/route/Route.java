@@ -8,7 +8,8 @@ import com.google.common.base.Preconditions;
 import com.google.common.collect.ImmutableList;
 
 /**
- * One line of a routing table: mail for addresses matching {@link #pattern()} goes to
+ * One line of a routing table: mail for addresses matching {@link #pattern()}, when the message
+ * also meets the route's {@link #conditions()} (sender, AUTH user, headers), goes to
  * {@link #hosts()}, tried in order, with the route's TLS mode and optional AUTH.
  */
 public final class Route {
@@ -41,6 +42,7 @@ public final class Route {
     private final Optional<RelayAuth> auth;
     private final boolean enabled;
     private final String comment;
+    private final RouteConditions conditions;
 
     private Route(Builder builder) {
         this.id = Objects.requireNonNull(builder.id, "id");
@@ -52,6 +54,7 @@ public final class Route {
         this.auth = builder.auth;
         this.enabled = builder.enabled;
         this.comment = builder.comment;
+        this.conditions = builder.conditions;
     }
 
     public static Builder builder() {
@@ -59,7 +62,8 @@ public final class Route {
     }
 
     public Builder toBuilder() {
-        return new Builder().id(id).source(source).pattern(pattern).hosts(hosts).tls(tls).auth(auth).enabled(enabled).comment(comment);
+        return new Builder().id(id).source(source).pattern(pattern).hosts(hosts).tls(tls).auth(auth).enabled(enabled).comment(comment)
+            .conditions(conditions);
     }
 
     public String id() {
@@ -94,22 +98,27 @@ public final class Route {
         return comment;
     }
 
+    public RouteConditions conditions() {
+        return conditions;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Route other && id.equals(other.id) && source == other.source && pattern.equals(other.pattern)
             && hosts.equals(other.hosts) && tls == other.tls && auth.equals(other.auth) && enabled == other.enabled
-            && comment.equals(other.comment);
+            && comment.equals(other.comment) && conditions.equals(other.conditions);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, source, pattern, hosts, tls, auth, enabled, comment);
+        return Objects.hash(id, source, pattern, hosts, tls, auth, enabled, comment, conditions);
     }
 
     @Override
     public String toString() {
         return id + " " + pattern.asString() + " -> " + hosts + " tls=" + tls.asString()
-            + auth.map(a -> " auth=" + a).orElse("") + (enabled ? "" : " (disabled)");
+            + auth.map(a -> " auth=" + a).orElse("") + (conditions.isEmpty() ? "" : " if " + conditions.describe())
+            + (enabled ? "" : " (disabled)");
     }
 
     public static final class Builder {
@@ -121,6 +130,7 @@ public final class Route {
         private Optional<RelayAuth> auth = Optional.empty();
         private boolean enabled = true;
         private String comment = "";
+        private RouteConditions conditions = RouteConditions.NONE;
 
         public Builder id(String id) {
             this.id = id;
@@ -167,6 +177,11 @@ public final class Route {
 
         public Builder comment(String comment) {
             this.comment = comment == null ? "" : comment;
+            return this;
+        }
+
+        public Builder conditions(RouteConditions conditions) {
+            this.conditions = Objects.requireNonNull(conditions);
             return this;
         }
 

@@ -21,6 +21,12 @@ public class RouteJson {
     public String password;
     public Boolean enabled;
     public String comment;
+    /** Conditions: a pattern for the envelope sender ({@code <>}: the null sender). */
+    public String sender;
+    /** A pattern for the SMTP AUTH user. */
+    public String authUser;
+    /** {@code Name=value} or {@code Name~pattern} each. */
+    public List<String> headers;
 
     public static RouteJson of(Route route, boolean withPassword) {
         RouteJson json = new RouteJson();
@@ -32,6 +38,9 @@ public class RouteJson {
         json.password = withPassword ? route.auth().map(RelayAuth::password).orElse(null) : null;
         json.enabled = route.enabled();
         json.comment = route.comment();
+        json.sender = route.conditions().sender().orElse(null);
+        json.authUser = route.conditions().authUser().orElse(null);
+        json.headers = route.conditions().headers().isEmpty() ? null : route.conditions().headers();
         return json;
     }
 
@@ -72,6 +81,7 @@ public class RouteJson {
         }
         builder.enabled(enabled == null || enabled);
         builder.comment(comment);
+        builder.conditions(RouteConditions.of(Optional.ofNullable(sender), Optional.ofNullable(authUser), headers));
         return builder.build();
     }
 }

@@ -18,6 +18,8 @@ import com.google.common.collect.ImmutableList;
  * found: one lookup for the address's domain (routes for that domain, and for users of it), one
  * per parent domain (wildcard routes), one for the local part if any route is {@code user@*},
  * and the first {@code *}. Cost: one lookup per label of the domain, whatever the table's size.
+ * Routes with conditions (sender, AUTH user, headers) or a general wildcard pattern are not in
+ * the maps: those placed before the indexed answer are tried one by one, in order.
  */
 public final class RoutingTable {
     public static final RoutingTable EMPTY = new RoutingTable(List.of());
@@ -26,6 +28,8 @@ public final class RoutingTable {
     private final Map<String, DomainEntry> byDomain = new HashMap<>();
     private final Map<String, Integer> firstByLocalPart = new HashMap<>();
     private final int firstAny;
+    /** Positions of the enabled routes tried one by one (conditions or a general wildcard), ascending. */
+    private final int[] scanned;
     /** Bit n set: some wildcard route names a domain of n labels (n >= 63 share bit 63). */
     private long parentLabelCounts;
 
@@ -47,6 +51,7 @@ public final class RoutingTable {
         this.routes = ImmutableList.copyOf(routes);
         Set<String> ids = new HashSet<>();
         int any = Integer.MAX_VALUE;
+        List<Integer> scan = new java.util.ArrayList<>();
         for (int index = 0; index < this.routes.size(); index++) {
             Route route = this.routes.get(index);
             if (!ids.add(route.id())) {
@@ -56,6 +61,10 @@ public final class RoutingTable {
                 continue;
             }
             AddressPattern pattern = route.pattern();
+            if (!route.conditions().isEmpty() || pattern.kind() == AddressPattern.Kind.WILDCARD) {
+                scan.add(index);
+                continue;
+            }
             switch (pattern.kind()) {
                 case ANY -> any = Math.min(any, index);
                 case DOMAIN -> entry(pattern.domain()).exact = Math.min(entry(pattern.domain()).exact, index);
@@ -67,9 +76,11 @@ public final class RoutingTable {
                 }
                 case ADDRESS -> entry(pattern.domain()).address(pattern.localPart(), index);
                 case LOCAL_PART -> firstByLocalPart.putIfAbsent(pattern.localPart(), index);
+                case WILDCARD -> throw new IllegalStateException("wildcard routes are scanned");
             }
         }
         this.firstAny = any;
+        this.scanned = scan.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private void parent(String domain, int index) {
@@ -115,7 +126,49 @@ public final class RoutingTable {
         return routes.stream().filter(route -> route.id().equals(id)).findFirst();
     }
 
+    /** The route for a recipient when nothing else is known: routes with conditions do not match. */
     public Optional<RouteMatch> resolve(RoutingAddress address) {
+        return resolve(address, MessageContext.UNKNOWN);
+    }
+
+    public Optional<RouteMatch> resolve(RoutingAddress address, MessageContext context) {
+        int best = indexed(address);
+        for (int position : scanned) {
+            if (position >= best) {
+                break;
+            }
+            Route route = routes.get(position);
+            if (route.pattern().matches(address.localPart(), address.domain()) && route.conditions().matches(context)) {
+                best = position;
+                break;
+            }
+        }
+        if (best == Integer.MAX_VALUE) {
+            return Optional.empty();
+        }
+        return Optional.of(new RouteMatch(routes.get(best), best + 1, address));
+    }
+
+    /** For explain: the route taken, and the routes before it not taken for their conditions, with why. */
+    public record Explanation(Optional<RouteMatch> match, List<String> skipped) {
+    }
+
+    public Explanation explain(RoutingAddress address, MessageContext context) {
+        Optional<RouteMatch> match = resolve(address, context);
+        int end = match.map(found -> found.position() - 1).orElse(routes.size());
+        List<String> skipped = new java.util.ArrayList<>();
+        for (int index = 0; index < end; index++) {
+            Route route = routes.get(index);
+            if (route.enabled() && route.pattern().matches(address.localPart(), address.domain())) {
+                int position = index + 1;
+                route.conditions().failure(context).ifPresent(why ->
+                    skipped.add("route " + route.id() + " (position " + position + ", " + route.conditions().describe() + "): " + why));
+            }
+        }
+        return new Explanation(match, List.copyOf(skipped));
+    }
+
+    private int indexed(RoutingAddress address) {
         int best = firstAny;
         if (!firstByLocalPart.isEmpty()) {
             best = min(best, firstByLocalPart.get(address.localPart()));
@@ -141,17 +194,14 @@ public final class RoutingTable {
                 }
             }
         }
-        if (best == Integer.MAX_VALUE) {
-            return Optional.empty();
-        }
-        return Optional.of(new RouteMatch(routes.get(best), best + 1, address));
+        return best;
     }
 
     /** The reference: a plain first-match scan. {@link #resolve} must always agree with it. */
-    public Optional<RouteMatch> resolveByScan(RoutingAddress address) {
+    public Optional<RouteMatch> resolveByScan(RoutingAddress address, MessageContext context) {
         for (int index = 0; index < routes.size(); index++) {
             Route route = routes.get(index);
-            if (route.enabled() && route.pattern().matches(address.localPart(), address.domain())) {
+            if (route.enabled() && route.pattern().matches(address.localPart(), address.domain()) && route.conditions().matches(context)) {
                 return Optional.of(new RouteMatch(route, index + 1, address));
             }
         }

@@ -46,7 +46,7 @@ public class RoutingTables {
     }
 
     /** Times an edit is redone on a table another node changed meanwhile before giving up. */
-    private static final int EDIT_ATTEMPTS = 20;
+    private static final int EDIT_ATTEMPTS = 50;
 
     private final DynamicRouteStore store;
     private final AtomicReference<State> state;
@@ -197,9 +197,20 @@ public class RoutingTables {
             }
             LOGGER.info("The dynamic routing table changed elsewhere (another node); applying the edit to the new table");
             refresh();
+            pause(attempt);
         }
         throw new RouteChangeException(RouteChangeException.Reason.CONFLICT,
             "the dynamic routing table kept changing under this edit (" + EDIT_ATTEMPTS + " tries): try again");
+    }
+
+    /** After a lost compare-and-set: a short random wait, longer each time, so that two busy nodes do not keep colliding. */
+    public static void pause(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 1 + 5 * Math.min(attempt, 20)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RouteChangeException(RouteChangeException.Reason.CONFLICT, "interrupted while retrying the edit");
+        }
     }
 
     private static String checkId(String id) {

@@ -21,6 +21,10 @@ import java.util.Set;
  * {@code auth=<user>} with one of {@code password=}, {@code password-env=<variable>},
  * {@code password-file=<path>}; {@code enabled=true|false}; {@code id=<name>} (default
  * {@code static-<n>}); {@code comment="..."}. {@code #} starts a comment outside quotes.
+ * Conditions, all required ({@link RouteConditions}): {@code sender=<pattern>} ({@code <>} for
+ * the null sender), {@code auth-user=<pattern>}, and any number of
+ * {@code header:<Name>=<value>} / {@code header:<Name>~<pattern>} (quote values with spaces:
+ * {@code header:Subject~"*big invoice*"}).
  */
 public final class StaticRoutesParser {
     /** Where passwords named by password-env and password-file come from. */
@@ -44,7 +48,7 @@ public final class StaticRoutesParser {
     }
 
     private static final Set<String> OPTIONS = Set.of("tls", "auth", "password", "password-env", "password-file",
-        "enabled", "id", "comment");
+        "enabled", "id", "comment", "sender", "auth-user", "header:<name>");
 
     private final SecretSource secrets;
 
@@ -100,7 +104,14 @@ public final class StaticRoutesParser {
         Optional<String> user = Optional.empty();
         Optional<String> password = Optional.empty();
         Set<String> seen = new HashSet<>();
+        Optional<String> sender = Optional.empty();
+        Optional<String> authUser = Optional.empty();
+        List<String> headers = new ArrayList<>();
         for (String option : tokens.subList(next + 1, tokens.size())) {
+            if (option.regionMatches(true, 0, "header:", 0, 7)) {
+                headers.add(option.substring(7));
+                continue;
+            }
             int equals = option.indexOf('=');
             if (equals <= 0) {
                 throw new RouteTableException(where + ": '" + option + "' is not an option; options are name=value, one of "
@@ -125,9 +136,14 @@ public final class StaticRoutesParser {
                 case "enabled" -> route.enabled(parseBoolean(value, where));
                 case "id" -> route.id(parseWith(where, () -> Route.checkId(value)));
                 case "comment" -> route.comment(value);
+                case "sender" -> sender = Optional.of(value);
+                case "auth-user" -> authUser = Optional.of(value);
                 default -> throw new IllegalStateException(name);
             }
         }
+        Optional<String> senderCondition = sender;
+        Optional<String> authUserCondition = authUser;
+        route.conditions(parseWith(where, () -> RouteConditions.of(senderCondition, authUserCondition, headers)));
         if (user.isPresent() != password.isPresent()) {
             throw new RouteTableException(where + (user.isPresent()
                 ? ": auth=" + user.get() + " needs a password (password=, password-env= or password-file=)"
@@ -158,8 +174,10 @@ public final class StaticRoutesParser {
         if (tokens.isEmpty()) {
             throw new RouteTableException(where + ": no mail host given");
         }
-        if (tokens.stream().anyMatch(token -> token.toLowerCase(Locale.ROOT).startsWith("enabled="))) {
-            throw new RouteTableException(where + ": option 'enabled' is for routes only");
+        for (String option : List.of("enabled=", "sender=", "auth-user=", "header:")) {
+            if (tokens.stream().anyMatch(token -> token.toLowerCase(Locale.ROOT).startsWith(option))) {
+                throw new RouteTableException(where + ": option '" + option.replaceAll("[=:]$", "") + "' is for routes only");
+            }
         }
         List<String> withPattern = new ArrayList<>();
         withPattern.add("*");

@@ -26,6 +26,7 @@ import org.jamesrouting.route.Route;
 import org.jamesrouting.route.RouteJson;
 import org.jamesrouting.route.RoutingTable;
 import org.jamesrouting.route.RoutingTables;
+import org.jamesrouting.route.MessageContext;
 import org.jamesrouting.route.RoutingTables.RouteChangeException;
 import org.jamesrouting.store.StoreUnavailableException;
 
@@ -53,7 +54,8 @@ import spark.Service;
  * DELETE /routing/routes/{id}             delete a dynamic route → 204
  * POST   /routing/routes/{id}/move?to=N   move a dynamic route to position N
  * POST   /routing/static/reload           read routes.conf again
- * GET    /routing/explain?address=a@b.c   which way mail to that address would go, and why
+ * GET    /routing/explain?address=a@b.c[&sender=s@x.y][&authUser=u][&header=Name:value...]
+ *                                         which way mail to that address would go, and why
  * GET    /routing/dns-cache[?domain=d]    the domain name cache
  * DELETE /routing/dns-cache[/{domain}]    flush all, or one domain
  * PUT    /routing/dns-cache/{domain}      pin: {"hosts":["host[:port]"]} used instead of the domain's MX
@@ -67,12 +69,16 @@ public class RoutingRoutes implements Routes {
     public static final String BASE = "/routing";
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /** A route as webadmin shows it (never its password); {@code sender}, {@code authUser}, {@code headers}: its conditions, if any. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record RouteView(String id, int position, String source, String pattern, List<String> hosts, String tls, String username,
-                            boolean enabled, String comment) {
+                            boolean enabled, String comment, String sender, String authUser, List<String> headers) {
         static RouteView of(Route route, int position) {
             return new RouteView(route.id(), position, route.source().asString(), route.pattern().asString(),
                 route.hosts().stream().map(MailHost::asString).toList(), route.tls().asString(),
-                route.auth().map(RelayAuth::username).orElse(null), route.enabled(), route.comment());
+                route.auth().map(RelayAuth::username).orElse(null), route.enabled(), route.comment(),
+                route.conditions().sender().orElse(null), route.conditions().authUser().orElse(null),
+                route.conditions().headers().isEmpty() ? null : route.conditions().headers());
         }
     }
 
@@ -236,13 +242,35 @@ public class RoutingRoutes implements Routes {
         return Map.of("static", tables.staticCount(), "version", tables.version());
     }
 
+    /**
+     * The message explain decides route conditions with: {@code sender=} (empty or {@code <>}: the
+     * null sender), {@code authUser=}, {@code header=Name:value} (repeatable). Left out: unknown.
+     */
+    private static MessageContext explainContext(Request request) {
+        Optional<String> sender = Optional.ofNullable(request.queryParams("sender")).map(String::trim)
+            .map(value -> value.equals("<>") ? "" : value);
+        Optional<String> authUser = Optional.ofNullable(request.queryParams("authUser")).filter(value -> !value.isBlank());
+        Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+        for (String header : Optional.ofNullable(request.queryParamsValues("header")).orElse(new String[0])) {
+            int colon = header.indexOf(':');
+            if (colon <= 0) {
+                throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, "header=" + header + ": give header=Name:value");
+            }
+            headers.computeIfAbsent(header.substring(0, colon).trim(), any -> new ArrayList<>()).add(header.substring(colon + 1).trim());
+        }
+        if (sender.isEmpty() && authUser.isEmpty() && headers.isEmpty()) {
+            return MessageContext.UNKNOWN;
+        }
+        return new MessageContext(sender, authUser, MessageContext.of("", Optional.empty(), headers).headers());
+    }
+
     private Object explain(Request request, Response response) throws LocalDomains.LookupException {
         String address = request.queryParams("address");
         if (address == null || address.isBlank()) {
             throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, "give the address: /routing/explain?address=user@example.com");
         }
         try {
-            return explainer.explain(address);
+            return explainer.explain(address, explainContext(request));
         } catch (IllegalArgumentException e) {
             throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, e.getMessage());
         }

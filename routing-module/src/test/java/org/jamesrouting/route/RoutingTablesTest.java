@@ -81,7 +81,7 @@ class RoutingTablesTest {
         RoutingTable before = tables.current();
         long version = tables.version();
 
-        assertThatThrownBy(() -> tables.add(json("ex*mple", "a"), Optional.empty()))
+        assertThatThrownBy(() -> tables.add(json("@example.test", "a"), Optional.empty()))
             .isInstanceOfSatisfying(RoutingTables.RouteChangeException.class,
                 e -> assertThat(e.reason()).isEqualTo(RoutingTables.RouteChangeException.Reason.INVALID));
         assertThatThrownBy(() -> tables.add(json("b.test", "host:0"), Optional.empty())).hasMessageContaining("port 0");

@@ -63,10 +63,29 @@ class StaticRoutesParserTest {
     }
 
     @Test
+    void readsConditions() {
+        List<Route> routes = parse("""
+            *                  relay.sales.test   sender=*@sales.example.com
+            partner.test       bulk.partner.test  header:X-Route=bulk header:Subject~"*big invoice*" auth-user=app%@*
+            bounces.test       b.test             sender=<>
+            """);
+        assertThat(routes.get(0).conditions().sender()).contains("*@sales.example.com");
+        assertThat(routes.get(1).conditions().headers()).containsExactly("X-Route=bulk", "Subject~*big invoice*");
+        assertThat(routes.get(1).conditions().authUser()).contains("app%@*");
+        assertThat(routes.get(2).conditions().sender()).contains("<>");
+        assertThatThrownBy(() -> new StaticRoutesParser(StaticRoutesParser.SecretSource.SYSTEM).parseRelay("relay.test sender=*@x", "<smarthost>"))
+            .hasMessage("<smarthost>: option 'sender' is for routes only");
+    }
+
+    @Test
     void namesFileLineAndProblem() {
-        assertThatThrownBy(() -> parse("example.com mx.example.com\n\nex*mple.com mx.example.com"))
+        assertThatThrownBy(() -> parse("example.com mx.example.com\n\nsales*@ mx.example.com"))
             .isInstanceOf(RouteTableException.class)
-            .hasMessageStartingWith("conf/routes.conf line 3: bad pattern: 'ex*mple.com'");
+            .hasMessageStartingWith("conf/routes.conf line 3: bad pattern: 'sales*@': empty domain part");
+        assertThatThrownBy(() -> parse("example.com mx header:X-Route"))
+            .hasMessage("conf/routes.conf line 1: header condition 'X-Route': expected Name=value or Name~pattern");
+        assertThatThrownBy(() -> parse("example.com mx sender=a sender=b"))
+            .hasMessage("conf/routes.conf line 1: option 'sender' given twice");
         assertThatThrownBy(() -> parse("example.com"))
             .hasMessage("conf/routes.conf line 1: expected 'pattern mail-hosts [options]', got only 'example.com'");
         assertThatThrownBy(() -> parse("example.com mx:99999"))
