@@ -51,6 +51,7 @@ import org.jamesrouting.delivery.OutboundConfiguration;
 import org.jamesrouting.delivery.OutboundDelivery;
 import org.jamesrouting.delivery.QueueEntryTracker;
 import org.jamesrouting.delivery.RecipientOutcome;
+import org.jamesrouting.delivery.RetrySchedule;
 import org.jamesrouting.delivery.SevenBitConverter;
 import org.jamesrouting.delivery.smtp.SmtpClientSettings;
 import org.jamesrouting.dns.DnsPins;
@@ -285,7 +286,11 @@ public class OutboundRouter extends GenericMailet {
         Instant first = AttributeUtils.getValueAndCastFromMail(mail, FIRST_ATTEMPT, Long.class).map(Instant::ofEpochMilli).orElse(now);
         int attempts = previousAttempts + 1;
         if (!deferred.isEmpty()) {
-            Optional<Duration> delay = configuration.retries().nextDelay(attempts, first, now);
+            boolean greylisted = deferred.stream().anyMatch(RetrySchedule::looksLikeGreylisting);
+            Optional<Duration> delay = configuration.retries().nextDelay(attempts, first, now, greylisted);
+            if (greylisted && delay.isPresent()) {
+                LOGGER.info("{} looks greylisted by the remote server: next try in {} rather than on the long schedule", mail.getName(), delay.get());
+            }
             if (delay.isPresent()) {
                 requeue(mail, deferred, attempts, delay.get());
             } else {

@@ -22,7 +22,7 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
                                     String heloName, Duration connectTimeout, Duration commandTimeout, Optional<String> truststore,
                                     String truststorePassword, boolean verifyServerIdentity) {
     public static final Set<String> PARAMETERS = Set.of("outgoingQueue", "smarthost", "backup", "routes", "dnsServers", "dnsTimeout",
-        "mxPort", "mxTls", "retrySchedule", "maxAge", "deliveryThreads", "heloName", "connectTimeout", "commandTimeout",
+        "mxPort", "mxTls", "retrySchedule", "maxAge", "greylistRetry", "deliveryThreads", "heloName", "connectTimeout", "commandTimeout",
         "truststore", "truststorePassword", "verifyServerIdentity");
 
     /**
@@ -44,7 +44,8 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
         int mxPort = named("mxPort", () -> port(parameter.apply("mxPort").orElse("25")));
         RetrySchedule retries = named("retrySchedule", () -> new RetrySchedule(
             DurationText.parseList(parameter.apply("retrySchedule").orElse("5m, 15m, 30m, 1h, 2h, 4h")),
-            named("maxAge", () -> DurationText.parse(parameter.apply("maxAge").orElse("5d")))));
+            named("maxAge", () -> DurationText.parse(parameter.apply("maxAge").orElse("5d"))),
+            named("greylistRetry", () -> DurationText.parse(parameter.apply("greylistRetry").orElse("5m")))));
         int threads = named("deliveryThreads", () -> positive(parameter.apply("deliveryThreads").orElse("8")));
         return new OutboundConfiguration(
             parameter.apply("outgoingQueue").orElse("outgoing"),

@@ -77,6 +77,8 @@ public final class TestSmtpServer implements AutoCloseable {
     private volatile boolean eightBitMime = true;
     private volatile long stallMillis;
     private volatile long sizeLimit = 100_000_000;
+    private volatile long greylistMillis = -1;
+    private final Map<String, Long> greylistFirstSeen = new ConcurrentHashMap<>();
 
     private TestSmtpServer(ServerSocket serverSocket) {
         this.serverSocket = serverSocket;
@@ -154,6 +156,16 @@ public final class TestSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Greylisting as postgrey does it: the first RCPT of a (sender, recipient) pair, and every
+     * one until {@code minimumWait} has passed since, gets "451 4.7.1 ... Greylisted"; later ones
+     * are accepted.
+     */
+    public TestSmtpServer greylist(java.time.Duration minimumWait) {
+        this.greylistMillis = minimumWait.toMillis();
+        return this;
+    }
+
     /** Waits that long before answering anything. */
     public TestSmtpServer stall(long millis) {
         this.stallMillis = millis;
@@ -183,6 +195,8 @@ public final class TestSmtpServer implements AutoCloseable {
         drops.clear();
         stallMillis = 0;
         sizeLimit = 100_000_000;
+        greylistMillis = -1;
+        greylistFirstSeen.clear();
         eightBitMime = true;
         pipelining = true;
         return this;
@@ -324,6 +338,15 @@ public final class TestSmtpServer implements AutoCloseable {
                         if (scripted != null) {
                             session.send(scripted);
                             continue;
+                        }
+                        if (greylistMillis >= 0) {
+                            long now = System.currentTimeMillis();
+                            long first = greylistFirstSeen.computeIfAbsent(session.sender.toLowerCase(Locale.ROOT) + " " + recipient.toLowerCase(Locale.ROOT),
+                                any -> now);
+                            if (now - first < greylistMillis) {
+                                session.send("451 4.7.1 <" + recipient + ">: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/test.html");
+                                continue;
+                            }
                         }
                         session.recipients.add(recipient);
                         session.send("250 2.1.5 ok");
