@@ -67,6 +67,35 @@ class CassandraStoreIT {
     }
 
     @Test
+    void twoNodesCreatingTheTablesAtOnceBothStart() throws Exception {
+        CassandraNode cassandra = CassandraNode.shared();
+        for (int round = 0; round < 1; round++) {
+            String keyspace = "james_routing_race_" + round;
+            try (CqlSession admin = CqlSession.builder().addContactPoint(cassandra.address()).withLocalDatacenter("datacenter1").build()) {
+                admin.execute("CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            List<CqlSession> sessions = new ArrayList<>();
+            try {
+                List<Future<?>> starts = new ArrayList<>();
+                for (int node = 0; node < 2; node++) {
+                    CqlSession session = CqlSession.builder().addContactPoint(cassandra.address()).withLocalDatacenter("datacenter1")
+                        .withKeyspace(keyspace).build();
+                    sessions.add(session);
+                    starts.add(pool.submit(() -> new org.jamesrouting.cassandra.CassandraRoutingExtensionModule.Schema(session)));
+                }
+                for (Future<?> start : starts) {
+                    start.get();
+                }
+                assertThat(new CassandraDocumentStore(sessions.get(1), "race").compareAndSet(0, "ok")).isTrue();
+            } finally {
+                pool.shutdownNow();
+                sessions.forEach(CqlSession::close);
+            }
+        }
+    }
+
+    @Test
     void compareAndSetLetsExactlyOneOfTwoWritersWin() {
         CassandraDocumentStore a = new CassandraDocumentStore(nodeA, "cas-test");
         CassandraDocumentStore b = new CassandraDocumentStore(nodeB, "cas-test");

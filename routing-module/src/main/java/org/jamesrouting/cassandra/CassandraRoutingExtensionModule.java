@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.servererrors.AlreadyExistsException;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.util.Modules;
@@ -46,8 +47,23 @@ public class CassandraRoutingExtensionModule extends AbstractModule {
     public static final class Schema {
         private final CqlSession session;
 
-        Schema(CqlSession session) {
-            new CassandraTableManager(CassandraRoutingSchema.MODULE, session).initializeTables(new CassandraTypesProvider(session));
+        /**
+         * Two nodes starting at once may both see a table missing and both create it (James's
+         * table manager checks, then creates): the loser is told it already exists and checks again.
+         */
+        public Schema(CqlSession session) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    new CassandraTableManager(CassandraRoutingSchema.MODULE, session).initializeTables(new CassandraTypesProvider(session));
+                    break;
+                } catch (AlreadyExistsException e) {
+                    if (attempt == 10) {
+                        throw e;
+                    }
+                    LOGGER.info("Another node created {} at the same time; checking the schema again", e.getMessage());
+                    session.refreshSchema();
+                }
+            }
             this.session = session;
         }
 
