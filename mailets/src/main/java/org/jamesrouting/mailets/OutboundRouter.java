@@ -88,6 +88,8 @@ public class OutboundRouter extends GenericMailet {
     public static final AttributeName FIRST_ATTEMPT = AttributeName.of("org.jamesrouting.delivery.firstAttempt");
     public static final AttributeName ATTEMPTS = AttributeName.of("org.jamesrouting.delivery.attempts");
     static final String FAILED_REPOSITORY_PARAMETER = "failedRepository";
+    static final String ARCHIVE_COPY_TO = "archiveCopyTo";
+    static final String ARCHIVE_PATTERN = "archivePattern";
     static final String DEFAULT_FAILED_REPOSITORY = "memory://var/mail/outbound-failed/";
 
     private final MailQueueFactory<?> queueFactory;
@@ -110,6 +112,7 @@ public class OutboundRouter extends GenericMailet {
     private ConnectionPool connectionPool;
     private final QueueEntryTracker entries = new QueueEntryTracker(100_000);
     private Disposable idleReaper;
+    private Optional<OutboundArchive> archive = Optional.empty();
 
     @Inject
     public OutboundRouter(MailQueueFactory<?> queueFactory, FileSystem fileSystem, MailRepositoryStore repositoryStore,
@@ -127,6 +130,8 @@ public class OutboundRouter extends GenericMailet {
     public void init() throws MessagingException {
         Set<String> allowed = new HashSet<>(OutboundConfiguration.PARAMETERS);
         allowed.add(FAILED_REPOSITORY_PARAMETER);
+        allowed.add(ARCHIVE_COPY_TO);
+        allowed.add(ARCHIVE_PATTERN);
         checkInitParameters(ImmutableSet.copyOf(allowed));
         try {
             configuration = OutboundConfiguration.parse(name -> Optional.ofNullable(getInitParameter(name)),
@@ -134,6 +139,8 @@ public class OutboundRouter extends GenericMailet {
             Optional<String> routesFile = configuration.routesFile();
             tables.useStaticSource(() -> routesFile.map(this::readRoutes).orElse(List.of()));
             failedRepository = MailRepositoryUrl.from(getInitParameter(FAILED_REPOSITORY_PARAMETER, DEFAULT_FAILED_REPOSITORY));
+            archive = OutboundArchive.parse(Optional.ofNullable(getInitParameter(ARCHIVE_COPY_TO)),
+                Optional.ofNullable(getInitParameter(ARCHIVE_PATTERN)));
             planner = new NextHopPlanner(configuration.smarthost(), configuration.backup(), configuration.mxTls());
             SmtpClientSettings settings = new SmtpClientSettings(configuration.heloName(), configuration.connectTimeout(),
                 configuration.commandTimeout(), Duration.ofMinutes(10), sslContext(), configuration.verifyServerIdentity());
@@ -270,6 +277,7 @@ public class OutboundRouter extends GenericMailet {
 
         List<RecipientOutcome> failed = new ArrayList<>();
         List<RecipientOutcome> deferred = new ArrayList<>();
+        List<RecipientOutcome> delivered = new ArrayList<>();
         for (Map.Entry<List<HopGroup>, List<String>> group : byPlan.entrySet()) {
             DeliveryPlan plan = plans.get(group.getKey());
             LOGGER.debug("Plan for {} of {}: {}", group.getValue(), mail.getName(), plan.reason());
@@ -277,11 +285,14 @@ public class OutboundRouter extends GenericMailet {
                 switch (outcome.kind()) {
                     case PERMANENT -> failed.add(outcome);
                     case TEMPORARY -> deferred.add(outcome);
-                    default -> { }
+                    case DELIVERED -> delivered.add(outcome);
                 }
             }
         }
 
+        if (!delivered.isEmpty()) {
+            archive.ifPresent(copies -> copies.copy(mail, delivered, getMailetContext()));
+        }
         Instant now = clock.instant();
         Instant first = AttributeUtils.getValueAndCastFromMail(mail, FIRST_ATTEMPT, Long.class).map(Instant::ofEpochMilli).orElse(now);
         int attempts = previousAttempts + 1;

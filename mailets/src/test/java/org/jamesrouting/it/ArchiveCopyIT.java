@@ -1,0 +1,92 @@
+package org.jamesrouting.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import javax.mail.internet.MimeMessage;
+
+import org.jamesrouting.testing.TestSmtpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The outbound archive: a copy of what left for matching recipients, in a local mailbox, and
+ * never anywhere else.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ArchiveCopyIT {
+    @TempDir
+    static Path directory;
+
+    static InProcessJames james;
+    static TestSmtpServer relay;
+
+    @BeforeAll
+    static void start() throws Exception {
+        relay = TestSmtpServer.start();
+        JamesHome home = JamesHome.fromProjectConf(directory.resolve("james"))
+            .outboundRouter("""
+                <smarthost>127.0.0.1:%d tls=none</smarthost>
+                <archiveCopyTo>archive@example.com</archiveCopyTo>
+                <archivePattern>.archived.test</archivePattern>
+                <retrySchedule>1s</retrySchedule>
+                <connectTimeout>2s</connectTimeout>
+                <commandTimeout>5s</commandTimeout>
+                """.formatted(relay.port()));
+        james = InProcessJames.start(home);
+        james.webAdmin().addDomain("example.com");
+        james.webAdmin().addUser("archive@example.com", "archive-pass");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (james != null) {
+            james.close();
+        }
+        relay.close();
+    }
+
+    private static String send(String to, String subject) throws Exception {
+        String message = SmtpTestClient.message("someone@example.org", to, subject);
+        assertThat(james.send("someone@example.org", List.of(to), message).dataReply().code()).isEqualTo(250);
+        return SmtpTestClient.messageId(message);
+    }
+
+    private static long atRelay(String messageId) {
+        return relay.received().stream().filter(received -> received.header("Message-ID").orElse("").equals(messageId)).count();
+    }
+
+    @Test
+    @Order(1)
+    void aCopyOfWhatLeftForMatchingRecipientsLandsInTheArchiveMailbox() throws Exception {
+        String archived = send("bob@eu.archived.test", "to be archived");
+        String other = send("bob@other.test", "not archived");
+        ItSupport.await("both at the relay", () -> atRelay(archived) == 1 && atRelay(other) == 1 ? true : null);
+
+        MimeMessage copy = james.mailboxes().awaitMessageId("archive@example.com", "archive-pass", archived);
+        assertThat(copy.getSubject()).isEqualTo("to be archived");
+        assertThat(copy.getHeader("X-Outbound-Delivered-To", null)).startsWith("bob@eu.archived.test via ");
+        Thread.sleep(3000);
+        assertThat(james.mailboxes().inbox("archive@example.com", "archive-pass")).hasSize(1);
+        assertThat(atRelay(archived)).as("the original left once; the copy did not leave").isEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    void anArchiveAddressThatIsNotLocalGetsNothingAndNothingLeavesTwice() throws Exception {
+        assertThat(james.webAdmin().request("DELETE", "/domains/example.com", null).status()).isEqualTo(204);
+        String archived = send("ann@archived.test", "archive not local any more");
+        ItSupport.await("the original at the relay", () -> atRelay(archived) == 1 ? true : null);
+        Thread.sleep(3000);
+
+        assertThat(relay.received().stream().filter(received -> received.recipients().contains("archive@example.com")).count()).isZero();
+        assertThat(atRelay(archived)).isEqualTo(1);
+    }
+}
