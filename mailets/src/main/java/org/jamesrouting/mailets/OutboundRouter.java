@@ -43,6 +43,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.jamesrouting.delivery.ConnectionPool;
 import org.jamesrouting.delivery.DeliveryPlan;
+import org.jamesrouting.delivery.DestinationLimits;
 import org.jamesrouting.delivery.DsnComposer;
 import org.jamesrouting.delivery.Envelope;
 import org.jamesrouting.delivery.HopGroup;
@@ -111,6 +112,9 @@ public class OutboundRouter extends GenericMailet {
     private MailRepositoryUrl failedRepository;
     private ConnectionPool connectionPool;
     private final QueueEntryTracker entries = new QueueEntryTracker(100_000);
+    /** How long mail for a destination at its concurrency limit waits before it is dequeued again. */
+    static final Duration LIMIT_WAIT = Duration.ofSeconds(2);
+    private DestinationLimits limits;
     private Disposable idleReaper;
     private Optional<OutboundArchive> archive = Optional.empty();
 
@@ -146,6 +150,7 @@ public class OutboundRouter extends GenericMailet {
                 configuration.commandTimeout(), Duration.ofMinutes(10), sslContext(), configuration.verifyServerIdentity());
             DnsjavaMailDns dns = new DnsjavaMailDns(configuration.dnsServers(), configuration.dnsTimeout(),
                 dnsCache, Duration.ofMinutes(5), new Random());
+            limits = new DestinationLimits(configuration.destinationConcurrency());
             connectionPool = new ConnectionPool(Duration.ofSeconds(10), 100, clock);
             delivery = new OutboundDelivery(dns, pins, settings, configuration.mxPort(), connectionPool);
             runtime.register(new RouterRuntime.Active(configuration, planner, dns, dnsCache));
@@ -163,9 +168,10 @@ public class OutboundRouter extends GenericMailet {
             .subscribeOn(dequeueScheduler)
             .subscribe();
         idleReaper = Flux.interval(Duration.ofSeconds(5)).subscribe(tick -> connectionPool.closeIdle());
-        LOGGER.info("Outbound router: {} static route(s), smart host {}, backup {}, DNS servers {}, MX port {}, {} delivery threads",
-            tables.staticCount(), configuration.smarthost().map(Object::toString).orElse("none"),
-            configuration.backup().map(Object::toString).orElse("none"), configuration.dnsServers(), configuration.mxPort(), threads);
+        LOGGER.info("Outbound router: {} static route(s), smart host {}, backup {}, DNS servers {}, MX port {}, {} delivery threads, "
+                + "{} at most per destination", tables.staticCount(), configuration.smarthost().map(Object::toString).orElse("none"),
+            configuration.backup().map(Object::toString).orElse("none"), configuration.dnsServers(), configuration.mxPort(), threads,
+            configuration.destinationConcurrency());
     }
 
     /** A location as James's FileSystem takes it; a plain path is a file:// one (relative to the working directory). */
@@ -278,14 +284,25 @@ public class OutboundRouter extends GenericMailet {
         List<RecipientOutcome> failed = new ArrayList<>();
         List<RecipientOutcome> deferred = new ArrayList<>();
         List<RecipientOutcome> delivered = new ArrayList<>();
+        List<String> waiting = new ArrayList<>();
         for (Map.Entry<List<HopGroup>, List<String>> group : byPlan.entrySet()) {
             DeliveryPlan plan = plans.get(group.getKey());
+            String destination = DestinationLimits.destinationOf(plan);
+            Optional<DestinationLimits.Permit> permit = limits.tryAcquire(destination);
+            if (permit.isEmpty()) {
+                LOGGER.info("{} is at its limit ({} deliveries at once): {} for {} waits in the queue", destination,
+                    limits.perDestination(), mail.getName(), group.getValue());
+                waiting.addAll(group.getValue());
+                continue;
+            }
             LOGGER.debug("Plan for {} of {}: {}", group.getValue(), mail.getName(), plan.reason());
-            for (RecipientOutcome outcome : delivery.deliver(envelope, plan, group.getValue())) {
-                switch (outcome.kind()) {
-                    case PERMANENT -> failed.add(outcome);
-                    case TEMPORARY -> deferred.add(outcome);
-                    case DELIVERED -> delivered.add(outcome);
+            try (DestinationLimits.Permit held = permit.get()) {
+                for (RecipientOutcome outcome : delivery.deliver(envelope, plan, group.getValue())) {
+                    switch (outcome.kind()) {
+                        case PERMANENT -> failed.add(outcome);
+                        case TEMPORARY -> deferred.add(outcome);
+                        case DELIVERED -> delivered.add(outcome);
+                    }
                 }
             }
         }
@@ -296,7 +313,16 @@ public class OutboundRouter extends GenericMailet {
         Instant now = clock.instant();
         Instant first = AttributeUtils.getValueAndCastFromMail(mail, FIRST_ATTEMPT, Long.class).map(Instant::ofEpochMilli).orElse(now);
         int attempts = previousAttempts + 1;
-        if (!deferred.isEmpty()) {
+        if (!waiting.isEmpty()) {
+            // the recipients whose destination was full, with any deferred ones, come back soon;
+            // waiting for a slot is not an attempt
+            List<RecipientOutcome> again = new ArrayList<>(deferred);
+            waiting.forEach(recipient -> again.add(new RecipientOutcome(recipient, RecipientOutcome.Kind.TEMPORARY, "4.4.5",
+                "waiting: the destination is at its concurrency limit", Optional.empty(), false)));
+            requeue(mail, again, deferred.isEmpty() ? previousAttempts : attempts, LIMIT_WAIT);
+            deferred.clear();
+            deferred.addAll(again);
+        } else if (!deferred.isEmpty()) {
             boolean greylisted = deferred.stream().anyMatch(RetrySchedule::looksLikeGreylisting);
             Optional<Duration> delay = configuration.retries().nextDelay(attempts, first, now, greylisted);
             if (greylisted && delay.isPresent()) {

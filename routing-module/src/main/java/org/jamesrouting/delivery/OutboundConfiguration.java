@@ -19,10 +19,10 @@ import org.jamesrouting.route.TlsMode;
 public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> smarthost, Optional<RelaySpec> backup,
                                     Optional<String> routesFile, String dnsServersText, List<InetSocketAddress> dnsServers,
                                     Duration dnsTimeout, int mxPort, TlsMode mxTls, RetrySchedule retries, int deliveryThreads,
-                                    String heloName, Duration connectTimeout, Duration commandTimeout, Optional<String> truststore,
+                                    int destinationConcurrency, String heloName, Duration connectTimeout, Duration commandTimeout, Optional<String> truststore,
                                     String truststorePassword, boolean verifyServerIdentity) {
     public static final Set<String> PARAMETERS = Set.of("outgoingQueue", "smarthost", "backup", "routes", "dnsServers", "dnsTimeout",
-        "mxPort", "mxTls", "retrySchedule", "maxAge", "greylistRetry", "deliveryThreads", "heloName", "connectTimeout", "commandTimeout",
+        "mxPort", "mxTls", "retrySchedule", "maxAge", "greylistRetry", "deliveryThreads", "destinationConcurrency", "heloName", "connectTimeout", "commandTimeout",
         "truststore", "truststorePassword", "verifyServerIdentity");
 
     /**
@@ -46,7 +46,13 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
             DurationText.parseList(parameter.apply("retrySchedule").orElse("5m, 15m, 30m, 1h, 2h, 4h")),
             named("maxAge", () -> DurationText.parse(parameter.apply("maxAge").orElse("5d"))),
             named("greylistRetry", () -> DurationText.parse(parameter.apply("greylistRetry").orElse("5m")))));
-        int threads = named("deliveryThreads", () -> positive(parameter.apply("deliveryThreads").orElse("8")));
+        int threads = named("deliveryThreads", () -> positive(parameter.apply("deliveryThreads").orElse("16")));
+        int perDestination = named("destinationConcurrency", () -> positive(parameter.apply("destinationConcurrency")
+            .orElse(String.valueOf(Math.max(1, threads / 2)))));
+        if (perDestination > threads) {
+            throw new IllegalArgumentException("<destinationConcurrency>: " + perDestination + " is more than <deliveryThreads> ("
+                + threads + "), the limit for all destinations together");
+        }
         return new OutboundConfiguration(
             parameter.apply("outgoingQueue").orElse("outgoing"),
             smarthost, backup,
@@ -55,7 +61,7 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
             named("dnsTimeout", () -> DurationText.parse(parameter.apply("dnsTimeout").orElse("5s"))),
             mxPort,
             named("mxTls", () -> TlsMode.parse(parameter.apply("mxTls").orElse("starttls"))),
-            retries, threads,
+            retries, threads, perDestination,
             parameter.apply("heloName").filter(text -> !text.isBlank()).orElse(defaultHeloName),
             named("connectTimeout", () -> DurationText.parse(parameter.apply("connectTimeout").orElse("30s"))),
             named("commandTimeout", () -> DurationText.parse(parameter.apply("commandTimeout").orElse("5m"))),

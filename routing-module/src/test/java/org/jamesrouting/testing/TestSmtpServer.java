@@ -66,6 +66,8 @@ public final class TestSmtpServer implements AutoCloseable {
     private final Map<String, String> recipientReplies = new ConcurrentHashMap<>();
     private final Map<Stage, Boolean> drops = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger mostActive = new AtomicInteger();
     private final List<Socket> open = Collections.synchronizedList(new ArrayList<>());
     private volatile SSLContext startTls;
     private volatile boolean implicitTls;
@@ -244,7 +246,21 @@ public final class TestSmtpServer implements AutoCloseable {
         }
     }
 
+    /** The most SMTP sessions this server had open at the same time. */
+    public int mostConcurrentSessions() {
+        return mostActive.get();
+    }
+
     private void serve(Socket socket) {
+        mostActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+        try {
+            serveSession(socket);
+        } finally {
+            active.decrementAndGet();
+        }
+    }
+
+    private void serveSession(Socket socket) {
         Session session = new Session();
         try (Socket closing = socket) {
             Socket current = socket;
