@@ -75,6 +75,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 
 /**
  * The outbound router, in place of James's RemoteDelivery: every remote recipient's mail goes
@@ -162,11 +163,22 @@ public class OutboundRouter extends GenericMailet {
         scheduler = Schedulers.newBoundedElastic(threads, 100_000, "james-routing-delivery");
         dequeueScheduler = Schedulers.newSingle("james-routing-dequeue");
         // A JMS (durable) queue polls on the subscribing thread: never James's start-up thread.
-        dequeuing = Flux.from(queue.deQueue())
-            .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(scheduler), threads)
-            .onErrorContinue((error, item) -> LOGGER.error("Outbound router: unexpected error", error))
-            .subscribeOn(dequeueScheduler)
-            .subscribe();
+        // Every receive from the queue on the one dequeue thread (requests included: without
+        // "requestOnSeparateThread" James's JMS queue would poll, for up to 10 s, on whichever
+        // delivery thread asked for more); a failure to dequeue is logged and retried, never the
+        // end of outbound delivery.
+        Flux<MailQueue.MailQueueItem> items = Flux.from(queue.deQueue())
+            .subscribeOn(dequeueScheduler, true)
+            .doOnError(error -> LOGGER.error("Outbound router: cannot take mail from queue {}; trying again in 1 s",
+                configuration.outgoingQueue(), error))
+            .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, Duration.ofSeconds(1)));
+        dequeuing = items
+            .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(scheduler)
+                .onErrorResume(error -> {
+                    LOGGER.error("Outbound router: unexpected error while delivering", error);
+                    return Mono.empty();
+                }), threads)
+            .subscribe(any -> { }, error -> LOGGER.error("Outbound router: delivery stopped", error));
         idleReaper = Flux.interval(Duration.ofSeconds(5)).subscribe(tick -> connectionPool.closeIdle());
         LOGGER.info("Outbound router: {} static route(s), smart host {}, backup {}, DNS servers {}, MX port {}, {} delivery threads, "
                 + "{} at most per destination", tables.staticCount(), configuration.smarthost().map(Object::toString).orElse("none"),
