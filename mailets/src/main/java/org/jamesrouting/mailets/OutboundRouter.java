@@ -43,6 +43,8 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.jamesrouting.delivery.ConnectionPool;
 import org.jamesrouting.delivery.DeliveryPlan;
+import org.jamesrouting.delivery.DeliveryStats;
+import org.jamesrouting.delivery.MailContexts;
 import org.jamesrouting.delivery.DestinationLimits;
 import org.jamesrouting.delivery.DsnComposer;
 import org.jamesrouting.delivery.Envelope;
@@ -116,6 +118,7 @@ public class OutboundRouter extends GenericMailet {
     /** How long mail for a destination at its concurrency limit waits before it is dequeued again. */
     static final Duration LIMIT_WAIT = Duration.ofSeconds(2);
     private DestinationLimits limits;
+    private final DeliveryStats stats = new DeliveryStats(clock);
     private Disposable idleReaper;
     private Optional<OutboundArchive> archive = Optional.empty();
 
@@ -154,7 +157,7 @@ public class OutboundRouter extends GenericMailet {
             limits = new DestinationLimits(configuration.destinationConcurrency());
             connectionPool = new ConnectionPool(Duration.ofSeconds(10), 100, clock);
             delivery = new OutboundDelivery(dns, pins, settings, configuration.mxPort(), connectionPool);
-            runtime.register(new RouterRuntime.Active(configuration, planner, dns, dnsCache));
+            runtime.register(new RouterRuntime.Active(configuration, planner, dns, dnsCache, limits, stats));
         } catch (IllegalArgumentException e) {
             throw new MessagingException("Mailet OutboundRouter in mailetcontainer.xml: " + e.getMessage(), e);
         }
@@ -267,7 +270,7 @@ public class OutboundRouter extends GenericMailet {
             return;
         }
         RoutingTable table = tables.current();
-        MessageContext context = context(mail);
+        MessageContext context = MailContexts.of(mail);
         Map<List<HopGroup>, List<String>> byPlan = new LinkedHashMap<>();
         Map<List<HopGroup>, DeliveryPlan> plans = new LinkedHashMap<>();
         for (MailAddress recipient : mail.getRecipients()) {
@@ -310,6 +313,7 @@ public class OutboundRouter extends GenericMailet {
             LOGGER.debug("Plan for {} of {}: {}", group.getValue(), mail.getName(), plan.reason());
             try (DestinationLimits.Permit held = permit.get()) {
                 for (RecipientOutcome outcome : delivery.deliver(envelope, plan, group.getValue())) {
+                    stats.record(destination, outcome);
                     switch (outcome.kind()) {
                         case PERMANENT -> failed.add(outcome);
                         case TEMPORARY -> deferred.add(outcome);
@@ -352,35 +356,6 @@ public class OutboundRouter extends GenericMailet {
         }
         if (deferred.isEmpty() || failed.containsAll(deferred)) {
             entries.finished(mail.getName());
-        }
-    }
-
-    /** What route conditions look at: the envelope sender, the SMTP AUTH user, the headers (read when a condition asks). */
-    static MessageContext context(Mail mail) {
-        Optional<String> authUser = AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class);
-        return new MessageContext(Optional.of(mail.getMaybeSender().asString("")), authUser, name -> {
-            try {
-                String[] values = mail.getMessage().getHeader(name);
-                if (values == null) {
-                    return List.of();
-                }
-                List<String> decoded = new ArrayList<>(values.length);
-                for (String value : values) {
-                    decoded.add(decode(value));
-                }
-                return decoded;
-            } catch (MessagingException e) {
-                LOGGER.warn("Cannot read header {} of {} for a route condition: {}", name, mail.getName(), e.getMessage());
-                return List.of();
-            }
-        });
-    }
-
-    private static String decode(String value) {
-        try {
-            return javax.mail.internet.MimeUtility.decodeText(javax.mail.internet.MimeUtility.unfold(value));
-        } catch (java.io.UnsupportedEncodingException e) {
-            return value;
         }
     }
 

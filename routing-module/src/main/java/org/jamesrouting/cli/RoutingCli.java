@@ -51,6 +51,10 @@ public final class RoutingCli {
           cache pin DOMAIN HOST[,HOST...]      send DOMAIN's mail to these hosts instead of its MX
           cache unpin DOMAIN
           smarthost                            the smart host and backup in use
+          status [--once] [--every SECONDS]    per destination: in flight, queued, delivered/deferred/bounced
+                                               (last minute/hour), last problem; refreshes like top
+          queue [DESTINATION]                  queued mail by destination and age (like qshape), with reasons
+          queue flush DESTINATION              send that destination's queued mail now
         route options: --tls none|starttls|starttls-required|implicit  --user NAME
           --password-env VARIABLE | --password-file PATH  --position N  --disabled  --comment TEXT
           conditions (all must hold): --sender PATTERN ('<>': null sender)  --auth-user PATTERN
@@ -162,6 +166,8 @@ public final class RoutingCli {
                 printExplanation(call("GET", query.toString(), null));
             }
             case "cache" -> cache(rest);
+            case "status" -> status(rest);
+            case "queue" -> queue(rest);
             case "smarthost" -> {
                 expectArgs(rest, 0, "smarthost");
                 JsonNode smarthost = call("GET", "/routing/smarthost", null);
@@ -380,6 +386,70 @@ public final class RoutingCli {
             }
             printTable(rows);
         }
+    }
+
+    private void status(List<String> args) throws UsageException, Refused, IOException, InterruptedException {
+        boolean once = json;
+        long every = 2;
+        for (Iterator<String> it = args.iterator(); it.hasNext();) {
+            String option = it.next();
+            switch (option) {
+                case "--once" -> once = true;
+                case "--every" -> {
+                    String value = next(it, option);
+                    if (!value.matches("\\d+") || Long.parseLong(value) < 1) {
+                        throw new UsageException("--every: a number of seconds, not '" + value + "'");
+                    }
+                    every = Long.parseLong(value);
+                }
+                default -> throw new UsageException("status: unknown option '" + option + "'");
+            }
+        }
+        while (true) {
+            JsonNode status = call("GET", "/routing/status", null);
+            if (json) {
+                out.println(status.toPrettyString());
+                return;
+            }
+            if (!once) {
+                out.print("\033[H\033[2J");
+            }
+            out.println("james-routing status at " + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + (once ? "" : " (every " + every + " s; Ctrl-C stops)"));
+            out.println(OperatorViews.statusHeadline(status));
+            out.println();
+            printTable(OperatorViews.statusRows(status));
+            out.flush();
+            if (once) {
+                return;
+            }
+            Thread.sleep(every * 1000);
+        }
+    }
+
+    private void queue(List<String> args) throws UsageException, Refused, IOException, InterruptedException {
+        if (!args.isEmpty() && args.get(0).equals("flush")) {
+            expectArgs(args, 2, "queue flush DESTINATION");
+            JsonNode result = call("POST", "/routing/queue/flush?destination=" + encode(args.get(1)), null);
+            out.println(json ? result.toPrettyString() : "flushed " + result.get("flushed").asInt() + " mail(s) of " + args.get(1));
+            return;
+        }
+        if (args.size() > 1) {
+            throw new UsageException("queue [DESTINATION] | queue flush DESTINATION");
+        }
+        JsonNode queue = call("GET", "/routing/queue" + (args.isEmpty() ? "" : "?destination=" + encode(args.get(0))), null);
+        if (json) {
+            out.println(queue.toPrettyString());
+            return;
+        }
+        if (queue.path("mails").isEmpty()) {
+            out.println("queue " + queue.path("queue").asText() + " is empty" + (args.isEmpty() ? "" : " for " + args.get(0)));
+            return;
+        }
+        out.println("queue " + queue.path("queue").asText() + ", by destination and age (mails older than ...):");
+        printTable(OperatorViews.shapeRows(queue));
+        out.println();
+        printTable(OperatorViews.mailRows(queue));
     }
 
     private void printTable(List<List<String>> rows) {

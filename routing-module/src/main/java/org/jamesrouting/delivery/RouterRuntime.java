@@ -10,7 +10,9 @@ import org.jamesrouting.dns.MailDns;
  * views (explain, smart host, DNS cache). Set by the OutboundRouter mailet when it starts.
  */
 public class RouterRuntime {
-    public record Active(OutboundConfiguration configuration, NextHopPlanner planner, MailDns dns, DomainNameCache cache) {
+    /** The running router, for webadmin: its settings, planner, DNS, and what it is doing (limits in use, statistics). */
+    public record Active(OutboundConfiguration configuration, NextHopPlanner planner, MailDns dns, DomainNameCache cache,
+                         DestinationLimits limits, DeliveryStats stats) {
     }
 
     private volatile Active active;

@@ -60,6 +60,10 @@ import spark.Service;
  * DELETE /routing/dns-cache[/{domain}]    flush all, or one domain
  * PUT    /routing/dns-cache/{domain}      pin: {"hosts":["host[:port]"]} used instead of the domain's MX
  * DELETE /routing/dns-cache/{domain}/pin  remove the pin
+ * GET    /routing/status                  per destination: in flight, queued, delivered/deferred/bounced
+ *                                         in the last minute and hour, the last problem
+ * GET    /routing/queue[?destination=d]   the queued mail by destination, with ages (qshape) and reasons
+ * POST   /routing/queue/flush?destination=d   send that destination's queued mail now
  * GET    /routing/smarthost               smart host and backup (password masked)
  * </pre>
  * Bad input: 400; unknown id: 404; a static route: 409; with James's JSON error body. A
@@ -97,11 +101,13 @@ public class RoutingRoutes implements Routes {
     private final RouterRuntime runtime;
     private final DomainNameCache cache;
     private final DnsPins pins;
+    private final OutboundStatus status;
     private final JsonTransformer jsonTransformer;
 
     @Inject
     public RoutingRoutes(RoutingTables tables, RouteExplainer explainer, RouterRuntime runtime, DomainNameCache cache,
-                         DnsPins pins, JsonTransformer jsonTransformer) {
+                         DnsPins pins, OutboundStatus status, JsonTransformer jsonTransformer) {
+        this.status = status;
         this.tables = tables;
         this.explainer = explainer;
         this.runtime = runtime;
@@ -149,6 +155,17 @@ public class RoutingRoutes implements Routes {
             return "";
         });
         service.get(BASE + "/smarthost", this::smarthost, jsonTransformer);
+        service.get(BASE + "/status", (request, response) -> running(status::status), jsonTransformer);
+        service.get(BASE + "/queue", (request, response) ->
+            running(() -> status.queue(Optional.ofNullable(request.queryParams("destination")).filter(d -> !d.isBlank()))), jsonTransformer);
+        service.post(BASE + "/queue/flush", (request, response) -> {
+            String destination = request.queryParams("destination");
+            if (destination == null || destination.isBlank()) {
+                throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT,
+                    "give the destination: /routing/queue/flush?destination=route%20partner (see GET /routing/queue)");
+            }
+            return Map.of("destination", destination, "flushed", running(() -> status.flush(destination)));
+        }, jsonTransformer);
     }
 
     private static List<RouteView> views(RoutingTable table) {
@@ -305,6 +322,18 @@ public class RoutingRoutes implements Routes {
             throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, e.getMessage());
         } catch (StoreUnavailableException e) {
             throw unavailable(e);
+        }
+    }
+
+    private interface StatusCall<T> {
+        T call() throws Exception;
+    }
+
+    private static <T> T running(StatusCall<T> call) throws Exception {
+        try {
+            return call.call();
+        } catch (IllegalStateException e) {
+            throw error(409, ErrorResponder.ErrorType.WRONG_STATE, e.getMessage());
         }
     }
 

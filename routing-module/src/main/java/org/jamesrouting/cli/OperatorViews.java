@@ -1,0 +1,72 @@
+package org.jamesrouting.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** The text of {@code status} (top-like) and {@code queue} (qshape-like), from webadmin's JSON. */
+final class OperatorViews {
+    private OperatorViews() {
+    }
+
+    /** Rows of a table, first the header. */
+    static List<List<String>> statusRows(JsonNode status) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("DESTINATION", "IN FLIGHT", "QUEUED", "DELIVERED 1m/1h", "DEFERRED 1m/1h", "BOUNCED 1m/1h", "LAST PROBLEM"));
+        for (JsonNode destination : status.path("destinations")) {
+            JsonNode minute = destination.path("lastMinute");
+            JsonNode hour = destination.path("lastHour");
+            rows.add(List.of(destination.path("destination").asText(), destination.path("inFlight").asText(),
+                destination.path("queued").asText(),
+                minute.path("delivered").asText() + "/" + hour.path("delivered").asText(),
+                minute.path("deferred").asText() + "/" + hour.path("deferred").asText(),
+                minute.path("bounced").asText() + "/" + hour.path("bounced").asText(),
+                destination.hasNonNull("lastProblem")
+                    ? destination.get("lastProblem").asText() + " (" + destination.path("lastProblemAt").asText() + ")" : "-"));
+        }
+        return rows;
+    }
+
+    static String statusHeadline(JsonNode status) {
+        JsonNode minute = status.path("lastMinute");
+        JsonNode hour = status.path("lastHour");
+        return "queue " + status.path("queue").asText() + ": " + status.path("queued").asText() + " queued, "
+            + status.path("inFlight").asText() + " in flight (" + status.path("deliveryThreads").asText() + " threads, "
+            + status.path("destinationConcurrency").asText() + " per destination)\n"
+            + "last minute: " + counts(minute) + "; last hour: " + counts(hour);
+    }
+
+    private static String counts(JsonNode counts) {
+        return counts.path("delivered").asText() + " delivered, " + counts.path("deferred").asText() + " deferred, "
+            + counts.path("bounced").asText() + " bounced";
+    }
+
+    /** qshape: per destination, the total and how many are older than each age. */
+    static List<List<String>> shapeRows(JsonNode queue) {
+        List<List<String>> rows = new ArrayList<>();
+        List<String> header = new ArrayList<>(List.of("DESTINATION", "T"));
+        queue.path("ageMinutes").forEach(age -> header.add(age.asInt() >= 60 && age.asInt() % 60 == 0 ? age.asInt() / 60 + "h+"
+            : age.asText() + "m+"));
+        rows.add(header);
+        for (JsonNode shape : queue.path("shape")) {
+            List<String> row = new ArrayList<>(List.of(shape.path("destination").asText(), shape.path("total").asText()));
+            shape.path("olderThan").forEach(count -> row.add(count.asText()));
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    static List<List<String>> mailRows(JsonNode queue) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("NAME", "DESTINATION", "SENDER", "RECIPIENTS", "ATTEMPTS", "NEXT TRY", "REASON"));
+        for (JsonNode mail : queue.path("mails")) {
+            List<String> recipients = new ArrayList<>();
+            mail.path("recipients").forEach(recipient -> recipients.add(recipient.asText()));
+            rows.add(List.of(mail.path("name").asText(), mail.path("destination").asText(), mail.path("sender").asText(),
+                String.join(",", recipients), mail.path("attempts").asText(), mail.path("nextDelivery").asText("-"),
+                mail.hasNonNull("reason") ? mail.get("reason").asText() : "-"));
+        }
+        return rows;
+    }
+}

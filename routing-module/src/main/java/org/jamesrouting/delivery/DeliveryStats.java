@@ -1,0 +1,108 @@
+package org.jamesrouting.delivery;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the outbound router did, per destination (a route, the smart host, a domain's MX):
+ * recipients delivered, deferred and bounced in the last minute and the last hour (in one-minute
+ * buckets), and the last remote reply of a deferral or bounce. In memory, for
+ * {@code GET /routing/status}; cheap enough to record every outcome.
+ */
+public final class DeliveryStats {
+    private static final int MINUTES = 60;
+
+    /** Counts over a period. */
+    public record Counts(long delivered, long deferred, long bounced) {
+        Counts plus(Counts other) {
+            return new Counts(delivered + other.delivered, deferred + other.deferred, bounced + other.bounced);
+        }
+    }
+
+    /** One destination now. */
+    public record Destination(String name, Counts lastMinute, Counts lastHour, Optional<String> lastProblem, Optional<Instant> lastProblemAt) {
+    }
+
+    private static final class Buckets {
+        final long[] minute = new long[MINUTES];
+        final long[] delivered = new long[MINUTES];
+        final long[] deferred = new long[MINUTES];
+        final long[] bounced = new long[MINUTES];
+        String lastProblem;
+        Instant lastProblemAt;
+
+        synchronized void add(long nowMinute, RecipientOutcome.Kind kind) {
+            int slot = (int) (nowMinute % MINUTES);
+            if (minute[slot] != nowMinute) {
+                minute[slot] = nowMinute;
+                delivered[slot] = 0;
+                deferred[slot] = 0;
+                bounced[slot] = 0;
+            }
+            switch (kind) {
+                case DELIVERED -> delivered[slot]++;
+                case TEMPORARY -> deferred[slot]++;
+                case PERMANENT -> bounced[slot]++;
+            }
+        }
+
+        synchronized Counts since(long nowMinute, int minutes) {
+            long d = 0;
+            long t = 0;
+            long b = 0;
+            for (int slot = 0; slot < MINUTES; slot++) {
+                if (minute[slot] > nowMinute - minutes && minute[slot] <= nowMinute) {
+                    d += delivered[slot];
+                    t += deferred[slot];
+                    b += bounced[slot];
+                }
+            }
+            return new Counts(d, t, b);
+        }
+    }
+
+    private final Clock clock;
+    private final Map<String, Buckets> destinations = new ConcurrentHashMap<>();
+
+    public DeliveryStats(Clock clock) {
+        this.clock = clock;
+    }
+
+    public void record(String destination, RecipientOutcome outcome) {
+        Buckets buckets = destinations.computeIfAbsent(destination, any -> new Buckets());
+        Instant now = clock.instant();
+        buckets.add(now.getEpochSecond() / 60, outcome.kind());
+        if (outcome.kind() != RecipientOutcome.Kind.DELIVERED) {
+            synchronized (buckets) {
+                buckets.lastProblem = (outcome.remoteReply() ? "" : outcome.status() + " ") + outcome.diagnostic()
+                    + outcome.remoteMta().map(mta -> " (" + mta + ")").orElse("");
+                buckets.lastProblemAt = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Every destination seen since the start, by name. */
+    public List<Destination> destinations() {
+        long nowMinute = clock.instant().getEpochSecond() / 60;
+        List<Destination> result = new ArrayList<>();
+        new TreeMap<>(destinations).forEach((name, buckets) -> {
+            synchronized (buckets) {
+                result.add(new Destination(name, buckets.since(nowMinute, 1), buckets.since(nowMinute, MINUTES),
+                    Optional.ofNullable(buckets.lastProblem), Optional.ofNullable(buckets.lastProblemAt)));
+            }
+        });
+        return result;
+    }
+
+    /** All destinations together. */
+    public Counts total(boolean lastMinuteOnly) {
+        return destinations().stream().map(destination -> lastMinuteOnly ? destination.lastMinute() : destination.lastHour())
+            .reduce(new Counts(0, 0, 0), Counts::plus);
+    }
+}

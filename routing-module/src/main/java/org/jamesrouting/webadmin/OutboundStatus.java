@@ -1,0 +1,232 @@
+package org.jamesrouting.webadmin;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+import javax.inject.Inject;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.james.server.core.MailImpl;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeUtils;
+import org.apache.mailet.Mail;
+import org.jamesrouting.delivery.DeliveryStats;
+import org.jamesrouting.delivery.DestinationLimits;
+import org.jamesrouting.delivery.MailContexts;
+import org.jamesrouting.delivery.RouterRuntime;
+import org.jamesrouting.route.MessageContext;
+import org.jamesrouting.route.RoutingAddress;
+import org.jamesrouting.route.RoutingTable;
+import org.jamesrouting.route.RoutingTables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the outbound router is doing, for {@code GET /routing/status} and {@code /routing/queue}:
+ * the outgoing queue read (browsed) and grouped by destination as the router would send it,
+ * the deliveries in flight, the last minute's and hour's outcomes; and flushing the mail of one
+ * destination (sent now instead of at its next retry).
+ */
+public class OutboundStatus {
+    private static final Logger LOGGER = LoggerFactory.getLogger(OutboundStatus.class);
+    private static final AttributeName FIRST_ATTEMPT = AttributeName.of("org.jamesrouting.delivery.firstAttempt");
+    private static final AttributeName ATTEMPTS = AttributeName.of("org.jamesrouting.delivery.attempts");
+    /** Age columns of the queue view, as Postfix's qshape: mail older than each bound, in minutes. */
+    static final int[] AGE_MINUTES = {5, 10, 20, 40, 80, 160, 320, 640, 1280};
+
+    public record Counts(long delivered, long deferred, long bounced) {
+        static Counts of(DeliveryStats.Counts counts) {
+            return new Counts(counts.delivered(), counts.deferred(), counts.bounced());
+        }
+    }
+
+    public record DestinationStatus(String destination, int inFlight, int queued, Counts lastMinute, Counts lastHour,
+                                    String lastProblem, String lastProblemAt) {
+    }
+
+    public record Status(boolean running, int deliveryThreads, int destinationConcurrency, String queue, int queued, int inFlight,
+                         Counts lastMinute, Counts lastHour, List<DestinationStatus> destinations) {
+    }
+
+    public record QueuedMail(String name, String sender, List<String> recipients, String destination, String nextDelivery,
+                             int attempts, String firstAttempt, String reason) {
+    }
+
+    /** qshape: per destination, how many queued mails are older than 0, 5, 10, 20 ... minutes. */
+    public record QueueShape(String destination, int total, List<Integer> olderThan) {
+    }
+
+    public record QueueView(String queue, List<Integer> ageMinutes, List<QueueShape> shape, List<QueuedMail> mails) {
+    }
+
+    private final MailQueueFactory<? extends ManageableMailQueue> queues;
+    private final RoutingTables tables;
+    private final RouterRuntime runtime;
+
+    @Inject
+    public OutboundStatus(MailQueueFactory<? extends ManageableMailQueue> queues, RoutingTables tables, RouterRuntime runtime) {
+        this.queues = queues;
+        this.tables = tables;
+        this.runtime = runtime;
+    }
+
+    public Optional<RouterRuntime.Active> active() {
+        return runtime.active();
+    }
+
+    public Status status() throws Exception {
+        RouterRuntime.Active active = runtime.active().orElseThrow(() -> new IllegalStateException("the outbound router is not running"));
+        List<QueuedMail> queued = queued(active, Instant.now());
+        Map<String, Integer> queuedByDestination = new TreeMap<>();
+        queued.forEach(mail -> queuedByDestination.merge(mail.destination(), 1, Integer::sum));
+        Map<String, Integer> inFlight = active.limits().snapshot();
+        Map<String, DeliveryStats.Destination> seen = new TreeMap<>();
+        active.stats().destinations().forEach(destination -> seen.put(destination.name(), destination));
+        Set<String> names = new java.util.TreeSet<>();
+        names.addAll(seen.keySet());
+        names.addAll(queuedByDestination.keySet());
+        names.addAll(inFlight.keySet());
+        List<DestinationStatus> destinations = new ArrayList<>();
+        for (String name : names) {
+            Optional<DeliveryStats.Destination> stats = Optional.ofNullable(seen.get(name));
+            destinations.add(new DestinationStatus(name, inFlight.getOrDefault(name, 0), queuedByDestination.getOrDefault(name, 0),
+                stats.map(s -> Counts.of(s.lastMinute())).orElse(new Counts(0, 0, 0)),
+                stats.map(s -> Counts.of(s.lastHour())).orElse(new Counts(0, 0, 0)),
+                stats.flatMap(DeliveryStats.Destination::lastProblem).orElse(null),
+                stats.flatMap(DeliveryStats.Destination::lastProblemAt).map(Instant::toString).orElse(null)));
+        }
+        return new Status(true, active.configuration().deliveryThreads(), active.configuration().destinationConcurrency(),
+            active.configuration().outgoingQueue(), queued.size(), inFlight.values().stream().mapToInt(Integer::intValue).sum(),
+            Counts.of(active.stats().total(true)), Counts.of(active.stats().total(false)), destinations);
+    }
+
+    public QueueView queue(Optional<String> destination) throws Exception {
+        RouterRuntime.Active active = runtime.active().orElseThrow(() -> new IllegalStateException("the outbound router is not running"));
+        Instant now = Instant.now();
+        List<QueuedMail> mails = queued(active, now).stream()
+            .filter(mail -> destination.isEmpty() || mail.destination().equals(destination.get()))
+            .toList();
+        Map<String, int[]> shapes = new TreeMap<>();
+        for (QueuedMail mail : mails) {
+            int[] counts = shapes.computeIfAbsent(mail.destination(), any -> new int[AGE_MINUTES.length + 1]);
+            long ageMinutes = mail.firstAttempt() == null ? 0 : Duration.between(Instant.parse(mail.firstAttempt()), now).toMinutes();
+            counts[0]++;
+            for (int i = 0; i < AGE_MINUTES.length; i++) {
+                if (ageMinutes >= AGE_MINUTES[i]) {
+                    counts[i + 1]++;
+                }
+            }
+        }
+        List<QueueShape> shape = new ArrayList<>();
+        shapes.forEach((name, counts) -> {
+            List<Integer> older = new ArrayList<>();
+            for (int i = 1; i < counts.length; i++) {
+                older.add(counts[i]);
+            }
+            shape.add(new QueueShape(name, counts[0], older));
+        });
+        List<Integer> ages = new ArrayList<>();
+        for (int age : AGE_MINUTES) {
+            ages.add(age);
+        }
+        return new QueueView(active.configuration().outgoingQueue(), ages, shape, mails);
+    }
+
+    /**
+     * Sends the queued mail of one destination now: each is queued again without delay under a
+     * new name, then its old entry removed (a crash in between means one extra delivery, never
+     * a lost mail). Mail being delivered right now is left alone.
+     *
+     * @return how many were flushed
+     */
+    public int flush(String destination) throws Exception {
+        RouterRuntime.Active active = runtime.active().orElseThrow(() -> new IllegalStateException("the outbound router is not running"));
+        ManageableMailQueue queue = queue(active);
+        int flushed = 0;
+        for (Map.Entry<Mail, String> entry : byDestination(active, queue).entrySet()) {
+            if (!entry.getValue().equals(destination)) {
+                continue;
+            }
+            Mail mail = entry.getKey();
+            MailImpl copy = MailImpl.duplicate(mail);
+            try {
+                queue.enQueue(copy);
+                long removed = queue.remove(ManageableMailQueue.Type.Name, mail.getName());
+                if (removed == 0) {
+                    LOGGER.info("Flush of {}: {} is being delivered now; its copy {} will find it done or go out once more",
+                        destination, mail.getName(), copy.getName());
+                }
+                flushed++;
+            } finally {
+                org.apache.james.lifecycle.api.LifecycleUtil.dispose(copy);
+            }
+        }
+        LOGGER.info("Flushed {} queued mail(s) of {}", flushed, destination);
+        return flushed;
+    }
+
+    private ManageableMailQueue queue(RouterRuntime.Active active) {
+        return queues.getQueue(MailQueueName.of(active.configuration().outgoingQueue()))
+            .orElseThrow(() -> new IllegalStateException("no mail queue " + active.configuration().outgoingQueue()));
+    }
+
+    private Map<Mail, String> byDestination(RouterRuntime.Active active, ManageableMailQueue queue) throws Exception {
+        Map<Mail, String> result = new LinkedHashMap<>();
+        RoutingTable table = tables.current();
+        ManageableMailQueue.MailQueueIterator iterator = queue.browse();
+        try {
+            while (iterator.hasNext()) {
+                Mail mail = iterator.next().getMail();
+                result.put(mail, destination(active, table, mail));
+            }
+        } finally {
+            iterator.close();
+        }
+        return result;
+    }
+
+    private List<QueuedMail> queued(RouterRuntime.Active active, Instant now) throws Exception {
+        List<QueuedMail> result = new ArrayList<>();
+        RoutingTable table = tables.current();
+        ManageableMailQueue.MailQueueIterator iterator = queue(active).browse();
+        try {
+            while (iterator.hasNext()) {
+                ManageableMailQueue.MailQueueItemView view = iterator.next();
+                Mail mail = view.getMail();
+                Optional<Long> first = AttributeUtils.getValueAndCastFromMail(mail, FIRST_ATTEMPT, Long.class);
+                result.add(new QueuedMail(mail.getName(), mail.getMaybeSender().asString("<>"),
+                    mail.getRecipients().stream().map(MailAddress::asString).toList(), destination(active, table, mail),
+                    view.getNextDelivery().map(ZonedDateTime::toInstant).map(Instant::toString).orElse(null),
+                    AttributeUtils.getValueAndCastFromMail(mail, ATTEMPTS, Integer.class).orElse(0),
+                    first.map(Instant::ofEpochMilli).map(Instant::toString).orElse(null),
+                    mail.getErrorMessage()));
+            }
+        } finally {
+            iterator.close();
+        }
+        return result;
+    }
+
+    /** The destination(s) the router would try first for the mail's recipients, as in its limits and statistics. */
+    private static String destination(RouterRuntime.Active active, RoutingTable table, Mail mail) {
+        MessageContext context = MailContexts.of(mail);
+        Set<String> destinations = new LinkedHashSet<>();
+        for (MailAddress recipient : mail.getRecipients()) {
+            RoutingAddress address = RoutingAddress.of(recipient);
+            destinations.add(DestinationLimits.destinationOf(active.planner().plan(address, table.resolve(address, context))));
+        }
+        return String.join(" + ", destinations);
+    }
+}
