@@ -157,7 +157,7 @@ public class OutboundRouter extends GenericMailet {
             limits = new DestinationLimits(configuration.destinationConcurrency());
             connectionPool = new ConnectionPool(Duration.ofSeconds(10), 100, clock);
             delivery = new OutboundDelivery(dns, pins, settings, configuration.mxPort(), connectionPool);
-            runtime.register(new RouterRuntime.Active(configuration, planner, dns, dnsCache, limits, stats));
+            runtime.register(new RouterRuntime.Active(configuration, planner, dns, dnsCache, limits, stats, settings));
         } catch (IllegalArgumentException e) {
             throw new MessagingException("Mailet OutboundRouter in mailetcontainer.xml: " + e.getMessage(), e);
         }

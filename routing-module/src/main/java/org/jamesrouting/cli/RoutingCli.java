@@ -55,6 +55,8 @@ public final class RoutingCli {
                                                (last minute/hour), last problem; refreshes like top
           queue [DESTINATION]                  queued mail by destination and age (like qshape), with reasons
           queue flush DESTINATION              send that destination's queued mail now
+          doctor [ADDRESS]                     "mail will not send out": checks DNS servers, the way to ADDRESS
+                                               (or the smart host), connect/EHLO/STARTTLS/AUTH to each host, advice
         route options: --tls none|starttls|starttls-required|implicit  --user NAME
           --password-env VARIABLE | --password-file PATH  --position N  --disabled  --comment TEXT
           conditions (all must hold): --sender PATTERN ('<>': null sender)  --auth-user PATTERN
@@ -167,6 +169,27 @@ public final class RoutingCli {
             }
             case "cache" -> cache(rest);
             case "status" -> status(rest);
+            case "doctor" -> {
+                if (rest.size() > 1) {
+                    throw new UsageException("doctor [ADDRESS]");
+                }
+                JsonNode report = call("GET", "/routing/doctor" + (rest.isEmpty() ? "" : "?address=" + encode(rest.get(0))), null);
+                if (json) {
+                    out.println(report.toPrettyString());
+                } else {
+                    for (JsonNode check : report.path("checks")) {
+                        out.println((check.path("ok").asBoolean() ? "ok    " : "FAIL  ") + check.path("step").asText());
+                        out.println("      " + check.path("detail").asText());
+                        if (!check.path("advice").asText().isEmpty()) {
+                            out.println("      -> " + check.path("advice").asText());
+                        }
+                    }
+                    out.println(report.path("healthy").asBoolean() ? "all checks passed" : "some checks failed: see -> above");
+                }
+                if (!report.path("healthy").asBoolean()) {
+                    return REFUSED;
+                }
+            }
             case "queue" -> queue(rest);
             case "smarthost" -> {
                 expectArgs(rest, 0, "smarthost");

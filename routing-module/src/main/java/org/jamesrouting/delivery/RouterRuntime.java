@@ -12,7 +12,7 @@ import org.jamesrouting.dns.MailDns;
 public class RouterRuntime {
     /** The running router, for webadmin: its settings, planner, DNS, and what it is doing (limits in use, statistics). */
     public record Active(OutboundConfiguration configuration, NextHopPlanner planner, MailDns dns, DomainNameCache cache,
-                         DestinationLimits limits, DeliveryStats stats) {
+                         DestinationLimits limits, DeliveryStats stats, org.jamesrouting.delivery.smtp.SmtpClientSettings settings) {
     }
 
     private volatile Active active;

@@ -12,6 +12,7 @@ import javax.inject.Inject;
 import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.ErrorResponder;
 import org.apache.james.webadmin.utils.JsonTransformer;
+import org.jamesrouting.delivery.RouteDoctor;
 import org.jamesrouting.delivery.RouteExplainer;
 import org.jamesrouting.delivery.RouterRuntime;
 import org.jamesrouting.dns.AddressLookup;
@@ -64,6 +65,8 @@ import spark.Service;
  *                                         in the last minute and hour, the last problem
  * GET    /routing/queue[?destination=d]   the queued mail by destination, with ages (qshape) and reasons
  * POST   /routing/queue/flush?destination=d   send that destination's queued mail now
+ * GET    /routing/doctor[?address=a@b.c]   checks DNS servers, the way to the address (or the smart host)
+ *                                         and each of its hosts: connect, EHLO, STARTTLS, AUTH; with advice
  * GET    /routing/smarthost               smart host and backup (password masked)
  * </pre>
  * Bad input: 400; unknown id: 404; a static route: 409; with James's JSON error body. A
@@ -102,12 +105,16 @@ public class RoutingRoutes implements Routes {
     private final DomainNameCache cache;
     private final DnsPins pins;
     private final OutboundStatus status;
+    private final LocalDomains localDomains;
+    private final RouteDoctor doctor;
     private final JsonTransformer jsonTransformer;
 
     @Inject
     public RoutingRoutes(RoutingTables tables, RouteExplainer explainer, RouterRuntime runtime, DomainNameCache cache,
-                         DnsPins pins, OutboundStatus status, JsonTransformer jsonTransformer) {
+                         DnsPins pins, OutboundStatus status, LocalDomains localDomains, JsonTransformer jsonTransformer) {
         this.status = status;
+        this.localDomains = localDomains;
+        this.doctor = new RouteDoctor(tables, pins);
         this.tables = tables;
         this.explainer = explainer;
         this.runtime = runtime;
@@ -156,6 +163,7 @@ public class RoutingRoutes implements Routes {
         });
         service.get(BASE + "/smarthost", this::smarthost, jsonTransformer);
         service.get(BASE + "/status", (request, response) -> running(status::status), jsonTransformer);
+        service.get(BASE + "/doctor", this::doctor, jsonTransformer);
         service.get(BASE + "/queue", (request, response) ->
             running(() -> status.queue(Optional.ofNullable(request.queryParams("destination")).filter(d -> !d.isBlank()))), jsonTransformer);
         service.post(BASE + "/queue/flush", (request, response) -> {
@@ -322,6 +330,23 @@ public class RoutingRoutes implements Routes {
             throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, e.getMessage());
         } catch (StoreUnavailableException e) {
             throw unavailable(e);
+        }
+    }
+
+    private Object doctor(Request request, Response response) {
+        RouterRuntime.Active active = runtime.active()
+            .orElseThrow(() -> error(409, ErrorResponder.ErrorType.WRONG_STATE, "the outbound router is not running"));
+        Optional<String> address = Optional.ofNullable(request.queryParams("address")).filter(text -> !text.isBlank());
+        try {
+            return doctor.examine(active, address, domain -> {
+                try {
+                    return localDomains.isLocal(org.apache.james.core.Domain.of(domain));
+                } catch (LocalDomains.LookupException e) {
+                    throw new IllegalStateException("cannot read James's domains: " + e.getMessage(), e);
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, e.getMessage());
         }
     }
 
