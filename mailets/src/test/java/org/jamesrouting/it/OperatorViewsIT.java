@@ -93,6 +93,7 @@ class OperatorViewsIT {
         assertThat(smartHost.path("lastProblem").asText()).contains("451", "System not accepting network messages");
         assertThat(destination(status, "route partner").path("lastHour").path("delivered").asInt()).isEqualTo(1);
         assertThat(status.path("queued").asInt()).isEqualTo(2);
+        assertThat(status.path("dnsServers").size()).as("the DNS servers in use, with their counts").isPositive();
 
         JsonNode queue = JSON.readTree(james.webAdmin().get("/routing/queue").body());
         assertThat(queue.path("shape").get(0).path("destination").asText()).isEqualTo("smart host");
@@ -101,7 +102,7 @@ class OperatorViewsIT {
         assertThat(queue.path("mails").findValuesAsText("attempts")).containsOnly("1");
 
         String statusText = cli("status", "--once");
-        assertThat(statusText).contains("DESTINATION", "IN FLIGHT", "smart host", "route partner", "2/2", "451 4.3.2 System not accepting");
+        assertThat(statusText).contains("DESTINATION", "IN FLIGHT", "smart host", "route partner", "2/2", "451 4.3.2 System not accepting", "DNS ");
         String queueText = cli("queue");
         assertThat(queueText).contains("smart host", "a@far.test", "b@far.test", "5m+");
 

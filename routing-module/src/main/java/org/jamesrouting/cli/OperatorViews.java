@@ -34,7 +34,21 @@ final class OperatorViews {
         return "queue " + status.path("queue").asText() + ": " + status.path("queued").asText() + " queued, "
             + status.path("inFlight").asText() + " in flight (" + status.path("deliveryThreads").asText() + " threads, "
             + status.path("destinationConcurrency").asText() + " per destination)\n"
-            + "last minute: " + counts(minute) + "; last hour: " + counts(hour);
+            + "last minute: " + counts(minute) + "; last hour: " + counts(hour)
+            + dns(status.path("dnsServers"));
+    }
+
+    private static String dns(JsonNode servers) {
+        StringBuilder text = new StringBuilder();
+        for (JsonNode server : servers) {
+            long queries = server.path("queries").asLong();
+            long failures = server.path("failures").asLong();
+            text.append("\nDNS ").append(server.path("server").asText()).append(": ").append(queries).append(" queries, ")
+                .append(queries == 0 ? "-" : (100 * (queries - failures) / queries) + "% answered").append(", ")
+                .append(server.path("averageMillis").asText()).append(" ms on average")
+                .append(server.hasNonNull("skippedUntil") ? ", not answering: skipped until " + server.get("skippedUntil").asText() : "");
+        }
+        return text.toString();
     }
 
     private static String counts(JsonNode counts) {

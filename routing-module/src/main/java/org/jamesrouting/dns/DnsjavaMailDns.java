@@ -13,16 +13,13 @@ import java.util.Random;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.Resolver;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -33,25 +30,13 @@ import org.xbill.DNS.Type;
  * failures (SERVFAIL, REFUSED, no answer) are not kept.
  */
 public final class DnsjavaMailDns implements MailDns {
-    private final Resolver resolver;
+    private final DnsServerPool resolver;
     private final DomainNameCache cache;
     private final Duration negativeTtl;
     private final Random random;
 
     public DnsjavaMailDns(List<InetSocketAddress> servers, Duration timeout, DomainNameCache cache, Duration negativeTtl, Random random) {
-        if (servers.isEmpty()) {
-            throw new IllegalArgumentException("no DNS server");
-        }
-        List<Resolver> resolvers = new ArrayList<>();
-        for (InetSocketAddress server : servers) {
-            SimpleResolver simple = new SimpleResolver(server);
-            simple.setTimeout(timeout);
-            resolvers.add(simple);
-        }
-        ExtendedResolver extended = new ExtendedResolver(resolvers);
-        extended.setTimeout(timeout);
-        extended.setRetries(1);
-        this.resolver = extended;
+        this.resolver = new DnsServerPool(servers, timeout, java.time.Clock.systemUTC());
         this.cache = cache;
         this.negativeTtl = negativeTtl;
         this.random = random;
@@ -59,6 +44,11 @@ public final class DnsjavaMailDns implements MailDns {
 
     public DomainNameCache cache() {
         return cache;
+    }
+
+    @Override
+    public List<DnsServerPool.ServerStatus> servers() {
+        return resolver.status();
     }
 
     /** One DNS answer: its records of the asked type, or a negative answer with its TTL (RFC 2308), or a failure. */

@@ -5,4 +5,9 @@ public interface MailDns {
     MxLookup mx(String domain);
 
     AddressLookup addresses(String host);
+
+    /** The DNS servers asked, with their counts (empty when not known). */
+    default java.util.List<DnsServerPool.ServerStatus> servers() {
+        return java.util.List.of();
+    }
 }

@@ -57,7 +57,8 @@ public class OutboundStatus {
     }
 
     public record Status(boolean running, int deliveryThreads, int destinationConcurrency, String queue, int queued, int inFlight,
-                         Counts lastMinute, Counts lastHour, List<DestinationStatus> destinations) {
+                         Counts lastMinute, Counts lastHour, List<DestinationStatus> destinations,
+                         List<org.jamesrouting.dns.DnsServerPool.ServerStatus> dnsServers) {
     }
 
     public record QueuedMail(String name, String sender, List<String> recipients, String destination, String nextDelivery,
@@ -109,7 +110,7 @@ public class OutboundStatus {
         }
         return new Status(true, active.configuration().deliveryThreads(), active.configuration().destinationConcurrency(),
             active.configuration().outgoingQueue(), queued.size(), inFlight.values().stream().mapToInt(Integer::intValue).sum(),
-            Counts.of(active.stats().total(true)), Counts.of(active.stats().total(false)), destinations);
+            Counts.of(active.stats().total(true)), Counts.of(active.stats().total(false)), destinations, active.dns().servers());
     }
 
     public QueueView queue(Optional<String> destination) throws Exception {

@@ -80,6 +80,25 @@ class DnsjavaMailDnsTest {
     }
 
     @Test
+    void aServerThatStopsAnsweringIsSkippedForAWhileAndTheOthersUsed() throws Exception {
+        try (java.net.DatagramSocket silentServer = new java.net.DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            DnsjavaMailDns lookups = new DnsjavaMailDns(List.of(new InetSocketAddress("127.0.0.1", silentServer.getLocalPort()), dns.address()),
+                Duration.ofMillis(500), cache(), Duration.ofSeconds(30), new Random(1));
+
+            assertThat(lookups.mx("dest.test")).isInstanceOf(MxLookup.Hosts.class);
+            assertThat(lookups.addresses("mx1.dest.test")).isInstanceOf(AddressLookup.Found.class);
+            assertThat(lookups.mx("amx.test")).isInstanceOf(MxLookup.Hosts.class);
+
+            List<DnsServerPool.ServerStatus> servers = lookups.servers();
+            assertThat(servers.get(0).queries()).as("the silent server was asked once, then skipped").isEqualTo(1);
+            assertThat(servers.get(0).failures()).isEqualTo(1);
+            assertThat(servers.get(0).skippedUntil()).isNotNull();
+            assertThat(servers.get(1).failures()).isZero();
+            assertThat(servers.get(1).queries()).as("MX, A, AAAA, MX").isEqualTo(4);
+        }
+    }
+
+    @Test
     void answersAreCachedForTheirTtlAndCanBeFlushed() {
         MutableClock clock = new MutableClock();
         DomainNameCache cache = new DomainNameCache(1000, clock);
