@@ -53,40 +53,30 @@ class ArchiveCopyIT {
         relay.close();
     }
 
-    private static String send(String to, String subject) throws Exception {
-        String message = SmtpTestClient.message("someone@example.org", to, subject);
-        assertThat(james.send("someone@example.org", List.of(to), message).dataReply().code()).isEqualTo(250);
-        return SmtpTestClient.messageId(message);
-    }
-
-    private static long atRelay(String messageId) {
-        return relay.received().stream().filter(received -> received.header("Message-ID").orElse("").equals(messageId)).count();
-    }
-
     @Test
     @Order(1)
     void aCopyOfWhatLeftForMatchingRecipientsLandsInTheArchiveMailbox() throws Exception {
-        String archived = send("bob@eu.archived.test", "to be archived");
-        String other = send("bob@other.test", "not archived");
-        ItSupport.await("both at the relay", () -> atRelay(archived) == 1 && atRelay(other) == 1 ? true : null);
+        String archived = ItSupport.send(james, "someone@example.org", "bob@eu.archived.test", "to be archived");
+        String other = ItSupport.send(james, "someone@example.org", "bob@other.test", "not archived");
+        ItSupport.await("both at the relay", () -> ItSupport.arrivals(relay, archived) == 1 && ItSupport.arrivals(relay, other) == 1 ? true : null);
 
         MimeMessage copy = james.mailboxes().awaitMessageId("archive@example.com", "archive-pass", archived);
         assertThat(copy.getSubject()).isEqualTo("to be archived");
         assertThat(copy.getHeader("X-Outbound-Delivered-To", null)).startsWith("bob@eu.archived.test via ");
         Thread.sleep(3000);
         assertThat(james.mailboxes().inbox("archive@example.com", "archive-pass")).hasSize(1);
-        assertThat(atRelay(archived)).as("the original left once; the copy did not leave").isEqualTo(1);
+        assertThat(ItSupport.arrivals(relay, archived)).as("the original left once; the copy did not leave").isEqualTo(1);
     }
 
     @Test
     @Order(2)
     void anArchiveAddressThatIsNotLocalGetsNothingAndNothingLeavesTwice() throws Exception {
         assertThat(james.webAdmin().request("DELETE", "/domains/example.com", null).status()).isEqualTo(204);
-        String archived = send("ann@archived.test", "archive not local any more");
-        ItSupport.await("the original at the relay", () -> atRelay(archived) == 1 ? true : null);
+        String archived = ItSupport.send(james, "someone@example.org", "ann@archived.test", "archive not local any more");
+        ItSupport.await("the original at the relay", () -> ItSupport.arrivals(relay, archived) == 1 ? true : null);
         Thread.sleep(3000);
 
         assertThat(relay.received().stream().filter(received -> received.recipients().contains("archive@example.com")).count()).isZero();
-        assertThat(atRelay(archived)).isEqualTo(1);
+        assertThat(ItSupport.arrivals(relay, archived)).isEqualTo(1);
     }
 }

@@ -129,24 +129,7 @@ class CassandraStoreIT {
     void twoNodesEditingTheTableAtOnceLoseNothingAndDuplicateNoPosition() throws Exception {
         RoutingTables tablesA = new RoutingTables(new DynamicRouteStore(new CassandraDocumentStore(nodeA, "routes-test")));
         RoutingTables tablesB = new RoutingTables(new DynamicRouteStore(new CassandraDocumentStore(nodeB, "routes-test")));
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<?>> runs = new ArrayList<>();
-            for (RoutingTables node : List.of(tablesA, tablesB)) {
-                String prefix = node == tablesA ? "a" : "b";
-                runs.add(pool.submit(() -> {
-                    for (int i = 0; i < 30; i++) {
-                        node.add(json(prefix + i + ".test"), Optional.of(1 + i / 2));
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> run : runs) {
-                run.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        org.jamesrouting.testing.ConcurrentEdits.addFromTwoNodes(tablesA, tablesB, 30);
         tablesA.refresh();
         tablesB.refresh();
         RoutingTables restarted = new RoutingTables(new DynamicRouteStore(new CassandraDocumentStore(nodeA, "routes-test")));

@@ -55,21 +55,15 @@ class FairnessIT {
         fast.close();
     }
 
-    private static String send(String to, String subject) throws Exception {
-        String message = SmtpTestClient.message("someone@example.org", to, subject);
-        assertThat(james.send("someone@example.org", List.of(to), message).dataReply().code()).isEqualTo(250);
-        return SmtpTestClient.messageId(message);
-    }
-
     @Test
     void aSlowDestinationsBacklogDoesNotHoldUpOtherDestinations() throws Exception {
         List<String> slowIds = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            slowIds.add(send("user" + i + "@slow.test", "slow " + i));
+            slowIds.add(ItSupport.send(james, "someone@example.org", "user" + i + "@slow.test", "slow " + i));
         }
         List<String> fastIds = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            fastIds.add(send("user" + i + "@fast.test", "fast " + i));
+            fastIds.add(ItSupport.send(james, "someone@example.org", "user" + i + "@fast.test", "fast " + i));
         }
 
         // without the limit the 4 slow messages would take all 4 threads for 18 s; with it, fast

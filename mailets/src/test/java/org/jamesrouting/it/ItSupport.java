@@ -16,6 +16,21 @@ public final class ItSupport {
     }
 
     /** Polls until the probe returns non-null (30 s at most); the last probe error is reported. */
+    /** Sends a small message from/to through James's SMTP port, expects 250, returns its Message-ID. */
+    public static String send(InProcessJames james, String from, String to, String subject) throws Exception {
+        String message = SmtpTestClient.message(from, to, subject);
+        SmtpTestClient.Transaction transaction = james.send(from, java.util.List.of(to), message);
+        if (transaction.dataReply() == null || transaction.dataReply().code() != 250) {
+            throw new AssertionError("not accepted: " + transaction);
+        }
+        return SmtpTestClient.messageId(message);
+    }
+
+    /** How many messages with this Message-ID the peer received. */
+    public static long arrivals(org.jamesrouting.testing.TestSmtpServer peer, String messageId) {
+        return peer.received().stream().filter(received -> received.header("Message-ID").orElse("").equals(messageId)).count();
+    }
+
     public static <T> T await(String what, Callable<T> probe) throws Exception {
         return await(what, java.time.Duration.ofSeconds(30), probe);
     }

@@ -70,17 +70,11 @@ class OperatorViewsIT {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static String send(String to) throws Exception {
-        String message = SmtpTestClient.message("someone@example.org", to, "status");
-        assertThat(james.send("someone@example.org", List.of(to), message).dataReply().code()).isEqualTo(250);
-        return SmtpTestClient.messageId(message);
-    }
-
     @Test
     void statusQueueAndFlushOfOneDestination() throws Exception {
-        String deferred1 = send("a@far.test");
-        String deferred2 = send("b@far.test");
-        String delivered = send("c@routed.test");
+        String deferred1 = ItSupport.send(james, "someone@example.org", "a@far.test", "status");
+        String deferred2 = ItSupport.send(james, "someone@example.org", "b@far.test", "status");
+        String delivered = ItSupport.send(james, "someone@example.org", "c@routed.test", "status");
         ItSupport.await("the routed mail", () -> routed.received().size() == 1 ? true : null);
 
         JsonNode status = ItSupport.await("two deferrals in the status", Duration.ofSeconds(30), () -> {

@@ -2,32 +2,15 @@ package org.jamesrouting.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
+import org.jamesrouting.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 class DeliveryStatsTest {
-    private Instant now = Instant.parse("2026-11-25T10:00:30Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:30Z"));
 
     private static RecipientOutcome outcome(RecipientOutcome.Kind kind, String diagnostic) {
         return new RecipientOutcome("a@b.test", kind, kind == RecipientOutcome.Kind.PERMANENT ? "5.1.1" : "4.0.0", diagnostic,
@@ -39,7 +22,7 @@ class DeliveryStatsTest {
         DeliveryStats stats = new DeliveryStats(clock);
         stats.record("route a", outcome(RecipientOutcome.Kind.DELIVERED, "250 ok"));
         stats.record("route a", outcome(RecipientOutcome.Kind.TEMPORARY, "451 4.7.1 greylisted"));
-        now = now.plus(Duration.ofMinutes(30));
+        clock.advance(Duration.ofMinutes(30));
         stats.record("route a", outcome(RecipientOutcome.Kind.DELIVERED, "250 ok"));
         stats.record("mx:b.test", outcome(RecipientOutcome.Kind.PERMANENT, "550 5.1.1 no such user"));
 
@@ -49,9 +32,9 @@ class DeliveryStatsTest {
         assertThat(a.lastProblem()).contains("451 4.7.1 greylisted (mx.b.test [192.0.2.1]:25)");
         assertThat(stats.total(false)).isEqualTo(new DeliveryStats.Counts(2, 1, 1));
 
-        now = now.plus(Duration.ofMinutes(45));
+        clock.advance(Duration.ofMinutes(45));
         assertThat(stats.total(false)).as("the first minute's counts are older than an hour").isEqualTo(new DeliveryStats.Counts(1, 0, 1));
-        now = now.plus(Duration.ofHours(2));
+        clock.advance(Duration.ofHours(2));
         stats.record("route a", outcome(RecipientOutcome.Kind.DELIVERED, "250 ok"));
         assertThat(stats.total(false)).as("a bucket reused an hour later starts from zero").isEqualTo(new DeliveryStats.Counts(1, 0, 0));
     }

@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Random;
 
 import org.jamesrouting.testing.Dnsmasq;
+import org.jamesrouting.testing.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,7 +100,7 @@ class DnsjavaMailDnsTest {
 
     @Test
     void answersAreCachedForTheirTtlAndCanBeFlushed() {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-25T00:00:00Z"));
         DomainNameCache cache = new DomainNameCache(1000, clock);
         DnsjavaMailDns lookups = dns(cache);
         lookups.mx("dest.test");
@@ -124,7 +124,7 @@ class DnsjavaMailDnsTest {
             Thread responder = new Thread(() -> answerNxDomainWithSoa(socket, 7));
             responder.setDaemon(true);
             responder.start();
-            MutableClock clock = new MutableClock();
+            MutableClock clock = new MutableClock(Instant.parse("2026-11-25T00:00:00Z"));
             DomainNameCache cache = new DomainNameCache(100, clock);
             DnsjavaMailDns lookups = new DnsjavaMailDns(List.of(new InetSocketAddress("127.0.0.1", socket.getLocalPort())),
                 Duration.ofSeconds(2), cache, Duration.ofSeconds(300), new Random(1));
@@ -178,28 +178,5 @@ class DnsjavaMailDnsTest {
             .containsExactly(new InetSocketAddress("127.0.0.1", 5353), new InetSocketAddress("192.0.2.53", 53), new InetSocketAddress("::1", 53));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> DnsServers.parse("dns.example.com"))
             .hasMessageContaining("must be an IP address");
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-25T00:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

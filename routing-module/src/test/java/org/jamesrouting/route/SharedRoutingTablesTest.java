@@ -3,12 +3,8 @@ package org.jamesrouting.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.jamesrouting.store.InMemoryDocumentStore;
 import org.jamesrouting.store.StoreUnavailableException;
@@ -56,24 +52,7 @@ class SharedRoutingTablesTest {
 
     @Test
     void concurrentEditsFromTwoNodesLoseNothingAndDuplicateNothing() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<?>> runs = new ArrayList<>();
-            for (RoutingTables node : List.of(nodeA, nodeB)) {
-                String prefix = node == nodeA ? "a" : "b";
-                runs.add(pool.submit(() -> {
-                    for (int i = 0; i < 100; i++) {
-                        node.add(json(prefix + i + ".test"), Optional.of(1 + i / 2));
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> run : runs) {
-                run.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        org.jamesrouting.testing.ConcurrentEdits.addFromTwoNodes(nodeA, nodeB, 100);
         nodeA.refresh();
         nodeB.refresh();
 
