@@ -42,6 +42,7 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.jamesrouting.delivery.ConnectionPool;
+import org.jamesrouting.delivery.DeliveryAttributes;
 import org.jamesrouting.delivery.DeliveryPlan;
 import org.jamesrouting.delivery.DeliveryStats;
 import org.jamesrouting.delivery.MailContexts;
@@ -89,8 +90,8 @@ import reactor.util.retry.Retry;
 public class OutboundRouter extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(OutboundRouter.class);
 
-    public static final AttributeName FIRST_ATTEMPT = AttributeName.of("org.jamesrouting.delivery.firstAttempt");
-    public static final AttributeName ATTEMPTS = AttributeName.of("org.jamesrouting.delivery.attempts");
+    public static final AttributeName FIRST_ATTEMPT = DeliveryAttributes.FIRST_ATTEMPT;
+    public static final AttributeName ATTEMPTS = DeliveryAttributes.ATTEMPTS;
     static final String FAILED_REPOSITORY_PARAMETER = "failedRepository";
     static final String ARCHIVE_COPY_TO = "archiveCopyTo";
     static final String ARCHIVE_PATTERN = "archivePattern";

@@ -11,6 +11,7 @@ import java.util.function.UnaryOperator;
 
 import org.jamesrouting.core.DomainNames;
 import org.jamesrouting.route.MailHost;
+import org.jamesrouting.store.CompareAndSetRetry;
 import org.jamesrouting.store.FileDocumentStore;
 import org.jamesrouting.store.StoreUnavailableException;
 import org.jamesrouting.store.VersionedDocumentStore;
@@ -31,7 +32,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 public class DnsPins {
     private static final Logger LOGGER = LoggerFactory.getLogger(DnsPins.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final int EDIT_ATTEMPTS = 50;
 
     private record State(long storedVersion, Map<String, List<MailHost>> pins) {
     }
@@ -127,20 +127,19 @@ public class DnsPins {
 
     /** Applies a change (null: nothing to change) to the latest stored pins, compare-and-set. */
     private synchronized void edit(UnaryOperator<Map<String, List<MailHost>>> change) {
-        for (int attempt = 1; attempt <= EDIT_ATTEMPTS; attempt++) {
+        CompareAndSetRetry.untilWon(() -> {
             State current = state;
             Map<String, List<MailHost>> next = change.apply(new TreeMap<>(current.pins()));
             if (next == null) {
-                return;
+                return Optional.of(false);
             }
             if (store.compareAndSet(current.storedVersion(), json(next))) {
                 state = new State(current.storedVersion() + 1, java.util.Collections.unmodifiableMap(new TreeMap<>(next)));
-                return;
+                return Optional.of(true);
             }
-            refresh();
-            org.jamesrouting.route.RoutingTables.pause(attempt);
-        }
-        throw new IllegalStateException("the pinned domain names kept changing under this edit (" + EDIT_ATTEMPTS + " tries): try again");
+            return Optional.<Boolean>empty();
+        }, this::refresh).orElseThrow(() -> new IllegalStateException(
+            "the pinned domain names kept changing under this edit (" + CompareAndSetRetry.ATTEMPTS + " tries): try again"));
     }
 
     private static String json(Map<String, List<MailHost>> pins) {

@@ -20,9 +20,14 @@ public record MessageContext(Optional<String> sender, Optional<String> authUser,
     public static final MessageContext UNKNOWN = new MessageContext(Optional.empty(), Optional.empty(), name -> List.of());
 
     public static MessageContext of(String sender, Optional<String> authUser, Map<String, List<String>> headers) {
+        return new MessageContext(Optional.of(sender), authUser, headerLookup(headers));
+    }
+
+    /** Header values by name, ignoring the name's case. */
+    public static Function<String, List<String>> headerLookup(Map<String, List<String>> headers) {
         Map<String, List<String>> byLowerName = new java.util.HashMap<>();
         headers.forEach((name, values) -> byLowerName.computeIfAbsent(name.toLowerCase(Locale.ROOT), any -> new java.util.ArrayList<>())
             .addAll(values));
-        return new MessageContext(Optional.of(sender), authUser, name -> byLowerName.getOrDefault(name.toLowerCase(Locale.ROOT), List.of()));
+        return name -> byLowerName.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
     }
 }

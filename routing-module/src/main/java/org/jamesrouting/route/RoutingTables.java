@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.jamesrouting.store.CompareAndSetRetry;
 import org.jamesrouting.store.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,9 +45,6 @@ public class RoutingTables {
     /** An edit's outcome: the new dynamic table and what to answer. */
     private record Edit<T>(List<Route> dynamic, T result) {
     }
-
-    /** Times an edit is redone on a table another node changed meanwhile before giving up. */
-    private static final int EDIT_ATTEMPTS = 50;
 
     private final DynamicRouteStore store;
     private final AtomicReference<State> state;
@@ -182,7 +180,7 @@ public class RoutingTables {
      * one of the table the edit was applied to, and no update is lost).
      */
     private synchronized <T> T edit(Function<State, Edit<T>> change) {
-        for (int attempt = 1; attempt <= EDIT_ATTEMPTS; attempt++) {
+        return CompareAndSetRetry.untilWon(() -> {
             State current = state.get();
             Edit<T> edit = change.apply(current);
             RoutingTable table;
@@ -193,24 +191,12 @@ public class RoutingTables {
             }
             if (store.compareAndSet(current.storedVersion(), edit.dynamic())) {
                 install(current.staticRoutes(), edit.dynamic(), table, current.storedVersion() + 1);
-                return edit.result();
+                return Optional.of(edit.result());
             }
             LOGGER.info("The dynamic routing table changed elsewhere (another node); applying the edit to the new table");
-            refresh();
-            pause(attempt);
-        }
-        throw new RouteChangeException(RouteChangeException.Reason.CONFLICT,
-            "the dynamic routing table kept changing under this edit (" + EDIT_ATTEMPTS + " tries): try again");
-    }
-
-    /** After a lost compare-and-set: a short random wait, longer each time, so that two busy nodes do not keep colliding. */
-    public static void pause(int attempt) {
-        try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 1 + 5 * Math.min(attempt, 20)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RouteChangeException(RouteChangeException.Reason.CONFLICT, "interrupted while retrying the edit");
-        }
+            return Optional.<T>empty();
+        }, this::refresh).orElseThrow(() -> new RouteChangeException(RouteChangeException.Reason.CONFLICT,
+            "the dynamic routing table kept changing under this edit (" + CompareAndSetRetry.ATTEMPTS + " tries): try again"));
     }
 
     private static String checkId(String id) {

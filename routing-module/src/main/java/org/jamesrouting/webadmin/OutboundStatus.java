@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +18,9 @@ import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.james.server.core.MailImpl;
-import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.Mail;
+import org.jamesrouting.delivery.DeliveryAttributes;
 import org.jamesrouting.delivery.DeliveryStats;
 import org.jamesrouting.delivery.DestinationLimits;
 import org.jamesrouting.delivery.MailContexts;
@@ -41,8 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public class OutboundStatus {
     private static final Logger LOGGER = LoggerFactory.getLogger(OutboundStatus.class);
-    private static final AttributeName FIRST_ATTEMPT = AttributeName.of("org.jamesrouting.delivery.firstAttempt");
-    private static final AttributeName ATTEMPTS = AttributeName.of("org.jamesrouting.delivery.attempts");
     /** Age columns of the queue view, as Postfix's qshape: mail older than each bound, in minutes. */
     static final int[] AGE_MINUTES = {5, 10, 20, 40, 80, 160, 320, 640, 1280};
 
@@ -89,7 +86,7 @@ public class OutboundStatus {
 
     public Status status() throws Exception {
         RouterRuntime.Active active = runtime.active().orElseThrow(() -> new IllegalStateException("the outbound router is not running"));
-        List<QueuedMail> queued = queued(active, Instant.now());
+        List<QueuedMail> queued = queued(active);
         Map<String, Integer> queuedByDestination = new TreeMap<>();
         queued.forEach(mail -> queuedByDestination.merge(mail.destination(), 1, Integer::sum));
         Map<String, Integer> inFlight = active.limits().snapshot();
@@ -116,7 +113,7 @@ public class OutboundStatus {
     public QueueView queue(Optional<String> destination) throws Exception {
         RouterRuntime.Active active = runtime.active().orElseThrow(() -> new IllegalStateException("the outbound router is not running"));
         Instant now = Instant.now();
-        List<QueuedMail> mails = queued(active, now).stream()
+        List<QueuedMail> mails = queued(active).stream()
             .filter(mail -> destination.isEmpty() || mail.destination().equals(destination.get()))
             .toList();
         Map<String, int[]> shapes = new TreeMap<>();
@@ -155,12 +152,14 @@ public class OutboundStatus {
     public int flush(String destination) throws Exception {
         RouterRuntime.Active active = runtime.active().orElseThrow(() -> new IllegalStateException("the outbound router is not running"));
         ManageableMailQueue queue = queue(active);
-        int flushed = 0;
-        for (Map.Entry<Mail, String> entry : byDestination(active, queue).entrySet()) {
-            if (!entry.getValue().equals(destination)) {
-                continue;
+        List<Mail> mails = new ArrayList<>();
+        browse(active, (view, to) -> {
+            if (to.equals(destination)) {
+                mails.add(view.getMail());
             }
-            Mail mail = entry.getKey();
+        });
+        int flushed = 0;
+        for (Mail mail : mails) {
             MailImpl copy = MailImpl.duplicate(mail);
             try {
                 queue.enQueue(copy);
@@ -183,40 +182,36 @@ public class OutboundStatus {
             .orElseThrow(() -> new IllegalStateException("no mail queue " + active.configuration().outgoingQueue()));
     }
 
-    private Map<Mail, String> byDestination(RouterRuntime.Active active, ManageableMailQueue queue) throws Exception {
-        Map<Mail, String> result = new LinkedHashMap<>();
-        RoutingTable table = tables.current();
-        ManageableMailQueue.MailQueueIterator iterator = queue.browse();
-        try {
-            while (iterator.hasNext()) {
-                Mail mail = iterator.next().getMail();
-                result.put(mail, destination(active, table, mail));
-            }
-        } finally {
-            iterator.close();
-        }
-        return result;
+    private interface Visitor {
+        void visit(ManageableMailQueue.MailQueueItemView view, String destination) throws Exception;
     }
 
-    private List<QueuedMail> queued(RouterRuntime.Active active, Instant now) throws Exception {
-        List<QueuedMail> result = new ArrayList<>();
+    /** Each queued mail, with the destination the router would send it to, in queue order. */
+    private void browse(RouterRuntime.Active active, Visitor visitor) throws Exception {
         RoutingTable table = tables.current();
         ManageableMailQueue.MailQueueIterator iterator = queue(active).browse();
         try {
             while (iterator.hasNext()) {
                 ManageableMailQueue.MailQueueItemView view = iterator.next();
-                Mail mail = view.getMail();
-                Optional<Long> first = AttributeUtils.getValueAndCastFromMail(mail, FIRST_ATTEMPT, Long.class);
-                result.add(new QueuedMail(mail.getName(), mail.getMaybeSender().asString("<>"),
-                    mail.getRecipients().stream().map(MailAddress::asString).toList(), destination(active, table, mail),
-                    view.getNextDelivery().map(ZonedDateTime::toInstant).map(Instant::toString).orElse(null),
-                    AttributeUtils.getValueAndCastFromMail(mail, ATTEMPTS, Integer.class).orElse(0),
-                    first.map(Instant::ofEpochMilli).map(Instant::toString).orElse(null),
-                    mail.getErrorMessage()));
+                visitor.visit(view, destination(active, table, view.getMail()));
             }
         } finally {
             iterator.close();
         }
+    }
+
+    private List<QueuedMail> queued(RouterRuntime.Active active) throws Exception {
+        List<QueuedMail> result = new ArrayList<>();
+        browse(active, (view, destination) -> {
+            Mail mail = view.getMail();
+            Optional<Long> first = AttributeUtils.getValueAndCastFromMail(mail, DeliveryAttributes.FIRST_ATTEMPT, Long.class);
+            result.add(new QueuedMail(mail.getName(), mail.getMaybeSender().asString("<>"),
+                mail.getRecipients().stream().map(MailAddress::asString).toList(), destination,
+                view.getNextDelivery().map(ZonedDateTime::toInstant).map(Instant::toString).orElse(null),
+                AttributeUtils.getValueAndCastFromMail(mail, DeliveryAttributes.ATTEMPTS, Integer.class).orElse(0),
+                first.map(Instant::ofEpochMilli).map(Instant::toString).orElse(null),
+                mail.getErrorMessage()));
+        });
         return result;
     }
 

@@ -286,7 +286,7 @@ public class RoutingRoutes implements Routes {
         if (sender.isEmpty() && authUser.isEmpty() && headers.isEmpty()) {
             return MessageContext.UNKNOWN;
         }
-        return new MessageContext(sender, authUser, MessageContext.of("", Optional.empty(), headers).headers());
+        return new MessageContext(sender, authUser, MessageContext.headerLookup(headers));
     }
 
     private Object explain(Request request, Response response) throws LocalDomains.LookupException {

@@ -1,0 +1,14 @@
+package org.jamesrouting.delivery;
+
+import org.apache.mailet.AttributeName;
+
+/** What the outbound router records on a queued mail, read back by webadmin's queue view. */
+public final class DeliveryAttributes {
+    /** When the router first tried the mail (epoch milliseconds): maxAge counts from here. */
+    public static final AttributeName FIRST_ATTEMPT = AttributeName.of("org.jamesrouting.delivery.firstAttempt");
+    /** How many delivery attempts the mail has had. */
+    public static final AttributeName ATTEMPTS = AttributeName.of("org.jamesrouting.delivery.attempts");
+
+    private DeliveryAttributes() {
+    }
+}
