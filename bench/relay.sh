@@ -57,7 +57,7 @@ log() { echo "relay.sh: $*" >&2; }
 cleanup() {
     [ -n "$JAMES_PID" ] && kill "$JAMES_PID" 2>/dev/null && wait "$JAMES_PID" 2>/dev/null || true
     [ -f "$WORK/postfix/etc/main.cf" ] && postfix -c "$WORK/postfix/etc" stop >/dev/null 2>&1 || true
-    pkill -f "smtp-sink -u nobody .*127.0.0.1:15" 2>/dev/null || true
+    pkill -f "smtp-sink -c -u nobody 127.0.0.1:15" 2>/dev/null || true
     [ "${KEEP:-0}" = 1 ] && log "kept $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -75,10 +75,21 @@ now() { date +%s.%N; }
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }'; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
-# A sink that exits after COUNT messages: its end is the moment the last message arrived.
-start_sink() { # port count
-    smtp-sink -u nobody -M "$2" "127.0.0.1:$1" 1000 >/dev/null 2>&1 &
-    echo $!
+# A sink that counts what it receives (-c: a running counter of completed DATA commands);
+# wait_sinks sees when COUNT messages have arrived. (With -M COUNT the sink would exit on the
+# last message before its 250 reached the client, which then defers that message.)
+start_sink() { # port count: records "pid count counter-file" in SINK_PIDS
+    local counter="$WORK/sink-$1.count"
+    : >"$counter"
+    smtp-sink -c -u nobody "127.0.0.1:$1" 1000 >"$counter" 2>/dev/null &
+    SINK_PIDS+=("$! $2 $counter")
+}
+
+# Messages the sink behind COUNTER has received so far.
+sink_count() { # counter-file
+    local last
+    last="$(tail -c 64 "$1" | tr '\r' '\n' | grep -ao 'mesg=[0-9]*' | tail -n 1)"
+    echo "${last#mesg=}"
 }
 
 wait_listening() { # port
@@ -116,24 +127,33 @@ routed_load() { # count
 }
 
 SINK_PIDS=()
+# Until every sink has its count, then stop them; 1 when the time is up first.
 wait_sinks() { # timeout seconds
-    local deadline=$(( $(date +%s) + $1 )) pid
-    for pid in "${SINK_PIDS[@]}"; do
-        while kill -0 "$pid" 2>/dev/null; do
-            [ "$(date +%s)" -lt "$deadline" ] || { kill "${SINK_PIDS[@]}" 2>/dev/null; SINK_PIDS=(); return 1; }
-            sleep 0.05
+    local deadline=$(( $(date +%s) + $1 )) entry pid count counter got status=0
+    for entry in "${SINK_PIDS[@]}"; do
+        read -r pid count counter <<<"$entry"
+        while [ $status = 0 ]; do
+            got="$(sink_count "$counter")"
+            [ "${got:-0}" -ge "$count" ] && break
+            [ "$(date +%s)" -lt "$deadline" ] || status=1
+            sleep 0.02
         done
     done
+    for entry in "${SINK_PIDS[@]}"; do
+        read -r pid count counter <<<"$entry"
+        kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+    done
     SINK_PIDS=()
+    return $status
 }
 
 # Warm-up (not measured) then 1 and 20 sessions through PORT into the sink on SINK_PORT.
 run_cases() { # label port
-    SINK_PIDS=("$(start_sink "$SINK_PORT" "$WARMUP")"); wait_listening "$SINK_PORT"
+    start_sink "$SINK_PORT" "$WARMUP"; wait_listening "$SINK_PORT"
     single_load "$2" 10 "$WARMUP" warm@remote.bench || true
     wait_sinks 300 || log "$1: warm-up incomplete"
     for sessions in 1 20; do
-        SINK_PIDS=("$(start_sink "$SINK_PORT" "$MESSAGES")"); wait_listening "$SINK_PORT"
+        start_sink "$SINK_PORT" "$MESSAGES"; wait_listening "$SINK_PORT"
         measure "$1, $sessions session(s)" "$MESSAGES" single_load "$2" "$sessions" "$MESSAGES" user@remote.bench
     done
 }
@@ -265,10 +285,10 @@ route_sinks() { # one|many, count
     local i
     SINK_PIDS=()
     if [ "$1" = one ]; then
-        SINK_PIDS+=("$(start_sink "$ROUTED_BASE" "$2")")
+        start_sink "$ROUTED_BASE" "$2"
     else
         for ((i = 0; i < 100; i++)); do
-            SINK_PIDS+=("$(start_sink $((ROUTED_BASE + i)) $(($2 / 100)))")
+            start_sink $((ROUTED_BASE + i)) $(($2 / 100))
         done
     fi
     wait_listening "$ROUTED_BASE"
@@ -297,7 +317,7 @@ main() {
     build_server
     log "work directory $WORK; $MESSAGES messages of $SIZE bytes per run, warm-up $WARMUP"
 
-    SINK_PIDS=("$(start_sink "$SINK_PORT" "$MESSAGES")"); wait_listening "$SINK_PORT"
+    start_sink "$SINK_PORT" "$MESSAGES"; wait_listening "$SINK_PORT"
     measure "loopback: smtp-source into smtp-sink, 20 sessions" "$MESSAGES" single_load "$SINK_PORT" 20 "$MESSAGES" user@remote.bench
 
     conf_ours "$WORK/conf-ours"

@@ -118,6 +118,10 @@ public class OutboundRouter extends GenericMailet {
     private final QueueEntryTracker entries = new QueueEntryTracker(100_000);
     /** How long mail for a destination at its concurrency limit waits before it is dequeued again. */
     static final Duration LIMIT_WAIT = Duration.ofSeconds(2);
+    /** A destination whose latest outcome is a deferral this recent gets new mail through the queue, not from the spool. */
+    static final Duration DEFERRING_WINDOW = Duration.ofMinutes(1);
+    /** First attempts made on spool threads at once (at most {@code immediateDeliveries}); null when there are none. */
+    private java.util.concurrent.Semaphore immediateSlots;
     private DestinationLimits limits;
     private final DeliveryStats stats = new DeliveryStats(clock);
     private Disposable idleReaper;
@@ -164,6 +168,7 @@ public class OutboundRouter extends GenericMailet {
         }
         queue = queueFactory.createQueue(MailQueueName.of(configuration.outgoingQueue()));
         int threads = configuration.deliveryThreads();
+        immediateSlots = configuration.immediateDeliveries() > 0 ? new java.util.concurrent.Semaphore(configuration.immediateDeliveries()) : null;
         scheduler = Schedulers.newBoundedElastic(threads, 100_000, "james-routing-delivery");
         dequeueScheduler = Schedulers.newSingle("james-routing-dequeue");
         // A JMS (durable) queue polls on the subscribing thread: never James's start-up thread.
@@ -185,9 +190,9 @@ public class OutboundRouter extends GenericMailet {
             .subscribe(any -> { }, error -> LOGGER.error("Outbound router: delivery stopped", error));
         idleReaper = Flux.interval(Duration.ofSeconds(5)).subscribe(tick -> connectionPool.closeIdle());
         LOGGER.info("Outbound router: {} static route(s), smart host {}, backup {}, DNS servers {}, MX port {}, {} delivery threads, "
-                + "{} at most per destination", tables.staticCount(), configuration.smarthost().map(Object::toString).orElse("none"),
+                + "{} at most per destination, {} first attempts at once from the spool", tables.staticCount(), configuration.smarthost().map(Object::toString).orElse("none"),
             configuration.backup().map(Object::toString).orElse("none"), configuration.dnsServers(), configuration.mxPort(), threads,
-            configuration.destinationConcurrency());
+            configuration.destinationConcurrency(), configuration.immediateDeliveries());
     }
 
     /** A location as James's FileSystem takes it; a plain path is a file:// one (relative to the working directory). */
@@ -241,14 +246,40 @@ public class OutboundRouter extends GenericMailet {
         if (mail.getAttribute(FIRST_ATTEMPT).isEmpty()) {
             mail.setAttribute(new Attribute(FIRST_ATTEMPT, AttributeValue.of(clock.millis())));
         }
-        queue.enQueue(mail);
+        boolean firstAttempt = mail.getAttribute(ATTEMPTS).isEmpty();
+        if (firstAttempt && immediateSlots != null && immediateSlots.tryAcquire()) {
+            try {
+                deliverFromSpool(mail);
+            } finally {
+                immediateSlots.release();
+            }
+        } else {
+            queue.enQueue(mail);
+        }
         mail.setState(Mail.GHOST);
+    }
+
+    /**
+     * The first attempt, right here on the spool thread: the mail stays in the spool (James
+     * acknowledges it only once this returns), and only what is not delivered now — deferred,
+     * or for a destination that is full or deferring — goes on to the outgoing queue. This saves
+     * every message delivered at once a second durable enqueue and dequeue.
+     */
+    private void deliverFromSpool(Mail mail) throws MessagingException {
+        try {
+            deliver(mail, true);
+        } catch (Exception e) {
+            LOGGER.error("Outbound router: the first attempt of {} failed unexpectedly; it goes to queue {}", mail.getName(),
+                configuration.outgoingQueue(), e);
+            entries.released(mail.getName());
+            queue.enQueue(mail);
+        }
     }
 
     private void process(MailQueue.MailQueueItem item) {
         Mail mail = item.getMail();
         try {
-            deliver(mail);
+            deliver(mail, false);
             item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
         } catch (Exception e) {
             LOGGER.error("Outbound router: delivery of {} failed unexpectedly; it stays queued", mail.getName(), e);
@@ -263,7 +294,8 @@ public class OutboundRouter extends GenericMailet {
         }
     }
 
-    private void deliver(Mail mail) throws MessagingException {
+    /** @param fromSpool a first attempt on a spool thread, rather than mail taken from the outgoing queue */
+    private void deliver(Mail mail, boolean fromSpool) throws MessagingException {
         int previousAttempts = AttributeUtils.getValueAndCastFromMail(mail, ATTEMPTS, Integer.class).orElse(0);
         if (!entries.claim(mail.getName(), previousAttempts)) {
             LOGGER.info("Dropped a duplicate queue entry of {} (attempt {}): already handled or being handled",
@@ -300,17 +332,28 @@ public class OutboundRouter extends GenericMailet {
         List<RecipientOutcome> failed = new ArrayList<>();
         List<RecipientOutcome> deferred = new ArrayList<>();
         List<RecipientOutcome> delivered = new ArrayList<>();
-        List<String> waiting = new ArrayList<>();
+        List<RecipientOutcome> waiting = new ArrayList<>();
+        boolean attempted = false;
         for (Map.Entry<List<HopGroup>, List<String>> group : byPlan.entrySet()) {
             DeliveryPlan plan = plans.get(group.getKey());
             String destination = DestinationLimits.destinationOf(plan);
+            if (fromSpool && stats.deferringNow(destination, DEFERRING_WINDOW)) {
+                LOGGER.info("{} deferred its latest mail: {} for {} goes to the queue without a try from the spool", destination,
+                    mail.getName(), group.getValue());
+                group.getValue().forEach(recipient -> waiting.add(notTried(recipient, "queued: the destination deferred its latest mail")));
+                continue;
+            }
             Optional<DestinationLimits.Permit> permit = limits.tryAcquire(destination);
             if (permit.isEmpty()) {
                 LOGGER.info("{} is at its limit ({} deliveries at once): {} for {} waits in the queue", destination,
                     limits.perDestination(), mail.getName(), group.getValue());
-                waiting.addAll(group.getValue());
+                group.getValue().forEach(recipient -> waiting.add(notTried(recipient, "waiting: the destination is at its concurrency limit")));
                 continue;
             }
+            if (!attempted && previousAttempts == 0) {
+                stats.firstAttempt(fromSpool);
+            }
+            attempted = true;
             LOGGER.debug("Plan for {} of {}: {}", group.getValue(), mail.getName(), plan.reason());
             try (DestinationLimits.Permit held = permit.get()) {
                 for (RecipientOutcome outcome : delivery.deliver(envelope, plan, group.getValue())) {
@@ -331,12 +374,13 @@ public class OutboundRouter extends GenericMailet {
         Instant first = AttributeUtils.getValueAndCastFromMail(mail, FIRST_ATTEMPT, Long.class).map(Instant::ofEpochMilli).orElse(now);
         int attempts = previousAttempts + 1;
         if (!waiting.isEmpty()) {
-            // the recipients whose destination was full, with any deferred ones, come back soon;
-            // waiting for a slot is not an attempt
+            // the recipients not tried (their destination full, or deferring when tried from the
+            // spool), with any deferred ones, come back soon: not trying is not an attempt; from
+            // the spool, untried mail alone is taken from the queue at once
             List<RecipientOutcome> again = new ArrayList<>(deferred);
-            waiting.forEach(recipient -> again.add(new RecipientOutcome(recipient, RecipientOutcome.Kind.TEMPORARY, "4.4.5",
-                "waiting: the destination is at its concurrency limit", Optional.empty(), false)));
-            requeue(mail, again, deferred.isEmpty() ? previousAttempts : attempts, LIMIT_WAIT);
+            again.addAll(waiting);
+            requeue(mail, again, deferred.isEmpty() ? previousAttempts : attempts,
+                fromSpool && deferred.isEmpty() ? Duration.ZERO : LIMIT_WAIT);
             deferred.clear();
             deferred.addAll(again);
         } else if (!deferred.isEmpty()) {
@@ -360,6 +404,10 @@ public class OutboundRouter extends GenericMailet {
         }
     }
 
+    private static RecipientOutcome notTried(String recipient, String why) {
+        return new RecipientOutcome(recipient, RecipientOutcome.Kind.TEMPORARY, "4.4.5", why, Optional.empty(), false);
+    }
+
     private void requeue(Mail mail, List<RecipientOutcome> deferred, int attempts, Duration delay) throws MessagingException {
         List<MailAddress> recipients = new ArrayList<>();
         for (RecipientOutcome outcome : deferred) {
@@ -369,7 +417,13 @@ public class OutboundRouter extends GenericMailet {
         mail.setAttribute(new Attribute(ATTEMPTS, AttributeValue.of(attempts)));
         mail.setErrorMessage(deferred.get(0).status() + " " + deferred.get(0).diagnostic());
         entries.requeued(mail.getName(), attempts);
-        queue.enQueue(mail, delay);
+        if (delay.isZero()) {
+            // without a delay: James's JMS queue gives it to the consumer waiting now (a
+            // zero delay would be a due time after that consumer's selector, seen up to 10 s later)
+            queue.enQueue(mail);
+        } else {
+            queue.enQueue(mail, delay);
+        }
         LOGGER.info("Deferred {} for {} (attempt {}): {}; next try in {}", mail.getName(), recipients(deferred), attempts,
             deferred.get(0).diagnostic(), delay);
     }

@@ -34,6 +34,9 @@ final class OperatorViews {
         return "queue " + status.path("queue").asText() + ": " + status.path("queued").asText() + " queued, "
             + status.path("inFlight").asText() + " in flight (" + status.path("deliveryThreads").asText() + " threads, "
             + status.path("destinationConcurrency").asText() + " per destination)\n"
+            + "first attempts: " + status.path("firstAttempts").path("fromSpool").asText("0") + " straight from the spool (up to "
+            + status.path("immediateDeliveries").asText() + " at once), " + status.path("firstAttempts").path("throughQueue").asText("0")
+            + " through the queue\n"
             + "last minute: " + counts(minute) + "; last hour: " + counts(hour)
             + dns(status.path("dnsServers"));
     }

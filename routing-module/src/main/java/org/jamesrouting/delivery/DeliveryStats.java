@@ -36,6 +36,8 @@ public final class DeliveryStats {
         final long[] bounced = new long[MINUTES];
         String lastProblem;
         Instant lastProblemAt;
+        RecipientOutcome.Kind lastKind;
+        Instant lastAt;
 
         synchronized void add(long nowMinute, RecipientOutcome.Kind kind) {
             int slot = (int) (nowMinute % MINUTES);
@@ -67,8 +69,14 @@ public final class DeliveryStats {
         }
     }
 
+    /** Where first attempts were made: straight from the spool, or after a pass through the outgoing queue. */
+    public record FirstAttempts(long fromSpool, long throughQueue) {
+    }
+
     private final Clock clock;
     private final Map<String, Buckets> destinations = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong fromSpool = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong throughQueue = new java.util.concurrent.atomic.AtomicLong();
 
     public DeliveryStats(Clock clock) {
         this.clock = clock;
@@ -78,6 +86,10 @@ public final class DeliveryStats {
         Buckets buckets = destinations.computeIfAbsent(destination, any -> new Buckets());
         Instant now = clock.instant();
         buckets.add(now.getEpochSecond() / 60, outcome.kind());
+        synchronized (buckets) {
+            buckets.lastKind = outcome.kind();
+            buckets.lastAt = now;
+        }
         if (outcome.kind() != RecipientOutcome.Kind.DELIVERED) {
             synchronized (buckets) {
                 buckets.lastProblem = (outcome.remoteReply() ? "" : outcome.status() + " ") + outcome.diagnostic()
@@ -85,6 +97,29 @@ public final class DeliveryStats {
                 buckets.lastProblemAt = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             }
         }
+    }
+
+    /**
+     * Whether the destination's latest outcome was a deferral, less than {@code window} ago: it
+     * is probably still down or refusing, so new mail for it should not tie up a thread trying.
+     */
+    public boolean deferringNow(String destination, java.time.Duration window) {
+        Buckets buckets = destinations.get(destination);
+        if (buckets == null) {
+            return false;
+        }
+        synchronized (buckets) {
+            return buckets.lastKind == RecipientOutcome.Kind.TEMPORARY && buckets.lastAt.plus(window).isAfter(clock.instant());
+        }
+    }
+
+    /** A mail's first delivery attempt starts, on a spool thread ({@code fromSpool}) or a delivery thread. */
+    public void firstAttempt(boolean fromSpool) {
+        (fromSpool ? this.fromSpool : throughQueue).incrementAndGet();
+    }
+
+    public FirstAttempts firstAttempts() {
+        return new FirstAttempts(fromSpool.get(), throughQueue.get());
     }
 
     /** Every destination seen since the start, by name. */

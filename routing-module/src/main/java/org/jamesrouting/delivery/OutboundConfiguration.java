@@ -19,10 +19,10 @@ import org.jamesrouting.route.TlsMode;
 public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> smarthost, Optional<RelaySpec> backup,
                                     Optional<String> routesFile, String dnsServersText, List<InetSocketAddress> dnsServers,
                                     Duration dnsTimeout, int mxPort, TlsMode mxTls, RetrySchedule retries, int deliveryThreads,
-                                    int destinationConcurrency, String heloName, Duration connectTimeout, Duration commandTimeout, Optional<String> truststore,
+                                    int destinationConcurrency, int immediateDeliveries, String heloName, Duration connectTimeout, Duration commandTimeout, Optional<String> truststore,
                                     String truststorePassword, boolean verifyServerIdentity) {
     public static final Set<String> PARAMETERS = Set.of("outgoingQueue", "smarthost", "backup", "routes", "dnsServers", "dnsTimeout",
-        "mxPort", "mxTls", "retrySchedule", "maxAge", "greylistRetry", "deliveryThreads", "destinationConcurrency", "heloName", "connectTimeout", "commandTimeout",
+        "mxPort", "mxTls", "retrySchedule", "maxAge", "greylistRetry", "deliveryThreads", "destinationConcurrency", "immediateDeliveries", "heloName", "connectTimeout", "commandTimeout",
         "truststore", "truststorePassword", "verifyServerIdentity");
 
     /**
@@ -53,6 +53,8 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
             throw new IllegalArgumentException("<destinationConcurrency>: " + perDestination + " is more than <deliveryThreads> ("
                 + threads + "), the limit for all destinations together");
         }
+        int immediate = named("immediateDeliveries", () -> atLeastZero(parameter.apply("immediateDeliveries")
+            .orElse(String.valueOf(perDestination))));
         return new OutboundConfiguration(
             parameter.apply("outgoingQueue").orElse("outgoing"),
             smarthost, backup,
@@ -61,7 +63,7 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
             named("dnsTimeout", () -> DurationText.parse(parameter.apply("dnsTimeout").orElse("5s"))),
             mxPort,
             named("mxTls", () -> TlsMode.parse(parameter.apply("mxTls").orElse("starttls"))),
-            retries, threads, perDestination,
+            retries, threads, perDestination, immediate,
             parameter.apply("heloName").filter(text -> !text.isBlank()).orElse(defaultHeloName),
             named("connectTimeout", () -> DurationText.parse(parameter.apply("connectTimeout").orElse("30s"))),
             named("commandTimeout", () -> DurationText.parse(parameter.apply("commandTimeout").orElse("5m"))),
@@ -85,6 +87,18 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
             throw new IllegalArgumentException("'" + text + "' is not a port from 1 to 65535");
         }
         return port;
+    }
+
+    private static int atLeastZero(String text) {
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value < 0) {
+                throw new IllegalArgumentException("'" + text + "' should be 0 or more");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a whole number");
+        }
     }
 
     private static int positive(String text) {

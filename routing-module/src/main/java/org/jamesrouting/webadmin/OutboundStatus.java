@@ -53,7 +53,8 @@ public class OutboundStatus {
                                     String lastProblem, String lastProblemAt) {
     }
 
-    public record Status(boolean running, int deliveryThreads, int destinationConcurrency, String queue, int queued, int inFlight,
+    public record Status(boolean running, int deliveryThreads, int destinationConcurrency, int immediateDeliveries, String queue,
+                         int queued, int inFlight, DeliveryStats.FirstAttempts firstAttempts,
                          Counts lastMinute, Counts lastHour, List<DestinationStatus> destinations,
                          List<org.jamesrouting.dns.DnsServerPool.ServerStatus> dnsServers) {
     }
@@ -106,7 +107,8 @@ public class OutboundStatus {
                 stats.flatMap(DeliveryStats.Destination::lastProblemAt).map(Instant::toString).orElse(null)));
         }
         return new Status(true, active.configuration().deliveryThreads(), active.configuration().destinationConcurrency(),
-            active.configuration().outgoingQueue(), queued.size(), inFlight.values().stream().mapToInt(Integer::intValue).sum(),
+            active.configuration().immediateDeliveries(), active.configuration().outgoingQueue(), queued.size(),
+            inFlight.values().stream().mapToInt(Integer::intValue).sum(), active.stats().firstAttempts(),
             Counts.of(active.stats().total(true)), Counts.of(active.stats().total(false)), destinations, active.dns().servers());
     }
 

@@ -38,4 +38,20 @@ class DeliveryStatsTest {
         stats.record("route a", outcome(RecipientOutcome.Kind.DELIVERED, "250 ok"));
         assertThat(stats.total(false)).as("a bucket reused an hour later starts from zero").isEqualTo(new DeliveryStats.Counts(1, 0, 0));
     }
+
+    @Test
+    void aDestinationIsDeferringNowWhenItsLatestOutcomeIsARecentDeferral() {
+        DeliveryStats stats = new DeliveryStats(clock);
+        assertThat(stats.deferringNow("smart host", Duration.ofMinutes(1))).as("never seen").isFalse();
+        stats.record("smart host", outcome(RecipientOutcome.Kind.TEMPORARY, "421 try later"));
+        assertThat(stats.deferringNow("smart host", Duration.ofMinutes(1))).isTrue();
+        assertThat(stats.deferringNow("mx:b.test", Duration.ofMinutes(1))).as("another destination").isFalse();
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(stats.deferringNow("smart host", Duration.ofMinutes(1))).as("a minute later: worth a try again").isFalse();
+        stats.record("smart host", outcome(RecipientOutcome.Kind.TEMPORARY, "421 try later"));
+        stats.record("smart host", outcome(RecipientOutcome.Kind.DELIVERED, "250 ok"));
+        assertThat(stats.deferringNow("smart host", Duration.ofMinutes(1))).as("delivered since").isFalse();
+        stats.record("smart host", outcome(RecipientOutcome.Kind.PERMANENT, "550 no"));
+        assertThat(stats.deferringNow("smart host", Duration.ofMinutes(1))).as("a bounce says the server answers").isFalse();
+    }
 }

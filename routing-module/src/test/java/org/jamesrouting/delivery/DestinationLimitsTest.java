@@ -31,6 +31,9 @@ class DestinationLimitsTest {
         OutboundConfiguration defaults = OutboundConfiguration.parse(name -> Optional.empty(), StaticRoutesParser.SecretSource.SYSTEM, "h");
         assertThat(defaults.deliveryThreads()).isEqualTo(16);
         assertThat(defaults.destinationConcurrency()).isEqualTo(8);
+        assertThat(defaults.immediateDeliveries()).as("first attempts straight from the spool").isEqualTo(8);
+        assertThat(OutboundConfiguration.parse(name -> name.equals("immediateDeliveries") ? Optional.of("0") : Optional.empty(),
+            StaticRoutesParser.SecretSource.SYSTEM, "h").immediateDeliveries()).isZero();
         OutboundConfiguration one = OutboundConfiguration.parse(name -> name.equals("deliveryThreads") ? Optional.of("1") : Optional.empty(),
             StaticRoutesParser.SecretSource.SYSTEM, "h");
         assertThat(one.destinationConcurrency()).isEqualTo(1);

@@ -68,6 +68,10 @@ class OutboundConfigurationTest {
             .hasMessageStartingWith("<maxAge>: 'forever' is not a duration");
         assertThatThrownBy(() -> parse(Map.of("mxTls", "always")))
             .hasMessageStartingWith("<mxTls>: 'always' is not a TLS mode");
+        assertThatThrownBy(() -> parse(Map.of("immediateDeliveries", "-1")))
+            .hasMessage("<immediateDeliveries>: '-1' should be 0 or more");
+        assertThatThrownBy(() -> parse(Map.of("immediateDeliveries", "many")))
+            .hasMessage("<immediateDeliveries>: 'many' is not a whole number");
         assertThatThrownBy(() -> parse(Map.of("deliveryThreads", "0")))
             .hasMessage("<deliveryThreads>: '0' should be 1 or more");
         assertThatThrownBy(() -> parse(Map.of("smarthost", "s.example.net enabled=false")))
