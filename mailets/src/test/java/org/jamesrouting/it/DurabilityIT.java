@@ -112,6 +112,35 @@ class DurabilityIT {
         }
     }
 
+    /**
+     * A first attempt made from the spool (the mail is not in {@code outgoing} yet) is under way
+     * at a slow relay when the server is killed: the spool still has the mail, and after the
+     * restart it is delivered, once.
+     */
+    @Test
+    void killedDuringAFirstAttemptFromTheSpoolTheMailIsDeliveredAfterTheRestart() throws Exception {
+        int relayPort = JamesHome.freePort();
+        JamesHome home = home(relayPort);
+        String id;
+        try (TestSmtpServer slow = TestSmtpServer.start("127.0.0.1", relayPort).stall(2000);
+             JamesProcess james = JamesProcess.launchRoutingServer(home).awaitStarted()) {
+            WebAdminClient webAdmin = new WebAdminClient(home.webAdminPort());
+            id = send(home, 0);
+            ItSupport.await("the first attempt under way from the spool", () -> {
+                String status = webAdmin.get("/routing/status").body();
+                return status.contains("\"inFlight\":1") && status.contains("\"fromSpool\":1") && status.contains("\"queued\":0") ? true : null;
+            });
+            james.kill();
+            assertThat(slow.received()).as("the slow relay had not got it yet").isEmpty();
+        }
+        try (TestSmtpServer relay = TestSmtpServer.start("127.0.0.1", relayPort);
+             JamesProcess restarted = JamesProcess.launchRoutingServer(home).awaitStarted()) {
+            ItSupport.await("the mail at the relay after the restart", JMS_RETRY_LATENCY, () -> ItSupport.arrivals(relay, id) >= 1 ? true : null);
+            Thread.sleep(3000);
+            assertThat(ItSupport.arrivals(relay, id)).isEqualTo(1);
+        }
+    }
+
     @Test
     void killedInTheMiddleOfAStreamEveryAcceptedMessageIsDeliveredDuplicatesBounded() throws Exception {
         try (TestSmtpServer relay = TestSmtpServer.start()) {
