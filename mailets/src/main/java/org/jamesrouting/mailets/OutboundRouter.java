@@ -118,6 +118,8 @@ public class OutboundRouter extends GenericMailet {
     private final QueueEntryTracker entries = new QueueEntryTracker(100_000);
     /** How long mail for a destination at its concurrency limit waits before it is dequeued again. */
     static final Duration LIMIT_WAIT = Duration.ofSeconds(2);
+    /** How long a delivery waits on its thread for a slot of a quick destination (see DestinationLimits) before it goes back to the queue. */
+    static final Duration SLOT_PATIENCE = Duration.ofSeconds(1);
     /** A destination whose latest outcome is a deferral this recent gets new mail through the queue, not from the spool. */
     static final Duration DEFERRING_WINDOW = Duration.ofMinutes(1);
     /** First attempts made on spool threads at once (at most {@code immediateDeliveries}); null when there are none. */
@@ -343,7 +345,7 @@ public class OutboundRouter extends GenericMailet {
                 group.getValue().forEach(recipient -> waiting.add(notTried(recipient, "queued: the destination deferred its latest mail")));
                 continue;
             }
-            Optional<DestinationLimits.Permit> permit = limits.tryAcquire(destination);
+            Optional<DestinationLimits.Permit> permit = limits.acquire(destination, SLOT_PATIENCE);
             if (permit.isEmpty()) {
                 LOGGER.info("{} is at its limit ({} deliveries at once): {} for {} waits in the queue", destination,
                     limits.perDestination(), mail.getName(), group.getValue());

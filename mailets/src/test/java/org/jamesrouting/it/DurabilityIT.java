@@ -47,6 +47,41 @@ class DurabilityIT {
         return SmtpTestClient.messageId(message);
     }
 
+    /**
+     * The queued message's content is in KahaDB's journal (written and synced before SMTP's
+     * 250), not in a separate blob file: James's blob files are written without fsync, so a
+     * power cut could leave an acknowledged message without its content.
+     */
+    private static void assertContentIsInTheQueueJournal(JamesHome home, String text) throws java.io.IOException {
+        byte[] wanted = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        List<Path> files;
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(home.directory().resolve("var/store/activemq"))) {
+            files = walk.filter(java.nio.file.Files::isRegularFile).toList();
+        }
+        assertThat(files).as("no blob files").noneMatch(file -> file.toString().contains("blob-transfer"));
+        boolean inJournal = false;
+        for (Path file : files) {
+            if (file.getFileName().toString().matches("db-\\d+\\.log")
+                && indexOf(java.nio.file.Files.readAllBytes(file), wanted) >= 0) {
+                inJournal = true;
+            }
+        }
+        assertThat(inJournal).as("'" + text + "' in a KahaDB journal file among " + files).isTrue();
+    }
+
+    private static int indexOf(byte[] data, byte[] wanted) {
+        outer:
+        for (int i = 0; i + wanted.length <= data.length; i++) {
+            for (int j = 0; j < wanted.length; j++) {
+                if (data[i + j] != wanted[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     private static List<String> missing(List<String> ids, TestSmtpServer relay) {
         Map<String, Long> counts = countsById(relay);
         return ids.stream().filter(id -> !counts.containsKey(id)).toList();
@@ -75,6 +110,7 @@ class DurabilityIT {
                 ids.add(send(home, i));
             }
             ItSupport.await("deferrals in the log", () -> james.console().contains("Deferred") ? true : null);
+            assertContentIsInTheQueueJournal(home, "durable 7");
             james.kill();
             firstRun = james.console();
         }
