@@ -45,10 +45,25 @@ final class DotStuffingOutputStream extends FilterOutputStream {
         atLineStart = false;
     }
 
+    /** Runs of ordinary bytes go through in one write; line ends and leading dots one by one. */
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
-        for (int i = offset; i < offset + length; i++) {
-            write(bytes[i]);
+        int end = offset + length;
+        int run = offset;
+        for (int i = offset; i < end; i++) {
+            byte b = bytes[i];
+            if (b == '\n' || b == '\r' || lastWasCr || (atLineStart && b == '.')) {
+                if (i > run) {
+                    out.write(bytes, run, i - run);
+                }
+                write(b);
+                run = i + 1;
+            } else {
+                atLineStart = false;
+            }
+        }
+        if (end > run) {
+            out.write(bytes, run, end - run);
         }
     }
 

@@ -25,4 +25,32 @@ class DotStuffingOutputStreamTest {
         assertThat(stuff("end\r\n")).isEqualTo("end\r\n.\r\n");
         assertThat(stuff("end\r")).isEqualTo("end\r\n.\r\n");
     }
+
+    @Test
+    void writingInChunksGivesWhatWritingByteByByteGives() throws Exception {
+        java.util.Random random = new java.util.Random(42);
+        byte[] alphabet = {'a', 'b', '.', '.', '\r', '\n', ' ', (byte) 0xe9};
+        for (int round = 0; round < 2000; round++) {
+            byte[] input = new byte[random.nextInt(60)];
+            for (int i = 0; i < input.length; i++) {
+                input[i] = alphabet[random.nextInt(alphabet.length)];
+            }
+            ByteArrayOutputStream single = new ByteArrayOutputStream();
+            DotStuffingOutputStream one = new DotStuffingOutputStream(single);
+            for (byte b : input) {
+                one.write(b);
+            }
+            one.finish();
+            ByteArrayOutputStream chunked = new ByteArrayOutputStream();
+            DotStuffingOutputStream many = new DotStuffingOutputStream(chunked);
+            int at = 0;
+            while (at < input.length) {
+                int length = Math.min(input.length - at, 1 + random.nextInt(7));
+                many.write(input, at, length);
+                at += length;
+            }
+            many.finish();
+            assertThat(chunked.toByteArray()).as(new String(input, StandardCharsets.ISO_8859_1)).isEqualTo(single.toByteArray());
+        }
+    }
 }
