@@ -28,7 +28,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MESSAGES=1000
-WARMUP=300
+WARMUP=3000
 ROUTES_CASE=1
 ROUNDS=2
 while [ $# -gt 0 ]; do

@@ -18,8 +18,11 @@ import org.jamesrouting.route.TlsMode;
 /**
  * Open SMTP connections kept for the next transaction to the same hop (same address, port,
  * TLS mode, AUTH user and server name): no new TCP, TLS and AUTH handshake per message. A
- * connection is reused at most {@code maxUses} times and never after {@code maxIdle}; before
- * reuse it is checked with NOOP, and a dead one is dropped.
+ * connection is reused at most {@code maxUses} times and never after {@code maxIdle}. One idle
+ * for longer than {@link #CHECK_AFTER} is checked with NOOP before reuse (a dead one is
+ * dropped); one used moments ago is handed out unchecked, saving a round trip per message: if
+ * it turns out dead before the server answered anything, the delivery opens a new connection
+ * (see {@link OutboundDelivery}).
  */
 public final class ConnectionPool implements Closeable {
     public record Key(InetSocketAddress address, String serverName, TlsMode tls, Optional<String> authUser) {
@@ -28,8 +31,14 @@ public final class ConnectionPool implements Closeable {
     private record Idle(SmtpConnection connection, Instant since, int uses) {
     }
 
-    /** A connection borrowed from the pool or just opened, with how often it was used before. */
-    public record Lease(SmtpConnection connection, int uses, boolean reused) {
+    /** Idle this long or less: reused without a NOOP check. */
+    public static final Duration CHECK_AFTER = Duration.ofSeconds(2);
+
+    /**
+     * A connection borrowed from the pool or just opened, with how often it was used before;
+     * {@code unchecked}: reused without a NOOP check.
+     */
+    public record Lease(SmtpConnection connection, int uses, boolean reused, boolean unchecked) {
     }
 
     private final Map<Key, Deque<Idle>> idle = new ConcurrentHashMap<>();
@@ -51,13 +60,17 @@ public final class ConnectionPool implements Closeable {
         }
         Idle candidate;
         while ((candidate = connections.pollFirst()) != null) {
-            if (Duration.between(candidate.since(), clock.instant()).compareTo(maxIdle) > 0) {
+            Duration idleFor = Duration.between(candidate.since(), clock.instant());
+            if (idleFor.compareTo(maxIdle) > 0) {
                 candidate.connection().close();
                 continue;
             }
+            if (idleFor.compareTo(CHECK_AFTER) <= 0) {
+                return Optional.of(new Lease(candidate.connection(), candidate.uses(), true, true));
+            }
             try {
                 if (candidate.connection().command("NOOP").code() == 250) {
-                    return Optional.of(new Lease(candidate.connection(), candidate.uses(), true));
+                    return Optional.of(new Lease(candidate.connection(), candidate.uses(), true, false));
                 }
             } catch (IOException e) {
                 // dropped by the server while idle

@@ -167,24 +167,38 @@ public final class OutboundDelivery {
 
     /** One SMTP conversation with one address. True when the remaining recipients failed for good. */
     private boolean attempt(Envelope envelope, Target target, TlsMode tls, Progress progress) {
+        return attemptOn(envelope, target, tls, progress, true).orElseGet(() -> {
+            LOGGER.debug("Reused connection to {} was gone; {} goes on a new one", target.describe(), envelope.mailName());
+            return attemptOn(envelope, target, tls, progress, false).orElseThrow();
+        });
+    }
+
+    /**
+     * The conversation on a connection of the pool ({@code pooled}) or a new one. Empty when a
+     * connection reused unchecked was lost before the server answered anything of this
+     * transaction: nothing can have been accepted, nothing is recorded, try a new connection.
+     */
+    private Optional<Boolean> attemptOn(Envelope envelope, Target target, TlsMode tls, Progress progress, boolean pooled) {
         long start = System.nanoTime();
         List<String> recipients = List.copyOf(progress.pending);
         ConnectionPool.Key key = new ConnectionPool.Key(new InetSocketAddress(target.address(), target.port()), target.hostName(), tls,
             target.auth().map(RelayAuth::username));
         ConnectionPool.Lease lease = null;
         boolean reusable = false;
+        int repliesBefore = 0;
         try {
-            Optional<ConnectionPool.Lease> pooled = pool.borrow(key);
-            if (pooled.isPresent()) {
-                lease = pooled.get();
+            Optional<ConnectionPool.Lease> idle = pooled ? pool.borrow(key) : Optional.empty();
+            if (idle.isPresent()) {
+                lease = idle.get();
             } else {
                 SmtpConnection opened = SmtpConnection.open(key.address(), target.hostName(), tls, settings);
-                lease = new ConnectionPool.Lease(opened, 0, false);
+                lease = new ConnectionPool.Lease(opened, 0, false, false);
                 if (target.auth().isPresent()) {
                     opened.authenticate(target.auth().get());
                 }
             }
             SmtpConnection connection = lease.connection();
+            repliesBefore = connection.repliesRead();
             SmtpConnection.Transaction transaction = connection.send(envelope.sender(), recipients, envelope.size(), envelope.message());
             reusable = true;
             List<String> summary = new ArrayList<>();
@@ -206,27 +220,33 @@ public final class OutboundDelivery {
             log(envelope, recipients, target.describe() + (connection.isTlsActive() ? " (TLS)" : "")
                     + (lease.reused() ? " (reused connection)" : ""),
                 transaction.dataReply().orElse(transaction.mailReply()).firstLine(), String.join(", ", summary), start);
-            return false;
+            return Optional.of(false);
         } catch (SmtpFailure failure) {
+            if (staleReuse(lease, repliesBefore, failure.kind() == SmtpFailure.Kind.CONNECTION && failure.reply().isEmpty())) {
+                return Optional.empty();
+            }
             String reason = failure.reply().map(SmtpReply::firstLine).orElse(failure.getMessage());
             if (failure.isPermanent()) {
                 SmtpReply reply = failure.reply().get();
                 progress.failAll(reply.status(), reply.firstLine(), Optional.of(target.hostName()), true);
                 log(envelope, recipients, target.describe(), reason, "bounced", start);
-                return true;
+                return Optional.of(true);
             }
             if (failure.kind() == SmtpFailure.Kind.TLS && tls == TlsMode.STARTTLS && failure.reply().isEmpty()) {
                 log(envelope, recipients, target.describe(), failure.getMessage(), "opportunistic TLS failed, trying without TLS", start);
-                return attempt(envelope, target, TlsMode.NONE, progress);
+                return Optional.of(attempt(envelope, target, TlsMode.NONE, progress));
             }
             progress.temporary(statusOf(failure), failure.reply().map(SmtpReply::firstLine).orElse(failure.getMessage()),
                 failure.reply().map(any -> target.hostName()), failure.reply().isPresent());
             log(envelope, recipients, target.describe(), reason, "deferred, next host", start);
-            return false;
+            return Optional.of(false);
         } catch (java.io.IOException | RuntimeException e) {
+            if (staleReuse(lease, repliesBefore, e instanceof java.io.IOException)) {
+                return Optional.empty();
+            }
             progress.temporary("4.4.2", target.describe() + ": " + e, Optional.empty(), false);
             log(envelope, recipients, target.describe(), e.toString(), "deferred, next host", start);
-            return false;
+            return Optional.of(false);
         } finally {
             if (lease != null) {
                 if (reusable) {
@@ -236,6 +256,11 @@ public final class OutboundDelivery {
                 }
             }
         }
+    }
+
+    /** A connection lost before the server answered anything of this transaction, reused without a check. */
+    private static boolean staleReuse(ConnectionPool.Lease lease, int repliesBefore, boolean connectionLost) {
+        return connectionLost && lease != null && lease.unchecked() && lease.connection().repliesRead() == repliesBefore;
     }
 
     private static String statusOf(SmtpFailure failure) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +18,7 @@ import org.jamesrouting.route.MailHost;
 import org.jamesrouting.route.RelaySpec;
 import org.jamesrouting.route.RoutingAddress;
 import org.jamesrouting.route.TlsMode;
+import org.jamesrouting.testing.MutableClock;
 import org.jamesrouting.testing.TestSmtpServer;
 import org.jamesrouting.testing.TestSmtpServer.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -44,6 +44,7 @@ class OutboundDeliveryTest {
     Path directory;
     TestSmtpServer primary;
     TestSmtpServer backup;
+    MutableClock clock;
     ConnectionPool pool;
     OutboundDelivery delivery;
     NextHopPlanner planner;
@@ -52,7 +53,8 @@ class OutboundDeliveryTest {
     void setUp() throws Exception {
         primary = TestSmtpServer.start();
         backup = TestSmtpServer.start();
-        pool = new ConnectionPool(Duration.ofSeconds(30), 100, Clock.systemUTC());
+        clock = new MutableClock(java.time.Instant.parse("2026-12-01T10:00:00Z"));
+        pool = new ConnectionPool(Duration.ofSeconds(30), 100, clock);
         delivery = new OutboundDelivery(NO_DNS, new DnsPins(directory.resolve("pins.json")),
             SmtpClientSettings.defaults("client.test"), 25, pool);
         planner = new NextHopPlanner(
@@ -87,6 +89,26 @@ class OutboundDeliveryTest {
     }
 
     @Test
+    void aConnectionUsedMomentsAgoIsReusedWithoutANoopCheck() {
+        deliver("x@dest.test");
+        clock.advance(ConnectionPool.CHECK_AFTER);
+        deliver("y@dest.test");
+
+        assertThat(primary.connections()).isEqualTo(1);
+        assertThat(primary.commands()).noneMatch(command -> command.equals("NOOP"));
+    }
+
+    @Test
+    void aConnectionIdleForLongerIsCheckedWithNoopFirst() {
+        deliver("x@dest.test");
+        clock.advance(ConnectionPool.CHECK_AFTER.plusMillis(1));
+        deliver("y@dest.test");
+
+        assertThat(primary.connections()).isEqualTo(1);
+        assertThat(primary.commands()).containsOnlyOnce("NOOP");
+    }
+
+    @Test
     void aConnectionTheServerDroppedIsReplacedWithoutLosingTheMessage() throws Exception {
         deliver("x@dest.test");
         primary.closeConnections();
@@ -95,6 +117,31 @@ class OutboundDeliveryTest {
         assertThat(primary.received()).hasSize(2);
         assertThat(primary.connections()).isEqualTo(2);
         assertThat(backup.received()).isEmpty();
+    }
+
+    @Test
+    void aDroppedConnectionFoundByTheNoopCheckIsReplacedToo() throws Exception {
+        deliver("x@dest.test");
+        primary.closeConnections();
+        clock.advance(ConnectionPool.CHECK_AFTER.plusSeconds(1));
+
+        assertThat(deliver("y@dest.test")).allMatch(RecipientOutcome::delivered);
+        assertThat(primary.received()).hasSize(2);
+        assertThat(primary.connections()).isEqualTo(2);
+        assertThat(backup.received()).isEmpty();
+    }
+
+    @Test
+    void aReusedConnectionLostAfterTheServerAnsweredIsNotRetriedOnANewOne() throws Exception {
+        deliver("x@dest.test");
+        primary.drop(Stage.DATA_END);
+
+        List<RecipientOutcome> outcomes = deliver("y@dest.test");
+
+        assertThat(outcomes).as("the backup took it: the primary may have had it, so it is not sent there again")
+            .allMatch(RecipientOutcome::delivered);
+        assertThat(primary.connections()).as("no second connection to the primary").isEqualTo(1);
+        assertThat(backup.received()).hasSize(1);
     }
 
     @Test

@@ -65,6 +65,8 @@ public final class SmtpConnection implements Closeable {
     private final String serverName;
     private final SmtpClientSettings settings;
     private InputStream in;
+    /** Replies read on this connection so far. */
+    private int repliesRead;
     private OutputStream out;
     private Map<String, String> extensions = Map.of();
     private boolean tlsActive;
@@ -206,6 +208,11 @@ public final class SmtpConnection implements Closeable {
 
     public boolean supports(String extension) {
         return extensions.containsKey(extension.toUpperCase(Locale.ROOT));
+    }
+
+    /** How many replies the server has sent on this connection so far. */
+    public int repliesRead() {
+        return repliesRead;
     }
 
     public boolean isTlsActive() {
@@ -353,6 +360,7 @@ public final class SmtpConnection implements Closeable {
             }
             text.append(line.length() > 4 ? line.substring(4) : "");
             if (line.length() == 3 || line.charAt(3) == ' ') {
+                repliesRead++;
                 return new SmtpReply(code, text.toString());
             }
             if (text.length() > 64 * 1024) {
