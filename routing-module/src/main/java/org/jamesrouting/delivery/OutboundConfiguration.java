@@ -53,8 +53,8 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
             throw new IllegalArgumentException("<destinationConcurrency>: " + perDestination + " is more than <deliveryThreads> ("
                 + threads + "), the limit for all destinations together");
         }
-        int immediate = named("immediateDeliveries", () -> atLeastZero(parameter.apply("immediateDeliveries")
-            .orElse(String.valueOf(perDestination))));
+        int immediate = named("immediateDeliveries", () -> atLeast(parameter.apply("immediateDeliveries")
+            .orElse(String.valueOf(perDestination)), 0));
         return new OutboundConfiguration(
             parameter.apply("outgoingQueue").orElse("outgoing"),
             smarthost, backup,
@@ -89,23 +89,15 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
         return port;
     }
 
-    private static int atLeastZero(String text) {
-        try {
-            int value = Integer.parseInt(text.trim());
-            if (value < 0) {
-                throw new IllegalArgumentException("'" + text + "' should be 0 or more");
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a whole number");
-        }
+    private static int positive(String text) {
+        return atLeast(text, 1);
     }
 
-    private static int positive(String text) {
+    private static int atLeast(String text, int minimum) {
         try {
             int value = Integer.parseInt(text.trim());
-            if (value < 1) {
-                throw new IllegalArgumentException("'" + text + "' should be 1 or more");
+            if (value < minimum) {
+                throw new IllegalArgumentException("'" + text + "' should be " + minimum + " or more");
             }
             return value;
         } catch (NumberFormatException e) {

@@ -176,7 +176,8 @@ public final class OutboundDelivery {
     /**
      * The conversation on a connection of the pool ({@code pooled}) or a new one. Empty when a
      * connection reused unchecked was lost before the server answered anything of this
-     * transaction: nothing can have been accepted, nothing is recorded, try a new connection.
+     * transaction, or the transaction ended without a word from the server: nothing can have
+     * been accepted, nothing is recorded, try a new connection.
      */
     private Optional<Boolean> attemptOn(Envelope envelope, Target target, TlsMode tls, Progress progress, boolean pooled) {
         long start = System.nanoTime();
@@ -200,6 +201,11 @@ public final class OutboundDelivery {
             SmtpConnection connection = lease.connection();
             repliesBefore = connection.repliesRead();
             SmtpConnection.Transaction transaction = connection.send(envelope.sender(), recipients, envelope.size(), envelope.message());
+            if (staleReuse(lease, repliesBefore, true)) {
+                // refused by the client itself (SIZE) on what the server said in a session that
+                // may be gone: decide on a new connection and what its server says now
+                return Optional.empty();
+            }
             reusable = true;
             List<String> summary = new ArrayList<>();
             for (String recipient : recipients) {
@@ -258,7 +264,7 @@ public final class OutboundDelivery {
         }
     }
 
-    /** A connection lost before the server answered anything of this transaction, reused without a check. */
+    /** A connection reused without a check that ended (or was lost) before the server answered anything of this transaction. */
     private static boolean staleReuse(ConnectionPool.Lease lease, int repliesBefore, boolean connectionLost) {
         return connectionLost && lease != null && lease.unchecked() && lease.connection().repliesRead() == repliesBefore;
     }

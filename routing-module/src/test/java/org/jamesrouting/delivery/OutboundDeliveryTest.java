@@ -71,7 +71,11 @@ class OutboundDeliveryTest {
     }
 
     private List<RecipientOutcome> deliver(String... recipients) {
-        Envelope envelope = new Envelope("mail-1", "<m@src.test>", "a@src.test", OptionalLong.empty(),
+        return deliver(OptionalLong.empty(), recipients);
+    }
+
+    private List<RecipientOutcome> deliver(OptionalLong size, String... recipients) {
+        Envelope envelope = new Envelope("mail-1", "<m@src.test>", "a@src.test", size,
             (out, eightBit) -> out.write("Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)));
         DeliveryPlan plan = planner.plan(RoutingAddress.parse(recipients[0]), Optional.empty());
         return delivery.deliver(envelope, plan, List.of(recipients));
@@ -162,5 +166,16 @@ class OutboundDeliveryTest {
         assertThat(outcomes).extracting(RecipientOutcome::kind).containsOnly(RecipientOutcome.Kind.PERMANENT);
         assertThat(outcomes.get(0).diagnostic()).isEqualTo("550 5.7.1 sender refused");
         assertThat(backup.connections()).isZero();
+    }
+
+    @Test
+    void aSizeLimitFromASessionThatIsGoneIsNotTrusted() throws Exception {
+        primary.sizeLimit(10);
+        assertThat(deliver(OptionalLong.of(24), "x@dest.test")).as("over the announced SIZE").allMatch(outcome -> outcome.kind() == RecipientOutcome.Kind.PERMANENT);
+        primary.sizeLimit(100_000_000);
+        primary.closeConnections();
+
+        assertThat(deliver(OptionalLong.of(24), "y@dest.test")).as("the new session announces a larger limit").allMatch(RecipientOutcome::delivered);
+        assertThat(primary.received()).hasSize(1);
     }
 }
