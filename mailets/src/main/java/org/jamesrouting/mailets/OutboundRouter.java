@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -123,7 +124,7 @@ public class OutboundRouter extends GenericMailet {
     /** A destination whose latest outcome is a deferral this recent gets new mail through the queue, not from the spool. */
     static final Duration DEFERRING_WINDOW = Duration.ofMinutes(1);
     /** First attempts made on spool threads at once (at most {@code immediateDeliveries}); null when there are none. */
-    private java.util.concurrent.Semaphore immediateSlots;
+    private Semaphore immediateSlots;
     private DestinationLimits limits;
     private final DeliveryStats stats = new DeliveryStats(clock);
     private Disposable idleReaper;
@@ -170,7 +171,7 @@ public class OutboundRouter extends GenericMailet {
         }
         queue = queueFactory.createQueue(MailQueueName.of(configuration.outgoingQueue()));
         int threads = configuration.deliveryThreads();
-        immediateSlots = configuration.immediateDeliveries() > 0 ? new java.util.concurrent.Semaphore(configuration.immediateDeliveries()) : null;
+        immediateSlots = configuration.immediateDeliveries() > 0 ? new Semaphore(configuration.immediateDeliveries()) : null;
         scheduler = Schedulers.newBoundedElastic(threads, 100_000, "james-routing-delivery");
         dequeueScheduler = Schedulers.newSingle("james-routing-dequeue");
         // A JMS (durable) queue polls on the subscribing thread: never James's start-up thread.

@@ -1,6 +1,7 @@
 package org.jamesrouting.delivery;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the outbound router did, per destination (a route, the smart host, a domain's MX):
@@ -75,8 +77,8 @@ public final class DeliveryStats {
 
     private final Clock clock;
     private final Map<String, Buckets> destinations = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong fromSpool = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong throughQueue = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong fromSpool = new AtomicLong();
+    private final AtomicLong throughQueue = new AtomicLong();
 
     public DeliveryStats(Clock clock) {
         this.clock = clock;
@@ -89,9 +91,7 @@ public final class DeliveryStats {
         synchronized (buckets) {
             buckets.lastKind = outcome.kind();
             buckets.lastAt = now;
-        }
-        if (outcome.kind() != RecipientOutcome.Kind.DELIVERED) {
-            synchronized (buckets) {
+            if (outcome.kind() != RecipientOutcome.Kind.DELIVERED) {
                 buckets.lastProblem = (outcome.remoteReply() ? "" : outcome.status() + " ") + outcome.diagnostic()
                     + outcome.remoteMta().map(mta -> " (" + mta + ")").orElse("");
                 buckets.lastProblemAt = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
@@ -103,7 +103,7 @@ public final class DeliveryStats {
      * Whether the destination's latest outcome was a deferral, less than {@code window} ago: it
      * is probably still down or refusing, so new mail for it should not tie up a thread trying.
      */
-    public boolean deferringNow(String destination, java.time.Duration window) {
+    public boolean deferringNow(String destination, Duration window) {
         Buckets buckets = destinations.get(destination);
         if (buckets == null) {
             return false;
