@@ -265,8 +265,8 @@ public final class OutboundDelivery {
     }
 
     /** A connection reused without a check that ended (or was lost) before the server answered anything of this transaction. */
-    private static boolean staleReuse(ConnectionPool.Lease lease, int repliesBefore, boolean connectionLost) {
-        return connectionLost && lease != null && lease.unchecked() && lease.connection().repliesRead() == repliesBefore;
+    private static boolean staleReuse(ConnectionPool.Lease lease, int repliesBefore, boolean sessionMayBeGone) {
+        return sessionMayBeGone && lease != null && lease.unchecked() && lease.connection().repliesRead() == repliesBefore;
     }
 
     private static String statusOf(SmtpFailure failure) {
