@@ -23,8 +23,7 @@ import java.util.concurrent.Semaphore;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
@@ -159,12 +158,12 @@ public class OutboundRouter extends GenericMailet {
                 Optional.ofNullable(getInitParameter(ARCHIVE_PATTERN)));
             planner = new NextHopPlanner(configuration.smarthost(), configuration.backup(), configuration.mxTls());
             SmtpClientSettings settings = new SmtpClientSettings(configuration.heloName(), configuration.connectTimeout(),
-                configuration.commandTimeout(), Duration.ofMinutes(10), sslContext(), configuration.verifyServerIdentity());
+                configuration.commandTimeout(), Duration.ofMinutes(10), trustStore(), configuration.verifyServerIdentity());
             DnsjavaMailDns dns = new DnsjavaMailDns(configuration.dnsServers(), configuration.dnsTimeout(),
                 dnsCache, Duration.ofMinutes(5), new Random());
             limits = new DestinationLimits(configuration.destinationConcurrency());
             connectionPool = new ConnectionPool(Duration.ofSeconds(10), 100, clock);
-            delivery = new OutboundDelivery(dns, pins, settings, configuration.mxPort(), connectionPool);
+            delivery = new OutboundDelivery(dns, pins, settings, configuration.mxPort(), connectionPool, stats);
             runtime.register(new RouterRuntime.Active(configuration, planner, dns, dnsCache, limits, stats, settings));
         } catch (IllegalArgumentException e) {
             throw new MessagingException("Mailet OutboundRouter in mailetcontainer.xml: " + e.getMessage(), e);
@@ -212,21 +211,18 @@ public class OutboundRouter extends GenericMailet {
         }
     }
 
-    private SSLContext sslContext() {
+    /** The certificate authorities our SMTP client trusts: <truststore>, else the JVM's. */
+    private X509TrustManager trustStore() {
+        if (configuration.truststore().isEmpty()) {
+            return SmtpClientSettings.trusting(null);
+        }
         try {
-            if (configuration.truststore().isEmpty()) {
-                return SSLContext.getDefault();
-            }
             File file = file(configuration.truststore().get());
             java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
             try (InputStream in = Files.newInputStream(file.toPath())) {
                 store.load(in, configuration.truststorePassword().toCharArray());
             }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
+            return SmtpClientSettings.trusting(store);
         } catch (Exception e) {
             throw new IllegalArgumentException("<truststore>: cannot load " + configuration.truststore().orElse(null) + ": " + e.getMessage(), e);
         }

@@ -50,13 +50,13 @@ class DoctorIT {
         silentDns = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
         closedPort = new Socket();
         closedPort.bind(new InetSocketAddress("127.0.0.1", 0));
-        smart = TestSmtpServer.start().requireAuth("relay", "right-password");
-        good = TestSmtpServer.start();
         TestTls tls = TestTls.create(java.nio.file.Files.createDirectories(directory.resolve("tls")));
+        smart = TestSmtpServer.start().requireAuth("relay", "right-password").offerStartTls(tls.serverContext());
+        good = TestSmtpServer.start();
         untrusted = TestSmtpServer.start().offerStartTls(tls.serverContext());
         james = InProcessJames.start(JamesHome.fromProjectConf(directory.resolve("james"))
             .outboundRouter("""
-                <smarthost>relay.doctor.test:%d tls=none auth=relay password=wrong-password</smarthost>
+                <smarthost>relay.doctor.test:%d tls=encrypt auth=relay password=wrong-password</smarthost>
                 <routes>file://conf/routes.conf</routes>
                 <dnsServers>127.0.0.1:%d, 127.0.0.1:%d</dnsServers>
                 <dnsTimeout>1s</dnsTimeout>
@@ -67,7 +67,8 @@ class DoctorIT {
                 good.test       127.0.0.1:%d  tls=none
                 untrusted.test  127.0.0.1:%d  tls=starttls-required
                 dead.test       127.0.0.1:%d  tls=none
-                """.formatted(good.port(), untrusted.port(), closedPort.getLocalPort())));
+                plain.test      127.0.0.1:%d  auth=relay password=right-password
+                """.formatted(good.port(), untrusted.port(), closedPort.getLocalPort(), good.port())));
         james.webAdmin().addDomain("example.com");
         url = "http://127.0.0.1:" + james.home().webAdminPort();
     }
@@ -104,13 +105,16 @@ class DoctorIT {
     @Test
     void eachFailureSaysWhatToChange() {
         String smartHost = doctor().out();
-        assertThat(smartHost).contains("FAIL  smart host: relay.doctor.test:" + smart.port() + " (tls=none, auth=relay)")
+        assertThat(smartHost).contains("FAIL  smart host: relay.doctor.test:" + smart.port() + " (tls=encrypt, auth=relay)")
             .contains("refused AUTH for relay", "check the user name and the password");
 
         assertThat(doctor("x@untrusted.test").out()).contains("FAIL  route static-2")
             .contains("add it to <truststore>");
         assertThat(doctor("x@dead.test").out()).contains("FAIL  route static-3")
             .contains("nothing listens on 127.0.0.1:" + closedPort.getLocalPort() + " (connection refused)");
+        assertThat(doctor("x@plain.test").out()).contains("FAIL  route static-4")
+            .contains("offered no STARTTLS; credentials are only sent over TLS", "they only go over TLS");
+        assertThat(good.commands()).noneMatch(command -> command.toUpperCase().startsWith("AUTH"));
         assertThat(doctor("x@example.com").out()).contains("ok    route", "example.com is a local domain");
     }
 }

@@ -63,13 +63,20 @@ class RoutingCliIT {
 
     @Test
     void managesRoutesFromTheCommandLine() throws Exception {
-        Result added = cli("--json", "routes", "add", "cli.test", "127.0.0.1:" + peer.port(), "--tls", "none",
-            "--user", "relay", "--password-env", "PEER_PASS", "--comment", "from the CLI");
+        Result inClear = cli("routes", "add", "cli.test", "127.0.0.1:" + peer.port(), "--tls", "none",
+            "--user", "relay", "--password-env", "PEER_PASS");
+        assertThat(inClear.exit()).isEqualTo(RoutingCli.REFUSED);
+        assertThat(inClear.err()).contains("400", "credentials are only sent over TLS").doesNotContain("from-env");
+
+        Result added = cli("--json", "routes", "add", "cli.test", "127.0.0.1:" + peer.port(), "--tls", "secure",
+            "--tls-match", ".cli.test", "--user", "relay", "--password-env", "PEER_PASS", "--comment", "from the CLI");
         assertThat(added.exit()).as(added.err()).isZero();
         JsonNode route = new ObjectMapper().readTree(added.out()).get(0);
         String id = route.get("id").asText();
         assertThat(route.get("position").asInt()).isEqualTo(2);
         assertThat(added.out()).doesNotContain("from-env");
+        assertThat(route.get("tls").asText()).isEqualTo("secure");
+        assertThat(route.get("tlsMatch").get(0).asText()).isEqualTo(".cli.test");
 
         Result list = cli("routes", "list");
         assertThat(list.exit()).isZero();

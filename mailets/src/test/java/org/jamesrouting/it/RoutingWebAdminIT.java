@@ -38,13 +38,15 @@ class RoutingWebAdminIT {
 
     @BeforeAll
     static void start() throws Exception {
-        smart = TestSmtpServer.start().requireAuth("relay", "top-secret-pass");
+        org.jamesrouting.testing.TestTls tls = org.jamesrouting.testing.TestTls.create(
+            java.nio.file.Files.createDirectories(directory.resolve("tls")));
+        smart = TestSmtpServer.start().requireAuth("relay", "top-secret-pass").offerStartTls(tls.serverContext());
         peerA = TestSmtpServer.start();
         peerB = TestSmtpServer.start();
         dns = Dnsmasq.start(directory, "--host-record=peer-a.dyn.test,127.0.0.1");
         JamesHome home = JamesHome.fromProjectConf(directory.resolve("james"))
             .outboundRouter("""
-                <smarthost>127.0.0.1:%d tls=none auth=relay password=top-secret-pass</smarthost>
+                <smarthost>127.0.0.1:%d tls=encrypt auth=relay password=top-secret-pass</smarthost>
                 <routes>file://conf/routes.conf</routes>
                 <dnsServers>%s</dnsServers>
                 <retrySchedule>1s</retrySchedule>
@@ -122,6 +124,11 @@ class RoutingWebAdminIT {
             assertThat(json(refused).get("statusCode").asInt()).isEqualTo(refused.status());
             assertThat(json(refused).get("message").asText()).isNotBlank();
         }
+        WebAdminClient.Response inClear = post("/routing/routes",
+            "{\"pattern\":\"a.test\",\"hosts\":[\"a\"],\"tls\":\"none\",\"username\":\"u\",\"password\":\"p4ss\"}");
+        assertThat(inClear.status()).isEqualTo(400);
+        assertThat(json(inClear).get("message").asText()).contains("credentials are only sent over TLS");
+        assertThat(inClear.body()).doesNotContain("p4ss");
         WebAdminClient.Response badPattern = post("/routing/routes", "{\"pattern\":\"sales*@\",\"hosts\":[\"a\"]}");
         assertThat(json(badPattern).get("type").asText()).isEqualTo("InvalidArgument");
         assertThat(json(badPattern).get("message").asText()).contains("'sales*@'");
@@ -171,6 +178,9 @@ class RoutingWebAdminIT {
         assertThat(hops.get(0).get("addresses").get(0).asText()).isEqualTo("127.0.0.1");
         assertThat(hops.get(0).get("via").asText()).isEqualTo("route");
         assertThat(hops.get(1).get("via").asText()).isEqualTo("smarthost");
+        assertThat(hops.get(0).get("tls").asText()).startsWith("none: plain");
+        assertThat(hops.get(1).get("tls").asText()).startsWith("encrypt: TLS required, certificate not checked")
+            .endsWith("AUTH as relay only over TLS");
 
         JsonNode local = json(webAdmin.get("/routing/explain?address=bob@example.com"));
         assertThat(local.get("local").asBoolean()).isTrue();

@@ -58,7 +58,8 @@ class SmartHostDeliveryIT {
             .routes("""
                 routed.test   127.0.0.1:%d   tls=none
                 down.test     127.0.0.1:%d   tls=none   comment="nobody listens there"
-                """.formatted(routedPort, deadPort));
+                authtest.test 127.0.0.1:%d   auth=relay password=routed-secret   id=authtest
+                """.formatted(routedPort, deadPort, routedPort));
         james = InProcessJames.start(home);
         james.webAdmin().addDomain("example.com");
         james.webAdmin().addUser("alice@example.com", "alicepass");
@@ -205,6 +206,26 @@ class SmartHostDeliveryIT {
 
         awaitReceived(backup, id, 1);
         assertThat(primary.commands()).noneMatch(command -> command.startsWith("MAIL") || command.startsWith("AUTH"));
+    }
+
+    @Test
+    void credentialsNeverGoOutWithoutVerifiedTlsAtTheDefaultLevel() throws Exception {
+        routed.requireAuth("relay", "routed-secret");
+
+        String plain = send(List.of("erin@authtest.test"), "no STARTTLS offered");
+        assertThat(awaitReceived(primary, plain, 1).get(0).recipients()).as("the next hop, the smart host, takes it")
+            .containsExactly("erin@authtest.test");
+
+        routed.offerStartTls(otherTls.serverContext());
+        String untrusted = send(List.of("erin@authtest.test"), "untrusted certificate");
+        awaitReceived(primary, untrusted, 1);
+
+        assertThat(routed.commands()).as("no AUTH, no MAIL, on the wire or inside unverified TLS")
+            .noneMatch(command -> command.toUpperCase().startsWith("AUTH") || command.startsWith("MAIL"));
+        assertThat(routed.commands()).contains("STARTTLS");
+        String status = james.webAdmin().get("/routing/status").body();
+        assertThat(status).contains("credentials are only sent over verified TLS").doesNotContain("routed-secret");
+        assertThat(status).contains("TLSv1.3 verified");
     }
 
     @Test

@@ -13,7 +13,7 @@ final class OperatorViews {
     /** Rows of a table, first the header. */
     static List<List<String>> statusRows(JsonNode status) {
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("DESTINATION", "IN FLIGHT", "QUEUED", "DELIVERED 1m/1h", "DEFERRED 1m/1h", "BOUNCED 1m/1h", "LAST PROBLEM"));
+        rows.add(List.of("DESTINATION", "IN FLIGHT", "QUEUED", "DELIVERED 1m/1h", "DEFERRED 1m/1h", "BOUNCED 1m/1h", "TLS", "LAST PROBLEM"));
         for (JsonNode destination : status.path("destinations")) {
             JsonNode minute = destination.path("lastMinute");
             JsonNode hour = destination.path("lastHour");
@@ -22,6 +22,7 @@ final class OperatorViews {
                 minute.path("delivered").asText() + "/" + hour.path("delivered").asText(),
                 minute.path("deferred").asText() + "/" + hour.path("deferred").asText(),
                 minute.path("bounced").asText() + "/" + hour.path("bounced").asText(),
+                destination.hasNonNull("lastTls") ? destination.get("lastTls").asText() : "-",
                 destination.hasNonNull("lastProblem")
                     ? destination.get("lastProblem").asText() + " (" + destination.path("lastProblemAt").asText() + ")" : "-"));
         }

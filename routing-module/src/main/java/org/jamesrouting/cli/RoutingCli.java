@@ -57,7 +57,7 @@ public final class RoutingCli {
           queue flush DESTINATION              send that destination's queued mail now
           doctor [ADDRESS]                     "mail will not send out": checks DNS servers, the way to ADDRESS
                                                (or the smart host), connect/EHLO/STARTTLS/AUTH to each host, advice
-        route options: --tls none|starttls|starttls-required|implicit  --user NAME
+        route options: --tls none|may|encrypt|verify|secure|implicit|implicit-encrypt|implicit-secure  --tls-match NAMES  --user NAME
           --password-env VARIABLE | --password-file PATH  --position N  --disabled  --comment TEXT
           conditions (all must hold): --sender PATTERN ('<>': null sender)  --auth-user PATTERN
           --header 'Name=value' | --header 'Name~pattern' (repeatable); patterns: * any, ? one char, % one digit
@@ -273,6 +273,7 @@ public final class RoutingCli {
             String option = it.next();
             switch (option) {
                 case "--tls" -> body.put("tls", next(it, option));
+                case "--tls-match" -> body.putArray("tlsMatch").add(next(it, option));
                 case "--user" -> body.put("username", next(it, option));
                 case "--password-env" -> {
                     String variable = next(it, option);
@@ -401,11 +402,11 @@ public final class RoutingCli {
         JsonNode hops = explanation.get("hops");
         if (hops != null && hops.size() > 0) {
             List<List<String>> rows = new ArrayList<>();
-            rows.add(List.of("#", "VIA", "HOST", "PORT", "ADDRESSES", "NOTE"));
+            rows.add(List.of("#", "VIA", "HOST", "PORT", "ADDRESSES", "NOTE", "TLS"));
             int index = 1;
             for (JsonNode hop : hops) {
                 rows.add(List.of(String.valueOf(index++), hop.get("via").asText(), hop.get("host").asText(), hop.get("port").asText(),
-                    join(hop.get("addresses")), hop.path("note").asText("")));
+                    join(hop.get("addresses")), hop.path("note").asText(""), hop.path("tls").asText("")));
             }
             printTable(rows);
         }

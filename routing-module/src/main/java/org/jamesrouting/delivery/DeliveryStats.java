@@ -28,7 +28,8 @@ public final class DeliveryStats {
     }
 
     /** One destination now. */
-    public record Destination(String name, Counts lastMinute, Counts lastHour, Optional<String> lastProblem, Optional<Instant> lastProblemAt) {
+    public record Destination(String name, Counts lastMinute, Counts lastHour, Optional<String> lastProblem, Optional<Instant> lastProblemAt,
+                              Optional<String> lastTls) {
     }
 
     private static final class Buckets {
@@ -38,6 +39,8 @@ public final class DeliveryStats {
         final long[] bounced = new long[MINUTES];
         String lastProblem;
         Instant lastProblemAt;
+        /** How the latest connection that answered was protected. */
+        String lastTls;
         RecipientOutcome.Kind lastKind;
         Instant lastAt;
 
@@ -91,11 +94,26 @@ public final class DeliveryStats {
         synchronized (buckets) {
             buckets.lastKind = outcome.kind();
             buckets.lastAt = now;
+            if (outcome.tls().isPresent()) {
+                buckets.lastTls = outcome.tls().get();
+            }
             if (outcome.kind() != RecipientOutcome.Kind.DELIVERED) {
                 buckets.lastProblem = (outcome.remoteReply() ? "" : outcome.status() + " ") + outcome.diagnostic()
                     + outcome.remoteMta().map(mta -> " (" + mta + ")").orElse("");
                 buckets.lastProblemAt = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             }
+        }
+    }
+
+    /**
+     * A problem with one hop of a destination that did not decide a recipient's outcome (the
+     * next hop took the mail): shown as its last problem, not counted.
+     */
+    public void problem(String destination, String problem) {
+        Buckets buckets = destinations.computeIfAbsent(destination, any -> new Buckets());
+        synchronized (buckets) {
+            buckets.lastProblem = problem;
+            buckets.lastProblemAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         }
     }
 
@@ -129,7 +147,8 @@ public final class DeliveryStats {
         new TreeMap<>(destinations).forEach((name, buckets) -> {
             synchronized (buckets) {
                 result.add(new Destination(name, buckets.since(nowMinute, 1), buckets.since(nowMinute, MINUTES),
-                    Optional.ofNullable(buckets.lastProblem), Optional.ofNullable(buckets.lastProblemAt)));
+                    Optional.ofNullable(buckets.lastProblem), Optional.ofNullable(buckets.lastProblemAt),
+                    Optional.ofNullable(buckets.lastTls)));
             }
         });
         return result;

@@ -186,7 +186,6 @@ public final class DestinationLimits {
 
     /** The destination a plan talks to first: the route, the smart host or the MX of a domain. */
     public static String destinationOf(DeliveryPlan plan) {
-        HopGroup first = plan.groups().get(0);
-        return first.mxDomain().map(domain -> "mx:" + domain).orElse(first.label());
+        return plan.groups().get(0).destination();
     }
 }

@@ -18,6 +18,11 @@ public record HopGroup(Via via, Optional<RelaySpec> relay, Optional<String> mxDo
         }
     }
 
+    /** The name of its destination in limits and statistics: {@code mx:<domain>}, or the label (route x, smart host, ...). */
+    public String destination() {
+        return mxDomain.map(domain -> "mx:" + domain).orElse(label);
+    }
+
     public static HopGroup relay(Via via, RelaySpec relay, String label) {
         return new HopGroup(via, Optional.of(relay), Optional.empty(), relay.tls(), label);
     }

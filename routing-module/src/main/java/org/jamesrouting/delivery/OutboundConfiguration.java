@@ -62,7 +62,7 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
             dnsText, dnsServers,
             named("dnsTimeout", () -> DurationText.parse(parameter.apply("dnsTimeout").orElse("5s"))),
             mxPort,
-            named("mxTls", () -> TlsMode.parse(parameter.apply("mxTls").orElse("starttls"))),
+            named("mxTls", () -> TlsMode.parse(parameter.apply("mxTls").orElse("may"))),
             retries, threads, perDestination, immediate,
             parameter.apply("heloName").filter(text -> !text.isBlank()).orElse(defaultHeloName),
             named("connectTimeout", () -> DurationText.parse(parameter.apply("connectTimeout").orElse("30s"))),

@@ -12,6 +12,7 @@ import org.jamesrouting.delivery.smtp.SmtpClientSettings;
 import org.jamesrouting.delivery.smtp.SmtpConnection;
 import org.jamesrouting.delivery.smtp.SmtpFailure;
 import org.jamesrouting.delivery.smtp.SmtpReply;
+import org.jamesrouting.delivery.smtp.TlsSession;
 import org.jamesrouting.dns.AddressLookup;
 import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.MailDns;
@@ -37,13 +38,15 @@ public final class OutboundDelivery {
     private final SmtpClientSettings settings;
     private final int mxPort;
     private final ConnectionPool pool;
+    private final DeliveryStats stats;
 
-    public OutboundDelivery(MailDns dns, DnsPins pins, SmtpClientSettings settings, int mxPort, ConnectionPool pool) {
+    public OutboundDelivery(MailDns dns, DnsPins pins, SmtpClientSettings settings, int mxPort, ConnectionPool pool, DeliveryStats stats) {
         this.dns = dns;
         this.pins = pins;
         this.settings = settings;
         this.mxPort = mxPort;
         this.pool = pool;
+        this.stats = stats;
     }
 
     private record Target(String hostName, InetAddress address, int port, HopGroup group, Optional<RelayAuth> auth) {
@@ -192,10 +195,11 @@ public final class OutboundDelivery {
             if (idle.isPresent()) {
                 lease = idle.get();
             } else {
-                SmtpConnection opened = SmtpConnection.open(key.address(), target.hostName(), tls, settings);
+                SmtpConnection opened = SmtpConnection.open(key.address(), target.hostName(), tls,
+                    tls.certificateNames(target.hostName(), target.group().mxDomain()), settings);
                 lease = new ConnectionPool.Lease(opened, 0, false, false);
                 if (target.auth().isPresent()) {
-                    opened.authenticate(target.auth().get());
+                    opened.authenticate(target.auth().get(), tls);
                 }
             }
             SmtpConnection connection = lease.connection();
@@ -207,23 +211,24 @@ public final class OutboundDelivery {
                 return Optional.empty();
             }
             reusable = true;
+            Optional<String> protection = Optional.of(TlsSession.describe(connection.tlsSession()));
             List<String> summary = new ArrayList<>();
             for (String recipient : recipients) {
                 SmtpReply reply = transaction.outcomeFor(recipient);
                 if (reply.isPositive()) {
                     progress.finish(recipient, new RecipientOutcome(recipient, RecipientOutcome.Kind.DELIVERED, reply.status(),
-                        reply.firstLine(), Optional.of(target.hostName()), true));
+                        reply.firstLine(), Optional.of(target.hostName()), true, protection));
                     summary.add(recipient + " delivered");
                 } else if (reply.isPermanent()) {
                     progress.finish(recipient, new RecipientOutcome(recipient, RecipientOutcome.Kind.PERMANENT, reply.status(),
-                        reply.firstLine(), Optional.of(target.hostName()), true));
+                        reply.firstLine(), Optional.of(target.hostName()), true, protection));
                     summary.add(recipient + " bounced");
                 } else {
                     progress.temporary(reply.status(), reply.firstLine(), Optional.of(target.hostName()), true);
                     summary.add(recipient + " deferred");
                 }
             }
-            log(envelope, recipients, target.describe() + (connection.isTlsActive() ? " (TLS)" : "")
+            log(envelope, recipients, target.describe() + " (" + protection.get() + ")"
                     + (lease.reused() ? " (reused connection)" : ""),
                 transaction.dataReply().orElse(transaction.mailReply()).firstLine(), String.join(", ", summary), start);
             return Optional.of(false);
@@ -238,12 +243,16 @@ public final class OutboundDelivery {
                 log(envelope, recipients, target.describe(), reason, "bounced", start);
                 return Optional.of(true);
             }
-            if (failure.kind() == SmtpFailure.Kind.TLS && tls == TlsMode.STARTTLS && failure.reply().isEmpty()) {
+            if (failure.kind() == SmtpFailure.Kind.TLS && tls.level() == TlsMode.Level.MAY && !tls.implicit()
+                && failure.reply().isEmpty() && target.auth().isEmpty()) {
+                // RFC 7435: a handshake that fails (the certificate never does at this level) may
+                // go plain; never for a hop with credentials
                 log(envelope, recipients, target.describe(), failure.getMessage(), "opportunistic TLS failed, trying without TLS", start);
                 return Optional.of(attempt(envelope, target, TlsMode.NONE, progress));
             }
             progress.temporary(statusOf(failure), failure.reply().map(SmtpReply::firstLine).orElse(failure.getMessage()),
                 failure.reply().map(any -> target.hostName()), failure.reply().isPresent());
+            stats.problem(target.group().destination(), statusOf(failure) + " " + reason);
             log(envelope, recipients, target.describe(), reason, "deferred, next host", start);
             return Optional.of(false);
         } catch (java.io.IOException | RuntimeException e) {
@@ -275,6 +284,7 @@ public final class OutboundDelivery {
         }
         return switch (failure.kind()) {
             case TLS -> "4.7.5";
+            case CREDENTIALS -> "4.7.11";
             case AUTH -> "4.7.8";
             case PROTOCOL -> "4.5.0";
             default -> "4.4.1";

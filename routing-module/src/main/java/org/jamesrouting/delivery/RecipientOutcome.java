@@ -6,11 +6,18 @@ import java.util.Optional;
  * What happened to one recipient: delivered (to which hop), failed for good (5xx: a DSN), or
  * not yet (4xx, nobody reachable: retry later). {@code status} is an RFC 3463 code such as
  * 5.1.1; {@code diagnostic} the remote reply or our reason; {@code remoteMta} the host that
- * answered, when one did.
+ * answered, when one did; {@code tls} the protection of the connection that answered
+ * ({@code TLSv1.3 verified}, {@code plain}, see {@link org.jamesrouting.delivery.smtp.TlsSession}).
  */
 public record RecipientOutcome(String recipient, Kind kind, String status, String diagnostic, Optional<String> remoteMta,
-                               boolean remoteReply) {
+                               boolean remoteReply, Optional<String> tls) {
     public enum Kind { DELIVERED, PERMANENT, TEMPORARY }
+
+    /** An outcome decided without a server's reply on a connection. */
+    public RecipientOutcome(String recipient, Kind kind, String status, String diagnostic, Optional<String> remoteMta,
+                            boolean remoteReply) {
+        this(recipient, kind, status, diagnostic, remoteMta, remoteReply, Optional.empty());
+    }
 
     public boolean delivered() {
         return kind == Kind.DELIVERED;

@@ -21,6 +21,7 @@ import org.jamesrouting.route.RoutingTables;
 import org.jamesrouting.delivery.smtp.SmtpClientSettings;
 import org.jamesrouting.delivery.smtp.SmtpConnection;
 import org.jamesrouting.delivery.smtp.SmtpFailure;
+import org.jamesrouting.delivery.smtp.TlsSession;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -144,16 +145,18 @@ public final class RouteDoctor {
     private static Check smtp(RouterRuntime.Active active, HopGroup group, Target target) {
         SmtpClientSettings settings = active.settings();
         String where = target.host() + ":" + target.port();
-        String step = group.label() + ": " + where + " (tls=" + group.tls().asString()
+        String step = group.label() + ": " + where + " (tls=" + group.tls().describe()
             + group.relay().flatMap(RelaySpec::auth).map(auth -> ", auth=" + auth.username()).orElse("") + ")";
         InetSocketAddress socket = new InetSocketAddress(target.address().orElseThrow(), target.port());
         long start = System.nanoTime();
-        try (SmtpConnection connection = SmtpConnection.open(socket, target.host(), group.tls(), settings)) {
+        try (SmtpConnection connection = SmtpConnection.open(socket, target.host(), group.tls(),
+                group.tls().certificateNames(target.host(), group.mxDomain()), settings)) {
             StringBuilder detail = new StringBuilder("greeting: ").append(connection.greeting().lines().findFirst().orElse(""))
                 .append("; EHLO ok");
-            detail.append(connection.isTlsActive() ? "; TLS on" : "; no TLS" + (connection.supports("STARTTLS") ? " (offered)" : ""));
+            detail.append("; ").append(TlsSession.describe(connection.tlsSession()))
+                .append(connection.isTlsActive() || !connection.supports("STARTTLS") ? "" : " (STARTTLS offered)");
             if (group.relay().flatMap(RelaySpec::auth).isPresent()) {
-                connection.authenticate(group.relay().get().auth().get());
+                connection.authenticate(group.relay().get().auth().get(), group.tls());
                 detail.append("; AUTH ok as ").append(group.relay().get().auth().get().username());
             }
             detail.append("; ").append(Duration.ofNanos(System.nanoTime() - start).toMillis()).append(" ms");
@@ -176,9 +179,11 @@ public final class RouteDoctor {
                         + "many networks block outgoing port 25: relay through a smart host on port 587"
                     : "cannot talk to " + where + ": check the address, the port and the network";
             case TLS -> "TLS failed: if the server's certificate is self-signed or from a private CA, add it to <truststore>; "
-                + "if the server has no TLS, use tls=starttls (opportunistic) or tls=none for this hop";
+                + "if the server has no TLS, use tls=may (opportunistic) or tls=none for this hop (not with credentials)";
+            case CREDENTIALS -> "the credentials were not sent: they only go over TLS, and only over verified TLS unless the hop says "
+                + "tls=encrypt; add the server's CA to <truststore>, fix the host name, or have the relay offer STARTTLS";
             case AUTH -> "the relay refused the login: check the user name and the password (password-env / password-file), "
-                + "and whether the relay wants AUTH at all (some only after STARTTLS: tls=starttls-required)";
+                + "and whether the relay wants AUTH at all";
             case REPLY -> "the server refuses us (" + failure.reply().map(Object::toString).orElse("?") + "): ask its administrator "
                 + "to accept this machine (HELO name " + active.settings().heloName() + ")";
             case PROTOCOL -> "the server does not speak SMTP as expected: is " + where + " a mail server? (implicit TLS on 465 needs tls=implicit)";

@@ -12,6 +12,8 @@ import org.jamesrouting.dns.MailDns;
 import org.jamesrouting.dns.MxLookup;
 import org.jamesrouting.local.LocalDomains;
 import org.jamesrouting.route.MailHost;
+import org.jamesrouting.route.RelayAuth;
+import org.jamesrouting.route.RelaySpec;
 import org.jamesrouting.route.RouteJson;
 import org.jamesrouting.route.MessageContext;
 import org.jamesrouting.route.RouteMatch;
@@ -25,7 +27,7 @@ import org.jamesrouting.route.RoutingTables;
  * order, with their addresses.
  */
 public final class RouteExplainer {
-    public record Hop(String host, int port, List<String> addresses, String via, String note) {
+    public record Hop(String host, int port, List<String> addresses, String via, String note, String tls) {
     }
 
     /** @param skipped routes before the one taken whose pattern matched but whose conditions did not hold, with why */
@@ -86,11 +88,11 @@ public final class RouteExplainer {
                     }
                 } else {
                     hops.add(new Hop(group.mxDomain().get(), active.get().configuration().mxPort(), List.of(), group.via().asString(),
-                        describe(mx)));
+                        describe(mx), tls(group, group.mxDomain().get())));
                 }
             } else {
                 for (MailHost host : group.relay().get().hosts()) {
-                    hops.add(hop(dns, host, group, group.label() + ", tls=" + group.tls().asString()));
+                    hops.add(hop(dns, host, group, group.label()));
                 }
             }
         }
@@ -101,7 +103,7 @@ public final class RouteExplainer {
     /** An IP literal is its own address; a name is looked up (A/AAAA) as delivery would. */
     private static Hop hop(MailDns dns, MailHost host, HopGroup group, String note) {
         if (host.isIpLiteral()) {
-            return new Hop(host.host(), host.port(), List.of(host.host()), group.via().asString(), note);
+            return new Hop(host.host(), host.port(), List.of(host.host()), group.via().asString(), note, tls(group, host.host()));
         }
         return hop(dns, host.host(), host.port(), group, note);
     }
@@ -119,7 +121,11 @@ public final class RouteExplainer {
         } else {
             detail = note + "; no A/AAAA record";
         }
-        return new Hop(host, port, addresses, group.via().asString(), detail);
+        return new Hop(host, port, addresses, group.via().asString(), detail, tls(group, host));
+    }
+
+    private static String tls(HopGroup group, String host) {
+        return group.tls().explain(host, group.mxDomain(), group.relay().flatMap(RelaySpec::auth).map(RelayAuth::username));
     }
 
     private static String describe(MxLookup mx) {

@@ -10,6 +10,7 @@ public record RelaySpec(List<MailHost> hosts, TlsMode tls, Optional<RelayAuth> a
     public RelaySpec {
         hosts = List.copyOf(hosts);
         Preconditions.checkArgument(!hosts.isEmpty(), "at least one mail host");
+        Route.checkCredentialsNeedTls(tls, auth);
     }
 
     public static RelaySpec of(Route route) {
@@ -18,6 +19,6 @@ public record RelaySpec(List<MailHost> hosts, TlsMode tls, Optional<RelayAuth> a
 
     @Override
     public String toString() {
-        return hosts + " tls=" + tls.asString() + auth.map(a -> " auth=" + a).orElse("");
+        return hosts + " tls=" + tls.describe() + auth.map(a -> " auth=" + a).orElse("");
     }
 }

@@ -21,7 +21,7 @@ public final class Route {
         }
     }
 
-    public static final TlsMode DEFAULT_TLS = TlsMode.STARTTLS;
+    public static final TlsMode DEFAULT_TLS = TlsMode.MAY;
     private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     /**
@@ -32,6 +32,18 @@ public final class Route {
             throw new IllegalArgumentException("id '" + id + "' should be letters, digits, '.', '_' or '-' (64 at most)");
         }
         return id;
+    }
+
+    /**
+     * Credentials are only ever sent over TLS: a hop with credentials cannot have tls=none.
+     *
+     * @throws IllegalArgumentException saying so
+     */
+    public static void checkCredentialsNeedTls(TlsMode tls, Optional<RelayAuth> auth) {
+        if (auth.isPresent() && tls.level() == TlsMode.Level.NONE) {
+            throw new IllegalArgumentException("tls=none with credentials (auth=" + auth.get().username()
+                + "): credentials are only sent over TLS; use tls=may, verify or secure (or encrypt to accept an unverified certificate)");
+        }
     }
 
     private final String id;
@@ -52,6 +64,7 @@ public final class Route {
         Preconditions.checkArgument(!hosts.isEmpty(), "a route needs at least one mail host");
         this.tls = builder.tls;
         this.auth = builder.auth;
+        checkCredentialsNeedTls(tls, auth);
         this.enabled = builder.enabled;
         this.comment = builder.comment;
         this.conditions = builder.conditions;
@@ -105,7 +118,7 @@ public final class Route {
     @Override
     public boolean equals(Object o) {
         return o instanceof Route other && id.equals(other.id) && source == other.source && pattern.equals(other.pattern)
-            && hosts.equals(other.hosts) && tls == other.tls && auth.equals(other.auth) && enabled == other.enabled
+            && hosts.equals(other.hosts) && tls.equals(other.tls) && auth.equals(other.auth) && enabled == other.enabled
             && comment.equals(other.comment) && conditions.equals(other.conditions);
     }
 
@@ -116,7 +129,7 @@ public final class Route {
 
     @Override
     public String toString() {
-        return id + " " + pattern.asString() + " -> " + hosts + " tls=" + tls.asString()
+        return id + " " + pattern.asString() + " -> " + hosts + " tls=" + tls.describe()
             + auth.map(a -> " auth=" + a).orElse("") + (conditions.isEmpty() ? "" : " if " + conditions.describe())
             + (enabled ? "" : " (disabled)");
     }

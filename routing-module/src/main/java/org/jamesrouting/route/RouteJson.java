@@ -8,7 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * A route as JSON, for webadmin and the dynamic store:
- * {@code {"id","pattern","hosts":["host:port"],"tls","username","password","enabled","comment"}}.
+ * {@code {"id","pattern","hosts":["host:port"],"tls","tlsMatch","username","password","enabled","comment"}}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -17,6 +17,8 @@ public class RouteJson {
     public String pattern;
     public List<String> hosts;
     public String tls;
+    /** For tls=secure: the names the certificate must carry ({@code .example.com}: any name below). */
+    public List<String> tlsMatch;
     public String username;
     public String password;
     public Boolean enabled;
@@ -34,6 +36,7 @@ public class RouteJson {
         json.pattern = route.pattern().asString();
         json.hosts = route.hosts().stream().map(MailHost::asString).toList();
         json.tls = route.tls().asString();
+        json.tlsMatch = route.tls().match().isEmpty() ? null : route.tls().match();
         json.username = route.auth().map(RelayAuth::username).orElse(null);
         json.password = withPassword ? route.auth().map(RelayAuth::password).orElse(null) : null;
         json.enabled = route.enabled();
@@ -70,9 +73,11 @@ public class RouteJson {
                 throw new IllegalArgumentException("bad host: " + e.getMessage());
             }
         }).toList());
-        if (tls != null) {
-            builder.tls(TlsMode.parse(tls));
+        TlsMode mode = tls == null ? Route.DEFAULT_TLS : TlsMode.parse(tls);
+        if (tlsMatch != null && !tlsMatch.isEmpty()) {
+            mode = mode.withMatch(String.join(",", tlsMatch));
         }
+        builder.tls(mode);
         if ((username == null) != (password == null)) {
             throw new IllegalArgumentException(username == null ? "'password' needs 'username'" : "'username' needs 'password'");
         }

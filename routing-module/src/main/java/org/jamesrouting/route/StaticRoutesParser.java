@@ -13,11 +13,12 @@ import java.util.Set;
  * first match wins.
  * <pre>
  * # pattern        mail hosts, tried in order          options
- * *.example.com    mx1.example.com:2525,mx2.example.com tls=starttls-required
+ * *.example.com    mx1.example.com:2525,mx2.example.com tls=verify
  * partner.test     [2001:db8::1]:465                   tls=implicit auth=relay password-env=PARTNER_PASS
  * boss@example.org 192.0.2.10:587                      auth=me password-file=/etc/james/me.pass comment="boss's mail"
  * </pre>
- * Options: {@code tls=none|starttls|starttls-required|implicit} (default starttls),
+ * Options: {@code tls=none|may|encrypt|verify|secure|implicit|implicit-encrypt|implicit-secure}
+ * (default may; see {@link TlsMode}), {@code tls-match=<names>} for secure,
  * {@code auth=<user>} with one of {@code password=}, {@code password-env=<variable>},
  * {@code password-file=<path>}; {@code enabled=true|false}; {@code id=<name>} (default
  * {@code static-<n>}); {@code comment="..."}. {@code #} starts a comment outside quotes.
@@ -47,7 +48,7 @@ public final class StaticRoutesParser {
         };
     }
 
-    private static final Set<String> OPTIONS = Set.of("tls", "auth", "password", "password-env", "password-file",
+    private static final Set<String> OPTIONS = Set.of("tls", "tls-match", "auth", "password", "password-env", "password-file",
         "enabled", "id", "comment", "sender", "auth-user", "header:<name>");
 
     private final SecretSource secrets;
@@ -107,6 +108,8 @@ public final class StaticRoutesParser {
         Optional<String> sender = Optional.empty();
         Optional<String> authUser = Optional.empty();
         List<String> headers = new ArrayList<>();
+        TlsMode tls = Route.DEFAULT_TLS;
+        Optional<String> tlsMatch = Optional.empty();
         for (String option : tokens.subList(next + 1, tokens.size())) {
             if (option.regionMatches(true, 0, "header:", 0, 7)) {
                 headers.add(option.substring(7));
@@ -127,7 +130,8 @@ public final class StaticRoutesParser {
                 throw new RouteTableException(where + ": option '" + name + "' given twice");
             }
             switch (name) {
-                case "tls" -> route.tls(parseWith(where, () -> TlsMode.parse(value)));
+                case "tls" -> tls = parseWith(where, () -> TlsMode.parse(value));
+                case "tls-match" -> tlsMatch = Optional.of(value);
                 case "auth" -> user = Optional.of(value);
                 case "password" -> password = Optional.of(value);
                 case "password-env" -> password = Optional.of(secrets.environment(value)
@@ -141,6 +145,9 @@ public final class StaticRoutesParser {
                 default -> throw new IllegalStateException(name);
             }
         }
+        TlsMode level = tls;
+        Optional<String> matchNames = tlsMatch;
+        route.tls(matchNames.isEmpty() ? level : parseWith(where, () -> level.withMatch(matchNames.get())));
         Optional<String> senderCondition = sender;
         Optional<String> authUserCondition = authUser;
         route.conditions(parseWith(where, () -> RouteConditions.of(senderCondition, authUserCondition, headers)));
@@ -154,7 +161,7 @@ public final class StaticRoutesParser {
             String secret = password.get();
             route.auth(Optional.of(parseWith(where, () -> new RelayAuth(name, secret))));
         }
-        return route.build();
+        return parseWith(where, route::build);
     }
 
     /**

@@ -50,7 +50,7 @@ public class OutboundStatus {
     }
 
     public record DestinationStatus(String destination, int inFlight, int queued, Counts lastMinute, Counts lastHour,
-                                    String lastProblem, String lastProblemAt) {
+                                    String lastProblem, String lastProblemAt, String lastTls) {
     }
 
     public record Status(boolean running, int deliveryThreads, int destinationConcurrency, int immediateDeliveries, String queue,
@@ -104,7 +104,8 @@ public class OutboundStatus {
                 stats.map(s -> Counts.of(s.lastMinute())).orElse(new Counts(0, 0, 0)),
                 stats.map(s -> Counts.of(s.lastHour())).orElse(new Counts(0, 0, 0)),
                 stats.flatMap(DeliveryStats.Destination::lastProblem).orElse(null),
-                stats.flatMap(DeliveryStats.Destination::lastProblemAt).map(Instant::toString).orElse(null)));
+                stats.flatMap(DeliveryStats.Destination::lastProblemAt).map(Instant::toString).orElse(null),
+                stats.flatMap(DeliveryStats.Destination::lastTls).orElse(null)));
         }
         return new Status(true, active.configuration().deliveryThreads(), active.configuration().destinationConcurrency(),
             active.configuration().immediateDeliveries(), active.configuration().outgoingQueue(), queued.size(),

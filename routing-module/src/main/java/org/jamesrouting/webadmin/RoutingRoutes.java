@@ -78,11 +78,12 @@ public class RoutingRoutes implements Routes {
 
     /** A route as webadmin shows it (never its password); {@code sender}, {@code authUser}, {@code headers}: its conditions, if any. */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    public record RouteView(String id, int position, String source, String pattern, List<String> hosts, String tls, String username,
-                            boolean enabled, String comment, String sender, String authUser, List<String> headers) {
+    public record RouteView(String id, int position, String source, String pattern, List<String> hosts, String tls, List<String> tlsMatch,
+                            String username, boolean enabled, String comment, String sender, String authUser, List<String> headers) {
         static RouteView of(Route route, int position) {
             return new RouteView(route.id(), position, route.source().asString(), route.pattern().asString(),
                 route.hosts().stream().map(MailHost::asString).toList(), route.tls().asString(),
+                route.tls().match().isEmpty() ? null : route.tls().match(),
                 route.auth().map(RelayAuth::username).orElse(null), route.enabled(), route.comment(),
                 route.conditions().sender().orElse(null), route.conditions().authUser().orElse(null),
                 route.conditions().headers().isEmpty() ? null : route.conditions().headers());
@@ -94,7 +95,7 @@ public class RoutingRoutes implements Routes {
 
     public record RelayView(List<String> hosts, String tls, String username, String password) {
         static RelayView of(RelaySpec relay) {
-            return new RelayView(relay.hosts().stream().map(MailHost::asString).toList(), relay.tls().asString(),
+            return new RelayView(relay.hosts().stream().map(MailHost::asString).toList(), relay.tls().describe(),
                 relay.auth().map(RelayAuth::username).orElse(null), relay.auth().map(any -> "****").orElse(null));
         }
     }

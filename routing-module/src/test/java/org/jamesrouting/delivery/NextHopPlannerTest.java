@@ -15,7 +15,7 @@ import org.jamesrouting.route.TlsMode;
 import org.junit.jupiter.api.Test;
 
 class NextHopPlannerTest {
-    private static final RelaySpec SMARTHOST = new RelaySpec(List.of(MailHost.parse("smtp.isp.test:587", 25)), TlsMode.STARTTLS_REQUIRED, Optional.empty());
+    private static final RelaySpec SMARTHOST = new RelaySpec(List.of(MailHost.parse("smtp.isp.test:587", 25)), TlsMode.VERIFY, Optional.empty());
     private static final RelaySpec BACKUP = new RelaySpec(List.of(MailHost.parse("backup.isp.test", 25)), TlsMode.NONE, Optional.empty());
     private static final RoutingTable TABLE = RoutingTable.of(List.of(
         Route.builder().id("partner").pattern("partner.test").hosts("mx.partner.test:2525").build()));
@@ -27,7 +27,7 @@ class NextHopPlannerTest {
 
     @Test
     void routeThenSmartHostThenBackup() {
-        DeliveryPlan plan = plan(new NextHopPlanner(Optional.of(SMARTHOST), Optional.of(BACKUP), TlsMode.STARTTLS), "a@partner.test");
+        DeliveryPlan plan = plan(new NextHopPlanner(Optional.of(SMARTHOST), Optional.of(BACKUP), TlsMode.MAY), "a@partner.test");
 
         assertThat(plan.groups()).extracting(HopGroup::via).containsExactly(Via.ROUTE, Via.SMARTHOST, Via.BACKUP);
         assertThat(plan.groups().get(0).relay().orElseThrow().hosts()).containsExactly(MailHost.parse("mx.partner.test:2525", 25));
@@ -36,30 +36,30 @@ class NextHopPlannerTest {
 
     @Test
     void noRouteMeansTheSmartHost() {
-        DeliveryPlan plan = plan(new NextHopPlanner(Optional.of(SMARTHOST), Optional.empty(), TlsMode.STARTTLS), "a@other.test");
+        DeliveryPlan plan = plan(new NextHopPlanner(Optional.of(SMARTHOST), Optional.empty(), TlsMode.MAY), "a@other.test");
 
         assertThat(plan.groups()).extracting(HopGroup::via).containsExactly(Via.SMARTHOST);
-        assertThat(plan.groups().get(0).tls()).isEqualTo(TlsMode.STARTTLS_REQUIRED);
+        assertThat(plan.groups().get(0).tls()).isEqualTo(TlsMode.VERIFY);
     }
 
     @Test
     void noRouteAndNoSmartHostMeansDirectMx() {
-        DeliveryPlan plan = plan(new NextHopPlanner(Optional.empty(), Optional.empty(), TlsMode.STARTTLS), "a@Other.TEST");
+        DeliveryPlan plan = plan(new NextHopPlanner(Optional.empty(), Optional.empty(), TlsMode.MAY), "a@Other.TEST");
 
-        assertThat(plan.groups()).containsExactly(HopGroup.mx("other.test", TlsMode.STARTTLS));
+        assertThat(plan.groups()).containsExactly(HopGroup.mx("other.test", TlsMode.MAY));
         assertThat(plan.reason()).contains("direct delivery to the MX of other.test");
     }
 
     @Test
     void aRouteWithoutSmartHostHasNoMxFallback() {
-        DeliveryPlan plan = plan(new NextHopPlanner(Optional.empty(), Optional.empty(), TlsMode.STARTTLS), "a@partner.test");
+        DeliveryPlan plan = plan(new NextHopPlanner(Optional.empty(), Optional.empty(), TlsMode.MAY), "a@partner.test");
 
         assertThat(plan.groups()).extracting(HopGroup::via).containsExactly(Via.ROUTE);
     }
 
     @Test
     void aBackupNeedsAPrimary() {
-        assertThatThrownBy(() -> new NextHopPlanner(Optional.empty(), Optional.of(BACKUP), TlsMode.STARTTLS))
+        assertThatThrownBy(() -> new NextHopPlanner(Optional.empty(), Optional.of(BACKUP), TlsMode.MAY))
             .hasMessageContaining("needs a primary");
     }
 }

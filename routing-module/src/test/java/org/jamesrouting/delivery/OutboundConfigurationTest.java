@@ -40,7 +40,7 @@ class OutboundConfigurationTest {
             "maxAge", "2d"));
 
         assertThat(configuration.smarthost().orElseThrow().hosts().get(0).asString()).isEqualTo("smtp.gmail.com:587");
-        assertThat(configuration.smarthost().orElseThrow().tls()).isEqualTo(TlsMode.STARTTLS_REQUIRED);
+        assertThat(configuration.smarthost().orElseThrow().tls()).isEqualTo(TlsMode.VERIFY);
         assertThat(configuration.smarthost().orElseThrow().auth()).contains(new RelayAuth("me@gmail.com", "from-env"));
         assertThat(configuration.backup().orElseThrow().hosts().get(0).port()).isEqualTo(25);
         assertThat(configuration.dnsServers()).containsExactly(new InetSocketAddress("192.0.2.53", 53), new InetSocketAddress("127.0.0.1", 5353));
@@ -67,7 +67,7 @@ class OutboundConfigurationTest {
         assertThatThrownBy(() -> parse(Map.of("maxAge", "forever")))
             .hasMessageStartingWith("<maxAge>: 'forever' is not a duration");
         assertThatThrownBy(() -> parse(Map.of("mxTls", "always")))
-            .hasMessageStartingWith("<mxTls>: 'always' is not a TLS mode");
+            .hasMessageStartingWith("<mxTls>: 'always' is not a TLS level");
         assertThatThrownBy(() -> parse(Map.of("immediateDeliveries", "-1")))
             .hasMessage("<immediateDeliveries>: '-1' should be 0 or more");
         assertThatThrownBy(() -> parse(Map.of("immediateDeliveries", "many")))

@@ -56,11 +56,11 @@ class OutboundDeliveryTest {
         clock = new MutableClock(java.time.Instant.parse("2026-12-01T10:00:00Z"));
         pool = new ConnectionPool(Duration.ofSeconds(30), 100, clock);
         delivery = new OutboundDelivery(NO_DNS, new DnsPins(directory.resolve("pins.json")),
-            SmtpClientSettings.defaults("client.test"), 25, pool);
+            SmtpClientSettings.defaults("client.test"), 25, pool, new DeliveryStats(java.time.Clock.systemUTC()));
         planner = new NextHopPlanner(
             Optional.of(new RelaySpec(List.of(MailHost.parse("127.0.0.1:" + primary.port(), 25)), TlsMode.NONE, Optional.empty())),
             Optional.of(new RelaySpec(List.of(MailHost.parse("127.0.0.1:" + backup.port(), 25)), TlsMode.NONE, Optional.empty())),
-            TlsMode.STARTTLS);
+            TlsMode.MAY);
     }
 
     @AfterEach

@@ -47,7 +47,7 @@ class StaticRoutesParserTest {
         assertThat(first.source()).isEqualTo(Route.Source.STATIC);
         assertThat(first.pattern().asString()).isEqualTo("*.example.com");
         assertThat(first.hosts()).extracting(MailHost::asString).containsExactly("mx1.example.com:2525", "mx2.example.com:25");
-        assertThat(first.tls()).isEqualTo(TlsMode.STARTTLS_REQUIRED);
+        assertThat(first.tls()).isEqualTo(TlsMode.VERIFY);
         assertThat(first.auth()).isEmpty();
 
         assertThat(routes.get(1).id()).isEqualTo("partner");
@@ -78,6 +78,31 @@ class StaticRoutesParserTest {
     }
 
     @Test
+    void readsEveryTlsLevelAndTheOlderWords() {
+        List<Route> routes = parse("""
+            a.test mx tls=none
+            b.test mx tls=may
+            c.test mx tls=encrypt auth=me password=x
+            d.test mx tls=verify
+            e.test mx tls=secure tls-match=relay.example.net:.Example.COM
+            f.test mx tls=implicit-encrypt
+            g.test mx tls=starttls
+            h.test mx tls=starttls-required
+            i.test mx tls=implicit-secure
+            """);
+        assertThat(routes).extracting(route -> route.tls().describe()).containsExactly("none", "may", "encrypt", "verify",
+            "secure match=relay.example.net:.example.com", "implicit-encrypt", "may", "verify", "implicit-secure");
+        assertThat(routes.get(4).tls().certificateNames("mx.e.test", java.util.Optional.of("e.test")))
+            .containsExactly("relay.example.net", ".example.com");
+        assertThat(routes.get(8).tls().certificateNames("mx.i.test", java.util.Optional.of("i.test")))
+            .containsExactly("i.test", ".i.test");
+        assertThat(routes.get(3).tls().certificateNames("mx.d.test", java.util.Optional.of("d.test"))).containsExactly("mx.d.test");
+        RouteJson json = RouteJson.of(routes.get(4), false);
+        assertThat(json.tls).isEqualTo("secure");
+        assertThat(json.toRoute("x", Route.Source.DYNAMIC).tls()).isEqualTo(routes.get(4).tls());
+    }
+
+    @Test
     void namesFileLineAndProblem() {
         assertThatThrownBy(() -> parse("example.com mx.example.com\n\nsales*@ mx.example.com"))
             .isInstanceOf(RouteTableException.class)
@@ -91,7 +116,14 @@ class StaticRoutesParserTest {
         assertThatThrownBy(() -> parse("example.com mx:99999"))
             .hasMessage("conf/routes.conf line 1: 'mx:99999': port 99999 is not from 1 to 65535");
         assertThatThrownBy(() -> parse("example.com mx tls=maybe"))
-            .hasMessageStartingWith("conf/routes.conf line 1: 'maybe' is not a TLS mode");
+            .hasMessageStartingWith("conf/routes.conf line 1: 'maybe' is not a TLS level");
+        assertThatThrownBy(() -> parse("example.com mx tls=none auth=me password=Hunter2Secret"))
+            .hasMessageStartingWith("conf/routes.conf line 1: tls=none with credentials (auth=me): credentials are only sent over TLS")
+            .hasMessageNotContaining("Hunter2Secret");
+        assertThatThrownBy(() -> parse("example.com mx tls=verify tls-match=.example.com"))
+            .hasMessage("conf/routes.conf line 1: tls-match is for tls=secure (or implicit-secure), not verify");
+        assertThatThrownBy(() -> parse("example.com mx tls=implicit-may"))
+            .hasMessageStartingWith("conf/routes.conf line 1: 'implicit-may' is not a TLS level");
         assertThatThrownBy(() -> parse("example.com mx colour=blue"))
             .hasMessageStartingWith("conf/routes.conf line 1: unknown option 'colour'");
         assertThatThrownBy(() -> parse("example.com mx auth=me"))
@@ -121,6 +153,7 @@ class StaticRoutesParserTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {
         "a.example relay.example:2525 auth=u password=Hunter2Secret bogus",
         "a.example relay.example:2525 auth=u password=Hunter2Secret tls=sometimes",
+        "a.example relay.example:2525 auth=u password=Hunter2Secret tls=none",
         "a.example relay.example:99999 auth=u password=Hunter2Secret",
         "a.example relay.example auth=u password=Hunter2Secret password=Hunter2Secret",
         "a.example relay.example password=Hunter2Secret",

@@ -69,6 +69,11 @@ public final class TestTls {
         return context;
     }
 
+    /** Trusts this certificate only. */
+    public javax.net.ssl.X509TrustManager trustManager() throws Exception {
+        return org.jamesrouting.delivery.smtp.SmtpClientSettings.trusting(load());
+    }
+
     public SSLContext trustingClientContext() throws Exception {
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(load());

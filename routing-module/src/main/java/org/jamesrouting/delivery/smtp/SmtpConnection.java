@@ -20,9 +20,11 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 
 import org.jamesrouting.route.RelayAuth;
 import org.jamesrouting.route.TlsMode;
@@ -69,7 +71,7 @@ public final class SmtpConnection implements Closeable {
     private int repliesRead;
     private OutputStream out;
     private Map<String, String> extensions = Map.of();
-    private boolean tlsActive;
+    private Optional<TlsSession> tlsSession = Optional.empty();
     private String greeting;
 
     private SmtpConnection(Socket socket, String serverName, SmtpClientSettings settings) throws IOException {
@@ -80,75 +82,119 @@ public final class SmtpConnection implements Closeable {
     }
 
     /**
-     * Connects, reads the greeting, says EHLO and sets TLS up as {@code tls} says.
-     *
-     * @param serverName the name the certificate must carry (the MX or relay host name, or the IP)
-     * @throws SmtpFailure what failed, and whether it is permanent
+     * Connects, reads the greeting, says EHLO and sets TLS up as {@code tls} says; the
+     * certificate must carry {@code serverName}.
      */
     public static SmtpConnection open(InetSocketAddress address, String serverName, TlsMode tls, SmtpClientSettings settings) throws SmtpFailure {
+        return open(address, serverName, tls, List.of(serverName), settings);
+    }
+
+    /**
+     * Connects, reads the greeting, says EHLO and sets TLS up as {@code tls} says.
+     *
+     * @param serverName the host connected to (the MX or relay host name, or the IP), sent as SNI
+     * @param certificateNames names of which the server's certificate must carry one to count as verified
+     * @throws SmtpFailure what failed, and whether it is permanent
+     */
+    public static SmtpConnection open(InetSocketAddress address, String serverName, TlsMode tls, List<String> certificateNames,
+                                      SmtpClientSettings settings) throws SmtpFailure {
         Socket socket = new Socket();
         SmtpConnection connection = null;
         try {
             socket.setSoTimeout((int) settings.commandTimeout().toMillis());
             socket.connect(address, (int) settings.connectTimeout().toMillis());
-            if (tls == TlsMode.IMPLICIT) {
-                socket = startTls(socket, serverName, settings);
+            Optional<TlsSession> implicitSession = Optional.empty();
+            if (tls.implicit()) {
+                CertificateCheck check = check(tls, certificateNames, settings);
+                SSLSocket secured = startTls(socket, serverName, check);
+                socket = secured;
+                implicitSession = Optional.of(session(secured, check));
             }
             connection = new SmtpConnection(socket, serverName, settings);
-            connection.tlsActive = tls == TlsMode.IMPLICIT;
-            connection.handshake(tls);
+            connection.tlsSession = implicitSession;
+            connection.handshake(tls, certificateNames);
             return connection;
         } catch (SmtpFailure e) {
             closeQuietly(connection, socket);
             throw e;
         } catch (SSLException e) {
             closeQuietly(connection, socket);
-            throw new SmtpFailure(SmtpFailure.Kind.TLS, "TLS with " + describe(address, serverName) + " failed: " + e.getMessage(), null, e);
+            throw new SmtpFailure(SmtpFailure.Kind.TLS, "TLS with " + describe(address, serverName) + " failed: " + tlsReason(e), null, e);
         } catch (IOException e) {
             closeQuietly(connection, socket);
             throw new SmtpFailure(SmtpFailure.Kind.CONNECTION, "Cannot talk to " + describe(address, serverName) + ": " + e, null, e);
         }
     }
 
+    /** The handshake's reason, our certificate check's own words when it refused the certificate. */
+    private static String tlsReason(SSLException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.security.cert.CertificateException && cause.getMessage() != null) {
+                return cause.getMessage();
+            }
+        }
+        return e.getMessage();
+    }
+
+    private static CertificateCheck check(TlsMode tls, List<String> certificateNames, SmtpClientSettings settings) {
+        return new CertificateCheck(settings.trust(), certificateNames, settings.verifyServerIdentity(), tls.verifies());
+    }
+
+    private static TlsSession session(SSLSocket socket, CertificateCheck check) {
+        return new TlsSession(socket.getSession().getProtocol(), check.problem().isEmpty(), check.problem());
+    }
+
     private static String describe(InetSocketAddress address, String serverName) {
         return serverName + " [" + address.getAddress().getHostAddress() + "]:" + address.getPort();
     }
 
-    private void handshake(TlsMode tls) throws IOException {
+    private void handshake(TlsMode tls, List<String> certificateNames) throws IOException {
         SmtpReply reply = read();
         if (reply.code() != 220) {
             throw SmtpFailure.reply("greeting", reply);
         }
         greeting = reply.text();
         ehlo();
-        if (tls == TlsMode.STARTTLS || tls == TlsMode.STARTTLS_REQUIRED) {
-            if (!extensions.containsKey("STARTTLS")) {
-                if (tls == TlsMode.STARTTLS_REQUIRED) {
-                    throw new SmtpFailure(SmtpFailure.Kind.TLS, serverName + " does not offer STARTTLS, which this route requires", null, null);
-                }
-                return;
-            }
-            SmtpReply starttls = command("STARTTLS");
-            if (starttls.code() != 220) {
-                if (tls == TlsMode.STARTTLS_REQUIRED || starttls.isTransient()) {
-                    throw new SmtpFailure(SmtpFailure.Kind.TLS, serverName + " refused STARTTLS: " + starttls, starttls, null);
-                }
-                return;
-            }
-            Socket secured = startTls(socket, serverName, settings);
-            bindStreams(secured);
-            tlsActive = true;
-            ehlo();
+        if (tls.implicit() || tls.level() == TlsMode.Level.NONE) {
+            return;
         }
+        if (!extensions.containsKey("STARTTLS")) {
+            if (tls.mandatory()) {
+                throw new SmtpFailure(SmtpFailure.Kind.TLS, serverName + " offered no STARTTLS, which tls=" + tls.asString()
+                    + " requires", null, null);
+            }
+            return;
+        }
+        SmtpReply starttls = command("STARTTLS");
+        if (starttls.code() != 220) {
+            if (tls.mandatory() || starttls.isTransient()) {
+                throw new SmtpFailure(SmtpFailure.Kind.TLS, serverName + " refused STARTTLS: " + starttls, starttls, null);
+            }
+            return;
+        }
+        CertificateCheck check = check(tls, certificateNames, settings);
+        SSLSocket secured = startTls(socket, serverName, check);
+        bindStreams(secured);
+        tlsSession = Optional.of(session(secured, check));
+        ehlo();
     }
 
-    private static SSLSocket startTls(Socket plain, String serverName, SmtpClientSettings settings) throws IOException {
-        SSLSocket ssl = (SSLSocket) settings.sslContext().getSocketFactory()
-            .createSocket(plain, serverName, plain.getPort(), true);
-        SSLParameters parameters = ssl.getSSLParameters();
-        if (settings.verifyServerIdentity()) {
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    /** TLS 1.2 and 1.3 only. */
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    private static SSLSocket startTls(Socket plain, String serverName, CertificateCheck check) throws IOException {
+        SSLContext context;
+        try {
+            context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {check}, null);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new SSLException("cannot set TLS up: " + e.getMessage(), e);
         }
+        SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, serverName, plain.getPort(), true);
+        SSLParameters parameters = ssl.getSSLParameters();
+        parameters.setProtocols(java.util.Arrays.stream(PROTOCOLS)
+            .filter(java.util.Arrays.asList(ssl.getSupportedProtocols())::contains)
+            .toArray(String[]::new));
         if (!InetAddresses.isInetAddress(serverName)) {
             parameters.setServerNames(List.of(new SNIHostName(serverName)));
         }
@@ -216,7 +262,12 @@ public final class SmtpConnection implements Closeable {
     }
 
     public boolean isTlsActive() {
-        return tlsActive;
+        return tlsSession.isPresent();
+    }
+
+    /** The TLS of this connection, empty when it is plain. */
+    public Optional<TlsSession> tlsSession() {
+        return tlsSession;
     }
 
     public String greeting() {
@@ -224,11 +275,38 @@ public final class SmtpConnection implements Closeable {
     }
 
     /**
-     * AUTH PLAIN when offered, else AUTH LOGIN.
+     * Whether credentials may be sent on this connection at level {@code tls}: only inside TLS,
+     * and only when the certificate was verified, unless the level is {@code encrypt} (the
+     * operator accepted an unverified certificate for this hop, as Postfix's encrypt level does).
      *
-     * @throws SmtpFailure of kind AUTH (never permanent): AUTH not offered, or the credentials refused
+     * @return empty when they may; else why not, in words for the operator
      */
-    public void authenticate(RelayAuth auth) throws IOException {
+    public Optional<String> whyNoCredentials(TlsMode tls) {
+        String where = serverName + ":" + socket.getPort();
+        if (tlsSession.isEmpty()) {
+            return Optional.of(where + (supports("STARTTLS") ? " was not asked for STARTTLS" : " offered no STARTTLS")
+                + "; credentials are only sent over TLS");
+        }
+        TlsSession session = tlsSession.get();
+        if (!session.verified() && tls.level() != TlsMode.Level.ENCRYPT) {
+            return Optional.of(where + ": " + session.problem().orElse("certificate not verified")
+                + "; credentials are only sent over verified TLS (tls=encrypt accepts an unverified certificate for this hop)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * AUTH PLAIN when offered, else AUTH LOGIN; never outside TLS, and never over unverified TLS
+     * unless the level is {@code encrypt} ({@link #whyNoCredentials}).
+     *
+     * @throws SmtpFailure of kind TLS when the connection is not safe for credentials (4.7.x,
+     *     nothing sent), of kind AUTH (never permanent): AUTH not offered, or the credentials refused
+     */
+    public void authenticate(RelayAuth auth, TlsMode tls) throws IOException {
+        Optional<String> refusal = whyNoCredentials(tls);
+        if (refusal.isPresent()) {
+            throw new SmtpFailure(SmtpFailure.Kind.CREDENTIALS, refusal.get(), null, null);
+        }
         String mechanisms = extensions.getOrDefault("AUTH", "").toUpperCase(Locale.ROOT);
         List<String> offered = List.of(mechanisms.split("\\s+"));
         SmtpReply reply;
@@ -245,7 +323,7 @@ public final class SmtpConnection implements Closeable {
             }
         } else {
             throw new SmtpFailure(SmtpFailure.Kind.AUTH, serverName + " offers no AUTH mechanism we speak (PLAIN, LOGIN)"
-                + (mechanisms.isEmpty() ? "; AUTH is not offered" + (tlsActive ? "" : " (maybe only after STARTTLS)") : ": " + mechanisms), null, null);
+                + (mechanisms.isEmpty() ? "; AUTH is not offered" + (isTlsActive() ? "" : " (maybe only after STARTTLS)") : ": " + mechanisms), null, null);
         }
         if (reply.code() != 235) {
             throw new SmtpFailure(SmtpFailure.Kind.AUTH, serverName + " refused AUTH for " + auth.username() + ": " + reply, reply, null);

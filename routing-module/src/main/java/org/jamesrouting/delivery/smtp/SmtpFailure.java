@@ -13,6 +13,8 @@ public class SmtpFailure extends IOException {
         CONNECTION,
         /** TLS required but not offered, handshake failed, certificate refused. */
         TLS,
+        /** The connection is not safe for credentials (no TLS, or an unverified certificate): nothing was sent. */
+        CREDENTIALS,
         /** AUTH not offered or refused. */
         AUTH,
         /** The server answered with an error reply. */

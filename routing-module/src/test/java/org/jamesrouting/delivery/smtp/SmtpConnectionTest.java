@@ -40,7 +40,7 @@ class SmtpConnectionTest {
     @BeforeEach
     void setUp() throws Exception {
         server = TestSmtpServer.start();
-        trusting = SmtpClientSettings.defaults("client.test").withSslContext(tls.trustingClientContext());
+        trusting = SmtpClientSettings.defaults("client.test").withTrust(tls.trustManager());
     }
 
     @AfterEach
@@ -138,7 +138,7 @@ class SmtpConnectionTest {
     @Test
     void opportunisticStartTlsIsUsedWhenOffered() throws Exception {
         server.offerStartTls(tls.serverContext());
-        try (SmtpConnection connection = open(TlsMode.STARTTLS, trusting)) {
+        try (SmtpConnection connection = open(TlsMode.MAY, trusting)) {
             assertThat(connection.isTlsActive()).isTrue();
             send(connection, "x@dest.test");
         }
@@ -147,7 +147,7 @@ class SmtpConnectionTest {
 
     @Test
     void opportunisticStartTlsGoesPlainWhenNotOffered() throws Exception {
-        try (SmtpConnection connection = open(TlsMode.STARTTLS, trusting)) {
+        try (SmtpConnection connection = open(TlsMode.MAY, trusting)) {
             assertThat(connection.isTlsActive()).isFalse();
             send(connection, "x@dest.test");
         }
@@ -156,11 +156,11 @@ class SmtpConnectionTest {
 
     @Test
     void requiredStartTlsNotOfferedSendsNothing() {
-        assertThatThrownBy(() -> open(TlsMode.STARTTLS_REQUIRED, trusting))
+        assertThatThrownBy(() -> open(TlsMode.VERIFY, trusting))
             .isInstanceOfSatisfying(SmtpFailure.class, failure -> {
                 assertThat(failure.kind()).isEqualTo(SmtpFailure.Kind.TLS);
                 assertThat(failure.isPermanent()).isFalse();
-                assertThat(failure.getMessage()).contains("does not offer STARTTLS");
+                assertThat(failure.getMessage()).contains("offered no STARTTLS");
             });
         assertThat(server.commands()).noneMatch(command -> command.startsWith("MAIL"));
     }
@@ -170,7 +170,7 @@ class SmtpConnectionTest {
         server.offerStartTls(tls.serverContext());
         SmtpClientSettings jvmDefaults = SmtpClientSettings.defaults("client.test");
 
-        assertThatThrownBy(() -> open(TlsMode.STARTTLS_REQUIRED, jvmDefaults))
+        assertThatThrownBy(() -> open(TlsMode.VERIFY, jvmDefaults))
             .isInstanceOfSatisfying(SmtpFailure.class, failure -> assertThat(failure.kind()).isEqualTo(SmtpFailure.Kind.TLS));
         assertThat(server.commands()).noneMatch(command -> command.startsWith("MAIL"));
     }
@@ -180,7 +180,7 @@ class SmtpConnectionTest {
         server.offerStartTls(tls.serverContext());
 
         assertThatThrownBy(() -> SmtpConnection.open(new InetSocketAddress("127.0.0.1", server.port()), "other.test",
-            TlsMode.STARTTLS_REQUIRED, trusting))
+            TlsMode.VERIFY, trusting))
             .isInstanceOfSatisfying(SmtpFailure.class, failure -> assertThat(failure.kind()).isEqualTo(SmtpFailure.Kind.TLS));
     }
 
@@ -195,15 +195,15 @@ class SmtpConnectionTest {
     }
 
     @Test
-    void authenticatesWithPlainOrLogin() throws Exception {
-        server.requireAuth("relay", "s3cret");
-        try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
-            connection.authenticate(new RelayAuth("relay", "s3cret"));
+    void authenticatesWithPlainOrLoginOverVerifiedTls() throws Exception {
+        server.requireAuth("relay", "s3cret").offerStartTls(tls.serverContext());
+        try (SmtpConnection connection = open(TlsMode.MAY, trusting)) {
+            connection.authenticate(new RelayAuth("relay", "s3cret"), TlsMode.MAY);
             send(connection, "x@dest.test");
         }
         server.authMechanisms("LOGIN");
-        try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
-            connection.authenticate(new RelayAuth("relay", "s3cret"));
+        try (SmtpConnection connection = open(TlsMode.VERIFY, trusting)) {
+            connection.authenticate(new RelayAuth("relay", "s3cret"), TlsMode.VERIFY);
             send(connection, "y@dest.test");
         }
         assertThat(server.received()).extracting(TestSmtpServer.Received::authenticatedUser).containsExactly("relay", "relay");
@@ -211,9 +211,9 @@ class SmtpConnectionTest {
 
     @Test
     void aWrongPasswordIsATemporaryAuthFailureAndIsNeverShown() throws Exception {
-        server.requireAuth("relay", "s3cret");
-        try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
-            assertThatThrownBy(() -> connection.authenticate(new RelayAuth("relay", "wrong-password")))
+        server.requireAuth("relay", "s3cret").offerStartTls(tls.serverContext());
+        try (SmtpConnection connection = open(TlsMode.MAY, trusting)) {
+            assertThatThrownBy(() -> connection.authenticate(new RelayAuth("relay", "wrong-password"), TlsMode.MAY))
                 .isInstanceOfSatisfying(SmtpFailure.class, failure -> {
                     assertThat(failure.kind()).isEqualTo(SmtpFailure.Kind.AUTH);
                     assertThat(failure.isPermanent()).isFalse();
@@ -221,6 +221,101 @@ class SmtpConnectionTest {
                     assertThat(failure.getMessage()).doesNotContain("wrong-password");
                 });
         }
+    }
+
+    @Test
+    void credentialsAreNeverSentWithoutTls() throws Exception {
+        server.requireAuth("relay", "s3cret");
+        for (TlsMode level : List.of(TlsMode.MAY, TlsMode.NONE)) {
+            try (SmtpConnection connection = open(level, trusting)) {
+                assertThatThrownBy(() -> connection.authenticate(new RelayAuth("relay", "s3cret"), level))
+                    .isInstanceOfSatisfying(SmtpFailure.class, failure -> {
+                        assertThat(failure.kind()).isEqualTo(SmtpFailure.Kind.CREDENTIALS);
+                        assertThat(failure.isPermanent()).isFalse();
+                        assertThat(failure.getMessage()).contains("127.0.0.1:" + server.port())
+                            .contains("credentials are only sent over TLS").doesNotContain("s3cret");
+                    });
+            }
+        }
+        assertThat(server.commands()).noneMatch(command -> command.toUpperCase().startsWith("AUTH"));
+    }
+
+    @Test
+    void credentialsAreNotSentOverUnverifiedTlsUnlessTheLevelIsEncrypt() throws Exception {
+        server.requireAuth("relay", "s3cret").offerStartTls(tls.serverContext());
+        SmtpClientSettings jvmDefaults = SmtpClientSettings.defaults("client.test");
+        try (SmtpConnection connection = open(TlsMode.MAY, jvmDefaults)) {
+            assertThat(connection.isTlsActive()).isTrue();
+            assertThatThrownBy(() -> connection.authenticate(new RelayAuth("relay", "s3cret"), TlsMode.MAY))
+                .isInstanceOfSatisfying(SmtpFailure.class, failure -> {
+                    assertThat(failure.kind()).isEqualTo(SmtpFailure.Kind.CREDENTIALS);
+                    assertThat(failure.getMessage()).contains("certificate not trusted").contains("tls=encrypt");
+                });
+        }
+        assertThat(server.commands()).noneMatch(command -> command.toUpperCase().startsWith("AUTH"));
+
+        try (SmtpConnection connection = open(TlsMode.ENCRYPT, jvmDefaults)) {
+            connection.authenticate(new RelayAuth("relay", "s3cret"), TlsMode.ENCRYPT);
+            send(connection, "x@dest.test");
+        }
+        assertThat(server.received()).extracting(TestSmtpServer.Received::authenticatedUser).containsExactly("relay");
+        assertThat(server.received().get(0).tls()).isTrue();
+    }
+
+    @Test
+    void mayEncryptsWhateverTheCertificateAndSaysWhetherItVerified() throws Exception {
+        server.offerStartTls(tls.serverContext());
+        try (SmtpConnection connection = open(TlsMode.MAY, SmtpClientSettings.defaults("client.test"))) {
+            TlsSession session = connection.tlsSession().orElseThrow();
+            assertThat(session.verified()).isFalse();
+            assertThat(session.describe()).matches("TLSv1\\.[23] unverified \\(certificate not trusted: .*\\)");
+            send(connection, "x@dest.test");
+        }
+        try (SmtpConnection connection = SmtpConnection.open(new InetSocketAddress("127.0.0.1", server.port()), "other.test",
+            TlsMode.MAY, trusting)) {
+            assertThat(connection.tlsSession().orElseThrow().describe()).contains("unverified (certificate names localhost")
+                .contains("not other.test");
+            send(connection, "y@dest.test");
+        }
+        try (SmtpConnection connection = open(TlsMode.MAY, trusting)) {
+            assertThat(connection.tlsSession().orElseThrow().describe()).isEqualTo("TLSv1.3 verified");
+        }
+        assertThat(server.received()).hasSize(2).allMatch(TestSmtpServer.Received::tls);
+    }
+
+    @Test
+    void encryptNeedsTlsButNotATrustedCertificate() throws Exception {
+        assertThatThrownBy(() -> open(TlsMode.ENCRYPT, trusting))
+            .isInstanceOfSatisfying(SmtpFailure.class, failure -> assertThat(failure.kind()).isEqualTo(SmtpFailure.Kind.TLS));
+        server.offerStartTls(tls.serverContext());
+        try (SmtpConnection connection = open(TlsMode.ENCRYPT, SmtpClientSettings.defaults("client.test"))) {
+            assertThat(connection.tlsSession().orElseThrow().verified()).isFalse();
+            send(connection, "x@dest.test");
+        }
+        assertThat(server.received()).hasSize(1);
+    }
+
+    @Test
+    void secureChecksTheListedNamesOrTheNextHopDomain() throws Exception {
+        TestTls named = TestTls.create(java.nio.file.Files.createDirectories(directory.resolve("named")), "mx1.dest.test");
+        server.offerStartTls(named.serverContext());
+        SmtpClientSettings trustingNamed = trusting.withTrust(named.trustManager());
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+        TlsMode listed = TlsMode.SECURE.withMatch("mx1.dest.test");
+        try (SmtpConnection connection = SmtpConnection.open(address, "127.0.0.1", listed, listed.certificateNames("127.0.0.1",
+            java.util.Optional.empty()), trustingNamed)) {
+            assertThat(connection.tlsSession().orElseThrow().verified()).isTrue();
+        }
+        TlsMode byDomain = TlsMode.SECURE;
+        try (SmtpConnection connection = SmtpConnection.open(address, "127.0.0.1", byDomain, byDomain.certificateNames("127.0.0.1",
+            java.util.Optional.of("dest.test")), trustingNamed)) {
+            assertThat(connection.tlsSession().orElseThrow().verified()).isTrue();
+        }
+        assertThatThrownBy(() -> SmtpConnection.open(address, "127.0.0.1", byDomain,
+            byDomain.certificateNames("127.0.0.1", java.util.Optional.of("other.test")), trustingNamed))
+            .isInstanceOfSatisfying(SmtpFailure.class, failure -> assertThat(failure.getMessage())
+                .contains("not other.test or .other.test"));
+        assertThat(server.commands()).noneMatch(command -> command.startsWith("MAIL"));
     }
 
     @Test

@@ -1,0 +1,19 @@
+package org.jamesrouting.delivery.smtp;
+
+import java.util.Optional;
+
+/**
+ * What the TLS of one connection was: its protocol, and whether the server's certificate was
+ * verified (trusted chain and an expected name), with the reason when it was not.
+ */
+public record TlsSession(String protocol, boolean verified, Optional<String> problem) {
+    /** As in the one log line per attempt: {@code TLSv1.3 verified}, {@code TLSv1.2 unverified (why)}. */
+    public String describe() {
+        return protocol + (verified ? " verified" : " unverified" + problem.map(reason -> " (" + reason + ")").orElse(""));
+    }
+
+    /** {@code plain} for a connection without TLS. */
+    public static String describe(Optional<TlsSession> session) {
+        return session.map(TlsSession::describe).orElse("plain");
+    }
+}
