@@ -228,6 +228,7 @@ public class OutboundRouter extends GenericMailet {
         }
     }
 
+    /** This machine's name as its resolver knows it (checked to be fully qualified before it is used in EHLO). */
     private static String localHostName() {
         try {
             return InetAddress.getLocalHost().getCanonicalHostName();
@@ -299,6 +300,21 @@ public class OutboundRouter extends GenericMailet {
         if (!entries.claim(mail.getName(), previousAttempts)) {
             LOGGER.info("Dropped a duplicate queue entry of {} (attempt {}): already handled or being handled",
                 mail.getName(), previousAttempts + 1);
+            return;
+        }
+        int hops = receivedHeaders(mail.getMessage());
+        if (hops > configuration.maxHops()) {
+            List<RecipientOutcome> looping = mail.getRecipients().stream()
+                .map(recipient -> new RecipientOutcome(recipient.asString(), RecipientOutcome.Kind.PERMANENT, "5.4.6",
+                    "too many hops: " + hops + " Received: headers, more than " + configuration.maxHops() + " (a mail loop)",
+                    Optional.empty(), false))
+                .toList();
+            LOGGER.info("Bounced {} (Message-ID {}) for {}: too many hops ({} Received: headers, more than maxHops {})", mail.getName(),
+                mail.getMessage().getMessageID(), recipients(looping), hops, configuration.maxHops());
+            Instant now = clock.instant();
+            bounce(mail, looping, AttributeUtils.getValueAndCastFromMail(mail, FIRST_ATTEMPT, Long.class).map(Instant::ofEpochMilli)
+                .orElse(now), now);
+            entries.finished(mail.getName());
             return;
         }
         RoutingTable table = tables.current();
@@ -463,6 +479,11 @@ public class OutboundRouter extends GenericMailet {
         } finally {
             LifecycleUtil.dispose(dsnMail);
         }
+    }
+
+    private static int receivedHeaders(MimeMessage message) throws MessagingException {
+        String[] received = message.getHeader("Received");
+        return received == null ? 0 : received.length;
     }
 
     private static String recipients(List<RecipientOutcome> outcomes) {

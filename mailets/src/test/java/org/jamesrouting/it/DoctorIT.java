@@ -47,9 +47,9 @@ class DoctorIT {
     @BeforeAll
     static void start() throws Exception {
         dns = Dnsmasq.start(directory, "--host-record=relay.doctor.test,127.0.0.1");
-        silentDns = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
+        silentDns = new DatagramSocket(org.jamesrouting.testing.TestPorts.free(), InetAddress.getByName("127.0.0.1"));
         closedPort = new Socket();
-        closedPort.bind(new InetSocketAddress("127.0.0.1", 0));
+        closedPort.bind(new InetSocketAddress("127.0.0.1", org.jamesrouting.testing.TestPorts.free()));
         TestTls tls = TestTls.create(java.nio.file.Files.createDirectories(directory.resolve("tls")));
         smart = TestSmtpServer.start().requireAuth("relay", "right-password").offerStartTls(tls.serverContext());
         good = TestSmtpServer.start();

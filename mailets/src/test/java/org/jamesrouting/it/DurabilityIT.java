@@ -140,7 +140,7 @@ class DurabilityIT {
                 throw new AssertionError((20 - missing.size()) + " of 20 arrived; missing " + missing + ":\nbefore the kill:\n" + before
                     + "\nafter:\n" + history + "\nqueues: " + queues, e);
             }
-            Thread.sleep(3000);
+            ItSupport.awaitSettled(new WebAdminClient(home.webAdminPort()));
             Map<String, Long> counts = countsById(relay);
             for (String id : ids) {
                 assertThat(counts.get(id)).as(id).isEqualTo(1L);
@@ -172,7 +172,7 @@ class DurabilityIT {
         try (TestSmtpServer relay = TestSmtpServer.start("127.0.0.1", relayPort);
              JamesProcess restarted = JamesProcess.launchRoutingServer(home).awaitStarted()) {
             ItSupport.await("the mail at the relay after the restart", JMS_RETRY_LATENCY, () -> ItSupport.arrivals(relay, id) >= 1 ? true : null);
-            Thread.sleep(3000);
+            ItSupport.awaitSettled(new WebAdminClient(home.webAdminPort()));
             assertThat(ItSupport.arrivals(relay, id)).isEqualTo(1);
         }
     }
@@ -193,7 +193,9 @@ class DurabilityIT {
                         }
                     }
                 });
-                ItSupport.await("a few deliveries", () -> relay.received().size() >= 10 ? true : null);
+                // 10 acknowledged to the client (not only 10 at the relay: the relay can have the
+                // 10th before the client has read its 250)
+                ItSupport.await("a few deliveries", () -> relay.received().size() >= 10 && accepted.size() >= 10 ? true : null);
                 james.kill();
                 stream.get();
             } finally {
@@ -204,7 +206,7 @@ class DurabilityIT {
             try (JamesProcess restarted = JamesProcess.launchRoutingServer(home).awaitStarted()) {
                 ItSupport.await("every accepted message at the relay", JMS_RETRY_LATENCY,
                     () -> countsById(relay).keySet().containsAll(accepted) ? true : null);
-                Thread.sleep(3000);
+                ItSupport.awaitSettled(new WebAdminClient(home.webAdminPort()));
             }
             Map<String, Long> counts = countsById(relay);
             long duplicates = accepted.stream().map(counts::get).filter(count -> count > 1).count();

@@ -52,6 +52,23 @@ public final class ItSupport {
         throw new AssertionError("Timed out waiting for " + what + (last == null ? "" : ": " + last));
     }
 
+    /**
+     * Waits until the server has nothing left to do: the spool and the outgoing queue are empty
+     * and no delivery is in flight. After that no further copy can reach a peer, so an
+     * exactly-once check needs no fixed sleep.
+     */
+    public static void awaitSettled(WebAdminClient webAdmin) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        await("the spool and outgoing empty, nothing in flight", () -> {
+            for (String queue : java.util.List.of("spool", "outgoing")) {
+                if (json.readTree(webAdmin.get("/mailQueues/" + queue).body()).path("size").asLong(-1) != 0) {
+                    return null;
+                }
+            }
+            return json.readTree(webAdmin.get("/routing/status").body()).path("inFlight").asLong(-1) == 0 ? true : null;
+        });
+    }
+
     /** The text of the message/delivery-status part, when the message is a DSN. */
     public static Optional<String> deliveryStatus(MimeMessage message) throws Exception {
         if (!message.isMimeType("multipart/report")) {

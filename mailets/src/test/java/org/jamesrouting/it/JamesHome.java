@@ -76,8 +76,14 @@ public final class JamesHome {
             "<default>" + defaultAction + "</default>\n<domains>\n" + domains + "\n</domains>"));
     }
 
-    /** Replaces the OutboundRouter mailet's parameters in mailetcontainer.xml. */
-    public JamesHome outboundRouter(String parameters) {
+    /**
+     * Replaces the OutboundRouter mailet's parameters in mailetcontainer.xml; the shipped
+     * heloName stays unless the test gives one (without it the router refuses a machine name
+     * that is not fully qualified).
+     */
+    public JamesHome outboundRouter(String givenParameters) {
+        String parameters = givenParameters.contains("<heloName>") ? givenParameters
+            : "<heloName>james-routing.localhost</heloName>\n" + givenParameters;
         return edit("mailetcontainer.xml", text -> text.replaceFirst(
             "(?s)(<mailet match=\"All\" class=\"org.jamesrouting.mailets.OutboundRouter\">).*?(</mailet>)",
             "$1\n" + java.util.regex.Matcher.quoteReplacement(parameters) + "\n$2"));
@@ -93,26 +99,9 @@ public final class JamesHome {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
-        new java.util.concurrent.atomic.AtomicInteger(20000 + new java.util.Random().nextInt(10000));
-
-    /**
-     * A port free now, below the kernel's ephemeral range (32768 and up), so that no outgoing
-     * connection's local port takes it while a test peer is stopped and started again. Ports are
-     * handed out once per test JVM.
-     */
+    /** A port free now, below the kernel's ephemeral range ({@link org.jamesrouting.testing.TestPorts}). */
     public static int freePort() {
-        for (int attempt = 0; attempt < 1000; attempt++) {
-            int port = 20000 + Math.floorMod(NEXT_PORT.getAndIncrement() - 20000, 12000);
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.setReuseAddress(true);
-                socket.bind(new java.net.InetSocketAddress("0.0.0.0", port));
-                return port;
-            } catch (IOException e) {
-                // taken: try the next one
-            }
-        }
-        throw new IllegalStateException("no free port between 20000 and 32000");
+        return org.jamesrouting.testing.TestPorts.free();
     }
 
     public Path directory() {

@@ -88,6 +88,10 @@ public final class JamesProcess implements AutoCloseable {
         return Files.readString(home.directory().resolve("console.log"));
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     /** The JVM's threads as jcmd prints them (for failure reports). */
     public String threadDump() throws Exception {
         Process jcmd = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(),

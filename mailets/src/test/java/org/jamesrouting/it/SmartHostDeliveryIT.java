@@ -116,6 +116,7 @@ class SmartHostDeliveryIT {
         assertThat(received.sender()).isEqualTo("alice@example.com");
         assertThat(received.tls()).isTrue();
         assertThat(received.authenticatedUser()).isEqualTo("relay");
+        assertThat(primary.commands()).as("a fully qualified EHLO name, never localhost").contains("EHLO james-routing.localhost");
         assertThat(received.header("Subject")).contains("via smart host");
         Thread.sleep(500);
         assertThat(count(primary, id)).isEqualTo(1);
@@ -155,6 +156,7 @@ class SmartHostDeliveryIT {
         String status = ItSupport.awaitDsnFor(james.mailboxes(), "alice@example.com", "alicepass", "nobody@remote.test");
         assertThat(status).contains("Action: failed").contains("Status: 5.1.1")
             .contains("Remote-MTA: dns; 127.0.0.1")
+            .contains("Reporting-MTA: dns; james-routing.localhost")
             .contains("Diagnostic-Code: smtp; 550 5.1.1 <nobody@remote.test>: Recipient address rejected");
         assertThat(backup.received()).isEmpty();
     }

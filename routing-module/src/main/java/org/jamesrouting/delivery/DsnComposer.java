@@ -99,11 +99,20 @@ public final class DsnComposer {
         return status.startsWith("4.") ? "5" + status.substring(1) : status;
     }
 
+    /** The original headers in a DSN stop at this size (Postfix's bounce_size_limit): no amplification by huge headers. */
+    static final int HEADERS_LIMIT = 50_000;
+
     private static MimeBodyPart headersPart(MimeMessage original) throws MessagingException {
         StringBuilder headers = new StringBuilder();
         Enumeration<String> lines = original.getAllHeaderLines();
         while (lines.hasMoreElements()) {
-            headers.append(lines.nextElement()).append(CRLF);
+            String line = lines.nextElement();
+            if (headers.length() + line.length() + 2 > HEADERS_LIMIT) {
+                headers.append("X-Headers-Truncated: the original headers are longer than ").append(HEADERS_LIMIT)
+                    .append(" bytes").append(CRLF);
+                break;
+            }
+            headers.append(line).append(CRLF);
         }
         MimeBodyPart part = new MimeBodyPart();
         part.setText(headers.toString(), "UTF-8");

@@ -20,10 +20,10 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
                                     Optional<String> routesFile, String dnsServersText, List<InetSocketAddress> dnsServers,
                                     Duration dnsTimeout, int mxPort, TlsMode mxTls, RetrySchedule retries, int deliveryThreads,
                                     int destinationConcurrency, int immediateDeliveries, String heloName, Duration connectTimeout, Duration commandTimeout, Optional<String> truststore,
-                                    String truststorePassword, boolean verifyServerIdentity) {
+                                    String truststorePassword, boolean verifyServerIdentity, int maxHops) {
     public static final Set<String> PARAMETERS = Set.of("outgoingQueue", "smarthost", "backup", "routes", "dnsServers", "dnsTimeout",
         "mxPort", "mxTls", "retrySchedule", "maxAge", "greylistRetry", "deliveryThreads", "destinationConcurrency", "immediateDeliveries", "heloName", "connectTimeout", "commandTimeout",
-        "truststore", "truststorePassword", "verifyServerIdentity");
+        "truststore", "truststorePassword", "verifyServerIdentity", "maxHops");
 
     /**
      * @param parameter a mailet parameter by name, empty when not given
@@ -64,12 +64,47 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
             mxPort,
             named("mxTls", () -> TlsMode.parse(parameter.apply("mxTls").orElse("may"))),
             retries, threads, perDestination, immediate,
-            parameter.apply("heloName").filter(text -> !text.isBlank()).orElse(defaultHeloName),
+            heloName(parameter.apply("heloName").filter(text -> !text.isBlank()).map(String::trim), defaultHeloName),
             named("connectTimeout", () -> DurationText.parse(parameter.apply("connectTimeout").orElse("30s"))),
             named("commandTimeout", () -> DurationText.parse(parameter.apply("commandTimeout").orElse("5m"))),
             parameter.apply("truststore").filter(text -> !text.isBlank()).map(String::trim),
             parameter.apply("truststorePassword").orElse(""),
-            named("verifyServerIdentity", () -> bool(parameter.apply("verifyServerIdentity").orElse("true"))));
+            named("verifyServerIdentity", () -> bool(parameter.apply("verifyServerIdentity").orElse("true"))),
+            named("maxHops", () -> positive(parameter.apply("maxHops").orElse("50"))));
+    }
+
+    /**
+     * The name of our EHLO and of the DSNs' Reporting-MTA: {@code <heloName>}, else this
+     * machine's name; either way a fully qualified domain name, never {@code localhost} or a
+     * bare host name, which receivers refuse or score as spam (Postfix refuses to start too).
+     */
+    static String heloName(Optional<String> given, String machineName) {
+        if (given.isPresent()) {
+            String name = given.get();
+            if (!fullyQualified(name)) {
+                throw new IllegalArgumentException("<heloName>: '" + name + "' is not a fully qualified domain name "
+                    + "(write the name this server has in DNS, e.g. mail.example.com)");
+            }
+            return name;
+        }
+        if (!fullyQualified(machineName)) {
+            throw new IllegalArgumentException("<heloName>: not set, and this machine's name '" + machineName + "' is not fully "
+                + "qualified: set <heloName> to this server's name in DNS (the name its address resolves back to); receivers "
+                + "refuse or score EHLO localhost or a bare host name");
+        }
+        return machineName;
+    }
+
+    private static boolean fullyQualified(String name) {
+        if (name == null || com.google.common.net.InetAddresses.isInetAddress(name)) {
+            return false;
+        }
+        try {
+            String normalized = org.jamesrouting.core.DomainNames.normalize(name).asString();
+            return normalized.contains(".") && !normalized.equals("localhost.localdomain") && !normalized.startsWith("localhost.");
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static <T> T named(String parameter, java.util.function.Supplier<T> parse) {

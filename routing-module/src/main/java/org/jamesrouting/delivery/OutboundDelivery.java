@@ -19,6 +19,7 @@ import org.jamesrouting.dns.MailDns;
 import org.jamesrouting.dns.MxLookup;
 import org.jamesrouting.route.MailHost;
 import org.jamesrouting.route.RelayAuth;
+import org.jamesrouting.route.RoutingAddress;
 import org.jamesrouting.route.TlsMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -237,6 +238,14 @@ public final class OutboundDelivery {
                 return Optional.empty();
             }
             String reason = failure.reply().map(SmtpReply::firstLine).orElse(failure.getMessage());
+            if (failure.kind() == SmtpFailure.Kind.LOOP) {
+                // as Postfix: a bounce, not a retry (the configuration or DNS sends the mail to us)
+                String domain = RoutingAddress.parse(recipients.get(0)).domain();
+                progress.failAll("5.4.6", "mail for " + domain + " loops back to myself (" + failure.getMessage() + ")",
+                    Optional.empty(), false);
+                log(envelope, recipients, target.describe(), failure.getMessage(), "bounced: mail for " + domain + " loops back to myself", start);
+                return Optional.of(true);
+            }
             if (failure.isPermanent()) {
                 SmtpReply reply = failure.reply().get();
                 progress.failAll(reply.status(), reply.firstLine(), Optional.of(target.hostName()), true);
@@ -250,7 +259,7 @@ public final class OutboundDelivery {
                 log(envelope, recipients, target.describe(), failure.getMessage(), "opportunistic TLS failed, trying without TLS", start);
                 return Optional.of(attempt(envelope, target, TlsMode.NONE, progress));
             }
-            progress.temporary(statusOf(failure), failure.reply().map(SmtpReply::firstLine).orElse(failure.getMessage()),
+            progress.temporary(statusOf(failure), publicReason(failure),
                 failure.reply().map(any -> target.hostName()), failure.reply().isPresent());
             stats.problem(target.group().destination(), statusOf(failure) + " " + reason);
             log(envelope, recipients, target.describe(), reason, "deferred, next host", start);
@@ -276,6 +285,18 @@ public final class OutboundDelivery {
     /** A connection reused without a check that ended (or was lost) before the server answered anything of this transaction. */
     private static boolean staleReuse(ConnectionPool.Lease lease, int repliesBefore, boolean sessionMayBeGone) {
         return sessionMayBeGone && lease != null && lease.unchecked() && lease.connection().repliesRead() == repliesBefore;
+    }
+
+    /**
+     * What a failure may say in a DSN to the sender, who may be outside: for our login to a relay
+     * neither the user name nor the relay's name (the operator has them in the log and status).
+     */
+    static String publicReason(SmtpFailure failure) {
+        return switch (failure.kind()) {
+            case AUTH -> "the relay did not accept this server's login";
+            case CREDENTIALS -> "no verified TLS to the relay: this server's login was not sent";
+            default -> failure.reply().map(SmtpReply::firstLine).orElse(failure.getMessage());
+        };
     }
 
     private static String statusOf(SmtpFailure failure) {

@@ -182,6 +182,8 @@ public final class RouteDoctor {
                 + "if the server has no TLS, use tls=may (opportunistic) or tls=none for this hop (not with credentials)";
             case CREDENTIALS -> "the credentials were not sent: they only go over TLS, and only over verified TLS unless the hop says "
                 + "tls=encrypt; add the server's CA to <truststore>, fix the host name, or have the relay offer STARTTLS";
+            case LOOP -> "this host is this server itself (it greets with our name, " + active.settings().heloName()
+                + "): mail sent there would loop; point the route, smart host or MX elsewhere";
             case AUTH -> "the relay refused the login: check the user name and the password (password-env / password-file), "
                 + "and whether the relay wants AUTH at all";
             case REPLY -> "the server refuses us (" + failure.reply().map(Object::toString).orElse("?") + "): ask its administrator "

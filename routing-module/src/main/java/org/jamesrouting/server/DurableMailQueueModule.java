@@ -11,11 +11,13 @@ import org.apache.james.core.healthcheck.HealthCheck;
 import org.apache.james.queue.activemq.ActiveMQConfiguration;
 import org.apache.james.queue.activemq.ActiveMQHealthCheck;
 import org.apache.james.queue.activemq.ActiveMQMailQueueFactory;
-import org.apache.james.queue.activemq.EmbeddedActiveMQ;
 import org.apache.james.queue.activemq.metric.ActiveMQMetricCollector;
 import org.apache.james.queue.activemq.metric.ActiveMQMetricCollectorImpl;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
+import org.apache.james.metrics.api.GaugeRegistry;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.james.utils.InitializationOperation;
 import org.apache.james.utils.InitilizationOperationBuilder;
@@ -29,17 +31,16 @@ import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.ProvidesIntoSet;
 
 /**
- * James's mail queues (the spool, {@code outgoing} and every other) on disk: James's own
- * embedded ActiveMQ broker with its KahaDB store under {@code var/store/activemq} of the working
- * directory. A message is written there before SMTP answers 250, and survives a crash.
+ * James's mail queues (the spool, {@code outgoing} and every other) on disk: James's ActiveMQ
+ * mail queue on an embedded broker reachable only inside this JVM ({@link InVmBroker}) with its
+ * KahaDB store under {@code var/store/activemq} of the working directory. A message is written there before SMTP answers 250, and survives a crash.
  * Replaces the memory application's in-memory queue (see {@link RoutingJamesServerMain}).
  */
 public class DurableMailQueueModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(PersistenceAdapter.class).to(KahaDBPersistenceAdapter.class);
-        bind(EmbeddedActiveMQ.class).in(Scopes.SINGLETON);
-        bind(ActiveMQMailQueueFactory.class).in(Scopes.SINGLETON);
+        bind(InVmBroker.class).in(Scopes.SINGLETON);
         bind(ActiveMQMetricCollector.class).to(ActiveMQMetricCollectorImpl.class);
         bind(ActiveMQMetricCollectorImpl.class).in(Scopes.SINGLETON);
         Multibinder.newSetBinder(binder(), HealthCheck.class).addBinding().to(ActiveMQHealthCheck.class);
@@ -61,8 +62,16 @@ public class DurableMailQueueModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ConnectionFactory connectionFactory(EmbeddedActiveMQ broker) {
-        return broker.getConnectionFactory();
+    ConnectionFactory connectionFactory(InVmBroker broker) {
+        return broker.connectionFactory();
+    }
+
+    /** James's queue factory on our in-VM broker (its other constructor would start James's broker, which listens on TCP). */
+    @Provides
+    @Singleton
+    ActiveMQMailQueueFactory queueFactory(ConnectionFactory connections, MailQueueItemDecoratorFactory decorators, MetricFactory metrics,
+                                          GaugeRegistry gauges, ActiveMQMetricCollector collector) {
+        return new ActiveMQMailQueueFactory(connections, decorators, metrics, gauges, collector);
     }
 
     /**

@@ -44,8 +44,14 @@ public class WebAdminExposureCheck implements StartUpCheck {
         return good();
     }
 
+    /** {@code localhost}, or an IP literal of the loopback range; a name such as {@code 127.x.example} is not. */
     static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (literal.equals("localhost")) {
+            return true;
+        }
+        return com.google.common.net.InetAddresses.isInetAddress(literal)
+            && com.google.common.net.InetAddresses.forString(literal).isLoopbackAddress();
     }
 
     private static CheckResult good() {

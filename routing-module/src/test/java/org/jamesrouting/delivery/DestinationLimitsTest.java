@@ -33,20 +33,20 @@ class DestinationLimitsTest {
 
     @Test
     void theLimitDefaultsToHalfTheThreadsAndCannotExceedThem() {
-        OutboundConfiguration defaults = OutboundConfiguration.parse(name -> Optional.empty(), StaticRoutesParser.SecretSource.SYSTEM, "h");
+        OutboundConfiguration defaults = OutboundConfiguration.parse(name -> Optional.empty(), StaticRoutesParser.SecretSource.SYSTEM, "h.example");
         assertThat(defaults.deliveryThreads()).isEqualTo(16);
         assertThat(defaults.destinationConcurrency()).isEqualTo(8);
         assertThat(defaults.immediateDeliveries()).as("first attempts straight from the spool").isEqualTo(8);
         assertThat(OutboundConfiguration.parse(name -> name.equals("immediateDeliveries") ? Optional.of("0") : Optional.empty(),
-            StaticRoutesParser.SecretSource.SYSTEM, "h").immediateDeliveries()).isZero();
+            StaticRoutesParser.SecretSource.SYSTEM, "h.example").immediateDeliveries()).isZero();
         OutboundConfiguration one = OutboundConfiguration.parse(name -> name.equals("deliveryThreads") ? Optional.of("1") : Optional.empty(),
-            StaticRoutesParser.SecretSource.SYSTEM, "h");
+            StaticRoutesParser.SecretSource.SYSTEM, "h.example");
         assertThat(one.destinationConcurrency()).isEqualTo(1);
         assertThatThrownBy(() -> OutboundConfiguration.parse(name -> switch (name) {
             case "deliveryThreads" -> Optional.of("4");
             case "destinationConcurrency" -> Optional.of("5");
             default -> Optional.empty();
-        }, StaticRoutesParser.SecretSource.SYSTEM, "h")).hasMessageContaining("<destinationConcurrency>: 5 is more than <deliveryThreads> (4)");
+        }, StaticRoutesParser.SecretSource.SYSTEM, "h.example")).hasMessageContaining("<destinationConcurrency>: 5 is more than <deliveryThreads> (4)");
     }
 
     @Test

@@ -49,4 +49,25 @@ class DsnComposerTest {
         assertThat(parts.getBodyPart(2).isMimeType("text/rfc822-headers")).isTrue();
         assertThat(new String(parts.getBodyPart(2).getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("Subject: Quarterly figures");
     }
+
+    @Test
+    void theOriginalHeadersAreCapped() throws Exception {
+        StringBuilder headers = new StringBuilder("From: a@src.test\r\nSubject: big\r\n");
+        for (int i = 0; i < 2000; i++) {
+            headers.append("X-Filler-").append(i).append(": ").append("x".repeat(100)).append("\r\n");
+        }
+        MimeMessage original = new MimeMessage(Session.getInstance(new Properties()),
+            new ByteArrayInputStream((headers + "\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII)));
+        List<RecipientOutcome> failed = List.of(new RecipientOutcome("gone@dest.test", RecipientOutcome.Kind.PERMANENT, "5.1.1",
+            "550 no", Optional.empty(), true));
+        ZonedDateTime now = ZonedDateTime.parse("2026-11-25T10:00:00Z");
+
+        MimeMessage dsn = DsnComposer.compose(original, "a@src.test", failed, "mail.example.com", "postmaster@example.com", now, now);
+        dsn.saveChanges();
+        MimeMultipart parts = (MimeMultipart) dsn.getContent();
+        String kept = new String(parts.getBodyPart(2).getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(kept.length()).isLessThanOrEqualTo(DsnComposer.HEADERS_LIMIT + 100);
+        assertThat(kept).startsWith("From: a@src.test").contains("X-Filler-1: ").doesNotContain("X-Filler-1999")
+            .endsWith("X-Headers-Truncated: the original headers are longer than 50000 bytes\r\n");
+    }
 }

@@ -66,6 +66,16 @@ class OutboundConfigurationTest {
             .hasMessageStartingWith("<retrySchedule>: 'soon' is not a duration");
         assertThatThrownBy(() -> parse(Map.of("maxAge", "forever")))
             .hasMessageStartingWith("<maxAge>: 'forever' is not a duration");
+        assertThatThrownBy(() -> parse(Map.of("heloName", "localhost")))
+            .hasMessageStartingWith("<heloName>: 'localhost' is not a fully qualified domain name");
+        assertThatThrownBy(() -> parse(Map.of("heloName", "127.0.0.1")))
+            .hasMessageStartingWith("<heloName>: '127.0.0.1' is not a fully qualified domain name");
+        assertThatThrownBy(() -> OutboundConfiguration.parse(name -> Optional.empty(), SECRETS, "vm"))
+            .hasMessageStartingWith("<heloName>: not set, and this machine's name 'vm' is not fully qualified");
+        assertThatThrownBy(() -> OutboundConfiguration.parse(name -> Optional.empty(), SECRETS, "localhost.localdomain"))
+            .hasMessageContaining("is not fully qualified");
+        assertThat(OutboundConfiguration.parse(name -> Optional.empty(), SECRETS, "mx.example.org").heloName()).isEqualTo("mx.example.org");
+        assertThat(parse(Map.of("heloName", "out.example.net")).heloName()).isEqualTo("out.example.net");
         assertThatThrownBy(() -> parse(Map.of("mxTls", "always")))
             .hasMessageStartingWith("<mxTls>: 'always' is not a TLS level");
         assertThatThrownBy(() -> parse(Map.of("immediateDeliveries", "-1")))

@@ -40,6 +40,19 @@ class OutboundDeliveryTest {
         }
     };
 
+    /** Every host name is 127.0.0.1. */
+    private static final class LoopbackDns implements MailDns {
+        @Override
+        public MxLookup mx(String domain) {
+            return new MxLookup.Failure("no MX in this test");
+        }
+
+        @Override
+        public AddressLookup addresses(String host) {
+            return new AddressLookup.Found(List.of(java.net.InetAddress.getLoopbackAddress()));
+        }
+    }
+
     @TempDir
     Path directory;
     TestSmtpServer primary;
@@ -79,6 +92,26 @@ class OutboundDeliveryTest {
             (out, eightBit) -> out.write("Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)));
         DeliveryPlan plan = planner.plan(RoutingAddress.parse(recipients[0]), Optional.empty());
         return delivery.deliver(envelope, plan, List.of(recipients));
+    }
+
+    @Test
+    void credentialsWithheldLeaveNoUserOrRelayNameInTheSendersDiagnostic() {
+        primary.requireAuth("relay-user", "secret");
+        NextHopPlanner withAuth = new NextHopPlanner(Optional.of(new RelaySpec(List.of(MailHost.parse("relay.internal.test:" + primary.port(), 25)),
+            TlsMode.MAY, Optional.of(new org.jamesrouting.route.RelayAuth("relay-user", "secret")))), Optional.empty(), TlsMode.MAY);
+        Envelope envelope = new Envelope("mail-1", "<m@src.test>", "a@src.test", OptionalLong.empty(),
+            (out, eightBit) -> out.write("Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)));
+        OutboundDelivery resolving = new OutboundDelivery(new LoopbackDns(), new DnsPins(directory.resolve("pins2.json")),
+            SmtpClientSettings.defaults("client.test"), 25, pool, new DeliveryStats(java.time.Clock.systemUTC()));
+
+        RecipientOutcome outcome = resolving.deliver(envelope, withAuth.plan(RoutingAddress.parse("x@dest.test"), Optional.empty()),
+            List.of("x@dest.test")).get(0);
+
+        assertThat(outcome.kind()).isEqualTo(RecipientOutcome.Kind.TEMPORARY);
+        assertThat(outcome.status()).isEqualTo("4.7.11");
+        assertThat(outcome.diagnostic()).isEqualTo("no verified TLS to the relay: this server's login was not sent")
+            .doesNotContain("relay-user").doesNotContain("relay.internal.test");
+        assertThat(primary.commands()).noneMatch(command -> command.startsWith("AUTH"));
     }
 
     @Test

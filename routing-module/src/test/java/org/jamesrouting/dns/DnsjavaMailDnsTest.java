@@ -81,7 +81,7 @@ class DnsjavaMailDnsTest {
 
     @Test
     void aServerThatStopsAnsweringIsSkippedForAWhileAndTheOthersUsed() throws Exception {
-        try (java.net.DatagramSocket silentServer = new java.net.DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+        try (java.net.DatagramSocket silentServer = new java.net.DatagramSocket(org.jamesrouting.testing.TestPorts.free(), InetAddress.getByName("127.0.0.1"))) {
             DnsjavaMailDns lookups = new DnsjavaMailDns(List.of(new InetSocketAddress("127.0.0.1", silentServer.getLocalPort()), dns.address()),
                 Duration.ofMillis(500), cache(), Duration.ofSeconds(30), new Random(1));
 
@@ -120,7 +120,7 @@ class DnsjavaMailDnsTest {
 
     @Test
     void aNegativeAnswerIsKeptAsLongAsItsSoaSays() throws Exception {
-        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(org.jamesrouting.testing.TestPorts.free(), InetAddress.getByName("127.0.0.1"))) {
             Thread responder = new Thread(() -> answerNxDomainWithSoa(socket, 7));
             responder.setDaemon(true);
             responder.start();

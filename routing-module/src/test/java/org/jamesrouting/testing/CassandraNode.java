@@ -197,10 +197,8 @@ public final class CassandraNode {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static int freePort() {
+        return TestPorts.free();
     }
 
     /** The directory with tools/cassandra/pom.xml: the project's root, from a module's directory. */

@@ -32,10 +32,7 @@ public final class Dnsmasq implements AutoCloseable {
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException("dnsmasq is not installed: run the tests with bin/james-routing test, which installs dnsmasq-base");
         }
-        int port;
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
-            port = socket.getLocalPort();
-        }
+        int port = TestPorts.free();
         List<String> command = new ArrayList<>(List.of(binary.toString(), "--no-daemon", "--port=" + port,
             "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts", "--local=/test/",
             "--local-ttl=60", "--user=root", "--pid-file=" + directory.resolve("dnsmasq-" + port + ".pid")));

@@ -115,8 +115,9 @@ public final class TestSmtpServer implements AutoCloseable {
         }
     }
 
+    /** On 127.0.0.1, a port below the ephemeral range ({@link TestPorts}). */
     public static TestSmtpServer start() throws IOException {
-        return start("127.0.0.1", 0);
+        return start("127.0.0.1", TestPorts.free());
     }
 
     public TestSmtpServer offerStartTls(SSLContext context) {

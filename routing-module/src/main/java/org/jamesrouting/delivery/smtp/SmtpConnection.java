@@ -154,6 +154,7 @@ public final class SmtpConnection implements Closeable {
             throw SmtpFailure.reply("greeting", reply);
         }
         greeting = reply.text();
+        checkNotOurselves("greets as", greeting);
         ehlo();
         if (tls.implicit() || tls.level() == TlsMode.Level.NONE) {
             return;
@@ -212,6 +213,7 @@ public final class SmtpConnection implements Closeable {
     private void ehlo() throws IOException {
         SmtpReply reply = command("EHLO " + settings.heloName());
         if (reply.code() == 250) {
+            checkNotOurselves("answers EHLO as", reply.text());
             extensions = parseExtensions(reply);
             return;
         }
@@ -224,6 +226,16 @@ public final class SmtpConnection implements Closeable {
             throw SmtpFailure.reply("HELO", helo);
         }
         throw SmtpFailure.reply("EHLO", reply);
+    }
+
+    /** The first word of a greeting or EHLO reply is the server's name; ours means a loop. */
+    private void checkNotOurselves(String how, String replyText) throws SmtpFailure {
+        String firstLine = replyText.lines().findFirst().orElse("").trim();
+        String name = firstLine.isEmpty() ? "" : firstLine.split("\\s+")[0];
+        if (name.equalsIgnoreCase(settings.heloName())) {
+            throw new SmtpFailure(SmtpFailure.Kind.LOOP, serverName + ":" + socket.getPort() + " " + how + " " + name
+                + ", our own name", null, null);
+        }
     }
 
     private static Map<String, String> parseExtensions(SmtpReply reply) {

@@ -15,6 +15,8 @@ public class SmtpFailure extends IOException {
         TLS,
         /** The connection is not safe for credentials (no TLS, or an unverified certificate): nothing was sent. */
         CREDENTIALS,
+        /** The server greets with our own name: the mail would come back to us (Postfix: "loops back to myself"). */
+        LOOP,
         /** AUTH not offered or refused. */
         AUTH,
         /** The server answered with an error reply. */

@@ -353,7 +353,7 @@ class SmtpConnectionTest {
         // other socket can take the port meanwhile (once, a port just closed by the test server
         // still answered and the client waited for a greeting)
         try (java.net.Socket bound = new java.net.Socket()) {
-            bound.bind(new InetSocketAddress("127.0.0.1", 0));
+            bound.bind(new InetSocketAddress("127.0.0.1", org.jamesrouting.testing.TestPorts.free()));
             int port = bound.getLocalPort();
 
             assertThatThrownBy(() -> SmtpConnection.open(new InetSocketAddress("127.0.0.1", port), "127.0.0.1", TlsMode.NONE, trusting))
