@@ -77,7 +77,24 @@ class BadConfigurationIT {
         String failure = startFailure(JamesHome.fromProjectConf(directory)
             .outboundRouter("<smarthost>smtp.example.net:587 tls=sometimes</smarthost>"));
 
-        assertThat(failure).contains("Mailet OutboundRouter in mailetcontainer.xml: <smarthost>: 'sometimes' is not a TLS mode");
+        assertThat(failure).contains("Mailet OutboundRouter in mailetcontainer.xml: <smarthost>: 'sometimes' is not a TLS level");
+    }
+
+    @Test
+    void aSmartHostWithCredentialsInClearStopsJames() {
+        String failure = startFailure(JamesHome.fromProjectConf(directory)
+            .outboundRouter("<smarthost>smtp.example.net:587 tls=none auth=me password=Hunter2Secret</smarthost>"));
+
+        assertThat(failure).contains("<smarthost>: tls=none with credentials (auth=me): credentials are only sent over TLS")
+            .doesNotContain("Hunter2Secret");
+    }
+
+    @Test
+    void anEhloNameThatIsNotFullyQualifiedStopsJames() {
+        String failure = startFailure(JamesHome.fromProjectConf(directory)
+            .outboundRouter("<heloName>localhost</heloName>"));
+
+        assertThat(failure).contains("<heloName>: 'localhost' is not a fully qualified domain name");
     }
 
     @Test

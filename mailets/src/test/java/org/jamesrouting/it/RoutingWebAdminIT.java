@@ -196,6 +196,27 @@ class RoutingWebAdminIT {
     }
 
     @Test
+    void whatAWebPageCouldSendIsRefused() throws Exception {
+        int port = james.home().webAdminPort();
+        WebAdminClient.Response rebound = webAdmin.raw("GET", "/routing/routes", java.util.Map.of("Host", "evil.example:" + port));
+        assertThat(rebound.status()).isEqualTo(403);
+        assertThat(json(rebound).get("message").asText()).contains("is not this server's address");
+        assertThat(webAdmin.raw("GET", "/domains", java.util.Map.of("Host", "evil.example")).status())
+            .as("every webadmin route, not only ours").isEqualTo(403);
+        assertThat(webAdmin.raw("GET", "/routing/routes", java.util.Map.of("Host", "127.0.0.1:" + port)).status()).isEqualTo(200);
+        assertThat(webAdmin.raw("GET", "/routing/routes", java.util.Map.of("Host", "localhost:" + port)).status()).isEqualTo(200);
+
+        String table = webAdmin.get("/routing/routes").body();
+        WebAdminClient.Response formPost = webAdmin.raw("POST", "/routing/static/reload",
+            java.util.Map.of("Host", "127.0.0.1:" + port, "Content-Type", "application/x-www-form-urlencoded"));
+        assertThat(formPost.status()).isEqualTo(415);
+        assertThat(json(formPost).get("message").asText()).contains("Content-Type: application/json");
+        assertThat(webAdmin.raw("DELETE", "/routing/dns-cache", java.util.Map.of("Host", "127.0.0.1:" + port)).status()).isEqualTo(415);
+        assertThat(webAdmin.get("/routing/routes").body()).isEqualTo(table);
+        assertThat(webAdmin.request("POST", "/routing/static/reload", null).status()).as("with the JSON content type").isEqualTo(200);
+    }
+
+    @Test
     void theSmartHostViewMasksThePassword() throws Exception {
         WebAdminClient.Response response = webAdmin.get("/routing/smarthost");
 

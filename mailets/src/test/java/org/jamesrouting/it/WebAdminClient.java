@@ -35,10 +35,26 @@ public final class WebAdminClient {
         if (jsonBody != null) {
             builder.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
         } else {
-            builder.method(method, HttpRequest.BodyPublishers.noBody());
+            builder.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.noBody());
         }
         HttpResponse<String> response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.body());
+    }
+
+    /** A request as a web page could make it: the given headers only (no JSON content type unless given). */
+    public Response raw(String method, String path, java.util.Map<String, String> headers) throws IOException, InterruptedException {
+        StringBuilder request = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n");
+        headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        request.append("Content-Length: 0\r\nConnection: close\r\n\r\n");
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int status = Integer.parseInt(answer.substring(9, 12));
+            int bodyStart = answer.indexOf("\r\n\r\n");
+            return new Response(status, bodyStart < 0 ? "" : answer.substring(bodyStart + 4));
+        }
     }
 
     public Response get(String path) throws IOException, InterruptedException {

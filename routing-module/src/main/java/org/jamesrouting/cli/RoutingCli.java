@@ -516,7 +516,8 @@ public final class RoutingCli {
         if (body != null) {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
         } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
+            // a call without a body says JSON too: webadmin refuses state changes that a web page could make
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.noBody());
         }
         HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
             .send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -87,10 +87,18 @@ public final class ConnectionPool implements Closeable {
             lease.connection().close();
             return;
         }
-        idle.computeIfAbsent(key, any -> new ConcurrentLinkedDeque<>()).addFirst(new Idle(lease.connection(), clock.instant(), uses));
+        Idle entry = new Idle(lease.connection(), clock.instant(), uses);
+        idle.compute(key, (any, connections) -> {
+            Deque<Idle> kept = connections == null ? new ConcurrentLinkedDeque<>() : connections;
+            kept.addFirst(entry);
+            return kept;
+        });
     }
 
-    /** Closes connections idle for longer than allowed; call it now and then. */
+    /**
+     * Closes connections idle for longer than allowed, and forgets hops with none left (mail to
+     * a million domains leaves no million keys behind); call it now and then.
+     */
     public void closeIdle() {
         Instant now = clock.instant();
         idle.values().forEach(connections -> connections.removeIf(entry -> {
@@ -100,6 +108,14 @@ public final class ConnectionPool implements Closeable {
             }
             return expired;
         }));
+        for (Key key : idle.keySet()) {
+            idle.computeIfPresent(key, (any, connections) -> connections.isEmpty() ? null : connections);
+        }
+    }
+
+    /** Hops with idle connections kept. */
+    public int hopCount() {
+        return idle.size();
     }
 
     public int idleCount() {

@@ -87,8 +87,41 @@ public final class DeliveryStats {
         this.clock = clock;
     }
 
+    /** Destinations kept at most; past it the ones with the oldest news are forgotten (a tenth at a time). */
+    static final int MAX_DESTINATIONS = 10_000;
+
+    private Buckets buckets(String destination) {
+        Buckets buckets = destinations.get(destination);
+        if (buckets != null) {
+            return buckets;
+        }
+        if (destinations.size() >= MAX_DESTINATIONS) {
+            forgetOldest();
+        }
+        return destinations.computeIfAbsent(destination, any -> new Buckets());
+    }
+
+    private synchronized void forgetOldest() {
+        if (destinations.size() < MAX_DESTINATIONS) {
+            return;
+        }
+        List<Map.Entry<String, Instant>> byAge = new ArrayList<>();
+        destinations.forEach((name, buckets) -> {
+            synchronized (buckets) {
+                byAge.add(Map.entry(name, buckets.lastAt == null ? Instant.MIN : buckets.lastAt));
+            }
+        });
+        byAge.sort(Map.Entry.comparingByValue());
+        byAge.subList(0, Math.max(1, MAX_DESTINATIONS / 10)).forEach(entry -> destinations.remove(entry.getKey()));
+    }
+
+    /** How many destinations are remembered. */
+    public int destinationCount() {
+        return destinations.size();
+    }
+
     public void record(String destination, RecipientOutcome outcome) {
-        Buckets buckets = destinations.computeIfAbsent(destination, any -> new Buckets());
+        Buckets buckets = buckets(destination);
         Instant now = clock.instant();
         buckets.add(now.getEpochSecond() / 60, outcome.kind());
         synchronized (buckets) {
@@ -110,7 +143,7 @@ public final class DeliveryStats {
      * next hop took the mail): shown as its last problem, not counted.
      */
     public void problem(String destination, String problem) {
-        Buckets buckets = destinations.computeIfAbsent(destination, any -> new Buckets());
+        Buckets buckets = buckets(destination);
         synchronized (buckets) {
             buckets.lastProblem = problem;
             buckets.lastProblemAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);

@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class OutboundDelivery {
     private static final Logger LOGGER = LoggerFactory.getLogger(OutboundDelivery.class);
 
+    /** MX addresses tried per domain and attempt, at most (Postfix's smtp_mx_address_limit). */
+    static final int MX_ADDRESS_LIMIT = 5;
+
     private final MailDns dns;
     private final DnsPins pins;
     private final SmtpClientSettings settings;
@@ -118,6 +121,10 @@ public final class OutboundDelivery {
                 }
                 for (MxLookup.MxHost host : ((MxLookup.Hosts) mx).hosts()) {
                     addTargets(targets, host.host(), mxPort, group, Optional.empty(), envelope, progress);
+                }
+                if (targets.size() > MX_ADDRESS_LIMIT) {
+                    // a domain with 50 MX hosts does not hold a thread for 50 connection timeouts
+                    targets.subList(MX_ADDRESS_LIMIT, targets.size()).clear();
                 }
             } else {
                 for (MailHost host : group.relay().get().hosts()) {

@@ -21,6 +21,13 @@ public final class RouteConditions {
     public static final RouteConditions NONE = new RouteConditions(Optional.empty(), Optional.empty(), List.of());
     private static final Pattern HEADER_NAME = Pattern.compile("[!-9;-~]+");
 
+    /** A header value is matched (and shown) up to this many characters: a 200 KB Subject costs what 16 KB cost. */
+    public static final int HEADER_VALUE_LIMIT = 16_384;
+
+    static String capped(String value) {
+        return value.length() <= HEADER_VALUE_LIMIT ? value : value.substring(0, HEADER_VALUE_LIMIT);
+    }
+
     /** One header condition: {@code Name=value} (equals) or {@code Name~pattern} (wildcard). */
     public record Header(String name, boolean wildcard, Wildcard value) {
         public Header {
@@ -51,7 +58,7 @@ public final class RouteConditions {
         }
 
         boolean matches(MessageContext context) {
-            return context.headers().apply(name).stream().anyMatch(candidate -> value.matches(candidate.trim()));
+            return context.headers().apply(name).stream().anyMatch(candidate -> value.matches(capped(candidate.trim())));
         }
 
         public String asString() {
@@ -130,7 +137,8 @@ public final class RouteConditions {
             if (!header.matches(context)) {
                 List<String> values = context.headers().apply(header.name());
                 return Optional.of("header " + header.asString() + " does not hold ("
-                    + (values.isEmpty() ? "no " + header.name() + " header" : header.name() + ": " + String.join(" | ", values)) + ")");
+                    + (values.isEmpty() ? "no " + header.name() + " header"
+                        : header.name() + ": " + String.join(" | ", values.stream().map(value -> capped(value.trim())).toList())) + ")");
             }
         }
         return Optional.empty();

@@ -1,44 +1,39 @@
 package org.jamesrouting.route;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A text pattern of route conditions, as in Mailtraq's router: {@code *} any run of characters
  * (also none), {@code ?} exactly one character, {@code %} exactly one digit; every other
  * character stands for itself, ignoring case. The whole text must match:
  * {@code *@sales.example.com}, {@code order%%%%@shop.test}, {@code *invoice*}.
+ * <p>
+ * Matching never backtracks: the pattern is cut at each {@code *} into segments, the first one
+ * must match at the start, the last one at the end, and each one between is taken at its
+ * leftmost place (which is always right for such patterns). The cost is at most the text's
+ * length times the pattern's, whatever the text (a regular expression {@code .*a.*b.*} takes
+ * time that grows with a power of the text's length on a text that almost matches).
  */
 public final class Wildcard {
     private final String text;
-    private final Pattern regex;
     private final boolean literal;
+    /** The pattern between its stars; {@code anchoredStart}/{@code anchoredEnd}: no star before the first / after the last. */
+    private final List<String> segments;
+    private final boolean anchoredStart;
+    private final boolean anchoredEnd;
 
     private Wildcard(String text, boolean literal) {
         this.text = text;
         this.literal = literal || text.chars().noneMatch(Wildcard::isWildcard);
-        StringBuilder regex = new StringBuilder();
-        StringBuilder plain = new StringBuilder();
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (isWildcard(c)) {
-                if (plain.length() > 0) {
-                    regex.append(Pattern.quote(plain.toString()));
-                    plain.setLength(0);
-                }
-                regex.append(switch (c) {
-                    case '*' -> ".*";
-                    case '?' -> ".";
-                    default -> "[0-9]";
-                });
-            } else {
-                plain.append(c);
-            }
+        List<String> parts = new ArrayList<>();
+        for (String part : text.split("\\*", -1)) {
+            parts.add(part);
         }
-        if (plain.length() > 0) {
-            regex.append(Pattern.quote(plain.toString()));
-        }
-        this.regex = Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL);
+        this.anchoredStart = !text.startsWith("*");
+        this.anchoredEnd = !text.endsWith("*");
+        this.segments = parts.stream().filter(part -> !part.isEmpty()).toList();
     }
 
     /** @throws IllegalArgumentException for an empty pattern */
@@ -67,7 +62,73 @@ public final class Wildcard {
         if (literal) {
             return text.equalsIgnoreCase(candidate);
         }
-        return regex.matcher(candidate).matches();
+        if (segments.isEmpty()) {
+            // only stars: anything
+            return true;
+        }
+        int from = 0;
+        int last = segments.size() - 1;
+        for (int i = 0; i <= last; i++) {
+            String segment = segments.get(i);
+            if (i == 0 && anchoredStart) {
+                if (!segmentAt(segment, candidate, 0)) {
+                    return false;
+                }
+                from = segment.length();
+                if (last == 0 && anchoredEnd) {
+                    return from == candidate.length();
+                }
+                continue;
+            }
+            if (i == last && anchoredEnd) {
+                int start = candidate.length() - segment.length();
+                return start >= from && segmentAt(segment, candidate, start);
+            }
+            int found = find(segment, candidate, from);
+            if (found < 0) {
+                return false;
+            }
+            from = found + segment.length();
+        }
+        return !anchoredEnd || from == candidate.length();
+    }
+
+    /** The leftmost place at or after {@code from} where the segment matches, or -1. */
+    private static int find(String segment, String candidate, int from) {
+        for (int start = from; start + segment.length() <= candidate.length(); start++) {
+            if (segmentAt(segment, candidate, start)) {
+                return start;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean segmentAt(String segment, String candidate, int start) {
+        if (start < 0 || start + segment.length() > candidate.length()) {
+            return false;
+        }
+        for (int i = 0; i < segment.length(); i++) {
+            char wanted = segment.charAt(i);
+            char got = candidate.charAt(start + i);
+            boolean ok = switch (wanted) {
+                case '?' -> true;
+                case '%' -> got >= '0' && got <= '9';
+                default -> sameIgnoringCase(wanted, got);
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameIgnoringCase(char a, char b) {
+        if (a == b) {
+            return true;
+        }
+        char upperA = Character.toUpperCase(a);
+        char upperB = Character.toUpperCase(b);
+        return upperA == upperB || Character.toLowerCase(upperA) == Character.toLowerCase(upperB);
     }
 
     public String asString() {

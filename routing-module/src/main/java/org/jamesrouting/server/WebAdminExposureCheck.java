@@ -45,7 +45,7 @@ public class WebAdminExposureCheck implements StartUpCheck {
     }
 
     /** {@code localhost}, or an IP literal of the loopback range; a name such as {@code 127.x.example} is not. */
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if (literal.equals("localhost")) {
             return true;

@@ -110,9 +110,21 @@ public class RoutingRoutes implements Routes {
     private final RouteDoctor doctor;
     private final JsonTransformer jsonTransformer;
 
+    private final WebAdminRequestGuard guard;
+
     @Inject
     public RoutingRoutes(RoutingTables tables, RouteExplainer explainer, RouterRuntime runtime, DomainNameCache cache,
-                         DnsPins pins, OutboundStatus status, LocalDomains localDomains, JsonTransformer jsonTransformer) {
+                         DnsPins pins, OutboundStatus status, LocalDomains localDomains, JsonTransformer jsonTransformer,
+                         org.apache.james.webadmin.WebAdminConfiguration webAdmin) {
+        this.guard = new WebAdminRequestGuard(java.util.Optional.ofNullable(webAdmin.getHost()));
+        if (webAdmin.isEnabled() && webAdmin.getHost() != null
+            && !org.jamesrouting.server.WebAdminExposureCheck.isLoopback(webAdmin.getHost().trim().toLowerCase(java.util.Locale.ROOT))
+            && webAdmin.getJwtPublicKey().isEmpty()) {
+            // our server refuses to start so (WebAdminExposureCheck); a host James with the drop-in jar is told
+            org.slf4j.LoggerFactory.getLogger(RoutingRoutes.class).warn("james-routing: webadmin listens on {} without authentication (JWT): "
+                + "anyone who reaches it can change routes and read mail. Set host=127.0.0.1 or jwt.enabled=true in webadmin.properties",
+                webAdmin.getHost());
+        }
         this.status = status;
         this.localDomains = localDomains;
         this.doctor = new RouteDoctor(tables, pins);
@@ -131,6 +143,7 @@ public class RoutingRoutes implements Routes {
 
     @Override
     public void define(Service service) {
+        guard.install(service, BASE);
         service.get(BASE + "/routes", (request, response) -> views(tables.current()), jsonTransformer);
         service.post(BASE + "/routes", this::add, jsonTransformer);
         service.put(BASE + "/routes", this::replaceAll, jsonTransformer);

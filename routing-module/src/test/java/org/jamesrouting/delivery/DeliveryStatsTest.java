@@ -54,4 +54,20 @@ class DeliveryStatsTest {
         stats.record("smart host", outcome(RecipientOutcome.Kind.PERMANENT, "550 no"));
         assertThat(stats.deferringNow("smart host", Duration.ofMinutes(1))).as("a bounce says the server answers").isFalse();
     }
+
+    @Test
+    void destinationsBeyondTheBoundForgetTheOldestNews() {
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-01T10:00:00Z"));
+        DeliveryStats stats = new DeliveryStats(clock);
+        RecipientOutcome delivered = new RecipientOutcome("a@x.test", RecipientOutcome.Kind.DELIVERED, "2.0.0", "ok",
+            java.util.Optional.empty(), true);
+        for (int i = 0; i < DeliveryStats.MAX_DESTINATIONS + 2_000; i++) {
+            clock.advance(java.time.Duration.ofMillis(1));
+            stats.record("mx:d" + i + ".test", delivered);
+        }
+        assertThat(stats.destinationCount()).isLessThanOrEqualTo(DeliveryStats.MAX_DESTINATIONS);
+        assertThat(stats.destinations()).extracting(DeliveryStats.Destination::name)
+            .contains("mx:d" + (DeliveryStats.MAX_DESTINATIONS + 1_999) + ".test")
+            .doesNotContain("mx:d0.test");
+    }
 }

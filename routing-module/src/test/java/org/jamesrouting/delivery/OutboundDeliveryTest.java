@@ -115,6 +115,16 @@ class OutboundDeliveryTest {
     }
 
     @Test
+    void hopsWithoutIdleConnectionsAreForgotten() {
+        deliver("x@dest.test");
+        assertThat(pool.hopCount()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(31));
+        pool.closeIdle();
+        assertThat(pool.hopCount()).isZero();
+        assertThat(pool.idleCount()).isZero();
+    }
+
+    @Test
     void messagesToTheSameHopShareOneConnection() {
         for (int i = 0; i < 3; i++) {
             assertThat(deliver("x" + i + "@dest.test")).allMatch(RecipientOutcome::delivered);

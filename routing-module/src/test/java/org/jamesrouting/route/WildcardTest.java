@@ -39,4 +39,33 @@ class WildcardTest {
         assertThat(RouteConditions.of(Optional.of("<>"), Optional.empty(), List.of("Subject~*x*")).describe())
             .isEqualTo("sender <>, header Subject~*x*");
     }
+
+    /** Against the regular expression the patterns stand for, on random patterns and texts of a small alphabet. */
+    @Test
+    void agreesWithTheEquivalentRegularExpression() {
+        java.util.Random random = new java.util.Random(42);
+        String alphabet = "ab1*?%";
+        for (int round = 0; round < 20_000; round++) {
+            StringBuilder pattern = new StringBuilder();
+            int length = 1 + random.nextInt(7);
+            for (int i = 0; i < length; i++) {
+                pattern.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            StringBuilder text = new StringBuilder();
+            int textLength = random.nextInt(9);
+            for (int i = 0; i < textLength; i++) {
+                text.append("abAB12".charAt(random.nextInt(6)));
+            }
+            String regex = pattern.toString().replace("*", ".*").replace("?", ".").replace("%", "[0-9]");
+            boolean expected = java.util.regex.Pattern.compile(regex, java.util.regex.Pattern.CASE_INSENSITIVE).matcher(text).matches();
+            assertThat(Wildcard.parse(pattern.toString()).matches(text.toString())).as(pattern + " ~ " + text).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aLongTextThatAlmostMatchesIsDecidedWithoutBacktracking() {
+        String subject = "invoice ".repeat(25_000) + "unpaid";
+        assertThat(Wildcard.parse("*invoice*invoice*invoice*paid*x").matches(subject)).isFalse();
+        assertThat(Wildcard.parse("*invoice*invoice*invoice*paid").matches(subject)).isTrue();
+    }
 }

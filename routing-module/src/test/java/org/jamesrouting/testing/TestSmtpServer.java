@@ -78,6 +78,7 @@ public final class TestSmtpServer implements AutoCloseable {
     private volatile boolean pipelining = true;
     private volatile boolean eightBitMime = true;
     private volatile long stallMillis;
+    private volatile long dripMillis;
     private volatile long sizeLimit = 100_000_000;
     private volatile long greylistMillis = -1;
     private final Map<String, Long> greylistFirstSeen = new ConcurrentHashMap<>();
@@ -170,6 +171,12 @@ public final class TestSmtpServer implements AutoCloseable {
     }
 
     /** Waits that long before answering anything. */
+    /** Each reply is sent one byte at a time, {@code millis} apart (a tarpit). */
+    public TestSmtpServer drip(long millis) {
+        this.dripMillis = millis;
+        return this;
+    }
+
     public TestSmtpServer stall(long millis) {
         this.stallMillis = millis;
         return this;
@@ -197,6 +204,7 @@ public final class TestSmtpServer implements AutoCloseable {
         recipientReplies.clear();
         drops.clear();
         stallMillis = 0;
+        dripMillis = 0;
         sizeLimit = 100_000_000;
         greylistMillis = -1;
         greylistFirstSeen.clear();
@@ -458,7 +466,21 @@ public final class TestSmtpServer implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
-            out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
+            byte[] bytes = (reply + "\r\n").getBytes(StandardCharsets.UTF_8);
+            if (dripMillis > 0) {
+                for (byte b : bytes) {
+                    out.write(b);
+                    out.flush();
+                    try {
+                        Thread.sleep(dripMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                return;
+            }
+            out.write(bytes);
             out.flush();
         }
 

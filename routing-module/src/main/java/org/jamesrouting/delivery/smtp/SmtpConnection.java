@@ -431,11 +431,19 @@ public final class SmtpConnection implements Closeable {
         out.write('\n');
     }
 
+    /**
+     * One reply, within {@code commandTimeout} for the whole of it (the DATA reply: within
+     * {@code dataTimeout}): a server that sends a byte now and then (a tarpit) cannot hold a
+     * thread for longer, as the socket's read timeout alone would let it.
+     */
     private SmtpReply read() throws IOException {
+        long limit = socket.getSoTimeout() > settings.commandTimeout().toMillis() ? settings.dataTimeout().toMillis()
+            : settings.commandTimeout().toMillis();
+        long deadline = System.nanoTime() + limit * 1_000_000L;
         StringBuilder text = new StringBuilder();
         int code = -1;
         while (true) {
-            String line = readLine();
+            String line = readLine(deadline, limit);
             if (line.length() < 3 || !Character.isDigit(line.charAt(0)) || !Character.isDigit(line.charAt(1)) || !Character.isDigit(line.charAt(2))
                 || (line.length() > 3 && line.charAt(3) != ' ' && line.charAt(3) != '-')) {
                 throw new SmtpFailure(SmtpFailure.Kind.PROTOCOL, serverName + " answered something that is not SMTP: '" + truncate(line) + "'", null, null);
@@ -459,10 +467,14 @@ public final class SmtpConnection implements Closeable {
         }
     }
 
-    private String readLine() throws IOException {
+    private String readLine(long deadline, long limitMillis) throws IOException {
         StringBuilder line = new StringBuilder();
         while (true) {
             int b = in.read();
+            if (System.nanoTime() - deadline > 0) {
+                throw new SmtpFailure(SmtpFailure.Kind.CONNECTION, serverName + " did not finish its reply within " + limitMillis
+                    + " ms (it sends too slowly)", null, null);
+            }
             if (b < 0) {
                 throw new SmtpFailure(SmtpFailure.Kind.CONNECTION, serverName + " closed the connection", null, null);
             }

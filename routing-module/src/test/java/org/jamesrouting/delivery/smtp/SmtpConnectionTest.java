@@ -348,6 +348,18 @@ class SmtpConnectionTest {
     }
 
     @Test
+    void aServerThatSendsAByteNowAndThenIsCutOffAtTheReplyDeadline() {
+        server.drip(200);
+        SmtpClientSettings impatient = trusting.withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(1000), Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> open(TlsMode.NONE, impatient))
+            .isInstanceOfSatisfying(SmtpFailure.class, failure -> {
+                assertThat(failure.kind()).isEqualTo(SmtpFailure.Kind.CONNECTION);
+                assertThat(failure.getMessage()).contains("did not finish its reply within 1000 ms");
+            });
+    }
+
+    @Test
     void nobodyListeningIsAConnectionFailure() throws Exception {
         // a port bound but not listening, held for the whole test: connecting is refused, and no
         // other socket can take the port meanwhile (once, a port just closed by the test server
