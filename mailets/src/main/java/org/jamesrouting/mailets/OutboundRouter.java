@@ -114,6 +114,7 @@ public class OutboundRouter extends GenericMailet {
     private Scheduler dequeueScheduler;
     private Disposable dequeuing;
     private MailRepositoryUrl failedRepository;
+    private MailRepositoryUrl poisonRepository;
     private ConnectionPool connectionPool;
     private final QueueEntryTracker entries = new QueueEntryTracker(100_000);
     /** How long mail for a destination at its concurrency limit waits before it is dequeued again. */
@@ -154,6 +155,7 @@ public class OutboundRouter extends GenericMailet {
             Optional<String> routesFile = configuration.routesFile();
             tables.useStaticSource(() -> routesFile.map(this::readRoutes).orElse(List.of()));
             failedRepository = MailRepositoryUrl.from(getInitParameter(FAILED_REPOSITORY_PARAMETER, DEFAULT_FAILED_REPOSITORY));
+            poisonRepository = MailRepositoryUrl.from(configuration.poisonRepository());
             archive = OutboundArchive.parse(Optional.ofNullable(getInitParameter(ARCHIVE_COPY_TO)),
                 Optional.ofNullable(getInitParameter(ARCHIVE_PATTERN)));
             planner = new NextHopPlanner(configuration.smarthost(), configuration.backup(), configuration.mxTls());
@@ -281,16 +283,52 @@ public class OutboundRouter extends GenericMailet {
         try {
             deliver(mail, false);
             item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
-        } catch (Exception e) {
-            LOGGER.error("Outbound router: delivery of {} failed unexpectedly; it stays queued", mail.getName(), e);
+        } catch (Exception | Error e) {
             entries.released(mail.getName());
+            poisoned(item, mail, e);
+        } finally {
+            LifecycleUtil.dispose(mail);
+        }
+    }
+
+    /**
+     * Processing threw: the mail is queued again after a wait that doubles, and parked in
+     * {@code poisonRepository} (with the error) after {@code poisonAfter} failures; it never goes
+     * back to the broker's redelivery, whose end is a dead-letter queue nobody reads. Only when
+     * even that fails is the queue entry handed back to the broker, as a last resort.
+     */
+    private void poisoned(MailQueue.MailQueueItem item, Mail mail, Throwable error) {
+        int failures = AttributeUtils.getValueAndCastFromMail(mail, DeliveryAttributes.PROCESSING_FAILURES, Integer.class).orElse(0) + 1;
+        Optional<Duration> retry = configuration.poison().retryAfter(failures);
+        try {
+            mail.setAttribute(new Attribute(DeliveryAttributes.PROCESSING_FAILURES, AttributeValue.of(failures)));
+            mail.setErrorMessage("processing failed " + failures + " time(s): " + error);
+            if (retry.isPresent()) {
+                LOGGER.error("Outbound router: processing {} failed ({} of {}); trying again in {}", mail.getName(), failures,
+                    configuration.poison().parkAfter(), retry.get(), error);
+                queue.enQueue(mail, retry.get());
+            } else {
+                repositoryStore.select(poisonRepository).store(mail);
+                LOGGER.error("Outbound router: processing {} (Message-ID {}) failed {} times: parked in {} for the operator "
+                    + "(bin/james-routing queue; queue flush parked puts it back)", mail.getName(), messageId(mail), failures,
+                    poisonRepository.asString(), error);
+            }
+            item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+        } catch (Exception | Error e) {
+            LOGGER.error("Outbound router: cannot requeue or park {}: the queue keeps it", mail.getName(), e);
             try {
                 item.done(MailQueue.MailQueueItem.CompletionStatus.RETRY);
             } catch (MailQueue.MailQueueException ex) {
                 LOGGER.error("Outbound router: cannot hand {} back to the queue", mail.getName(), ex);
             }
-        } finally {
-            LifecycleUtil.dispose(mail);
+        }
+    }
+
+    private static String messageId(Mail mail) {
+        try {
+            return Optional.ofNullable(mail.getMessage().getMessageID()).orElse("none");
+        } catch (MessagingException | RuntimeException e) {
+            return "unreadable";
         }
     }
 
@@ -312,7 +350,7 @@ public class OutboundRouter extends GenericMailet {
             LOGGER.info("Bounced {} (Message-ID {}) for {}: too many hops ({} Received: headers, more than maxHops {})", mail.getName(),
                 mail.getMessage().getMessageID(), recipients(looping), hops, configuration.maxHops());
             Instant now = clock.instant();
-            bounce(mail, looping, AttributeUtils.getValueAndCastFromMail(mail, FIRST_ATTEMPT, Long.class).map(Instant::ofEpochMilli)
+            bounceOrPark(mail, looping, AttributeUtils.getValueAndCastFromMail(mail, FIRST_ATTEMPT, Long.class).map(Instant::ofEpochMilli)
                 .orElse(now), now);
             entries.finished(mail.getName());
             return;
@@ -412,7 +450,7 @@ public class OutboundRouter extends GenericMailet {
             }
         }
         if (!failed.isEmpty()) {
-            bounce(mail, failed, first, now);
+            bounceOrPark(mail, failed, first, now);
         }
         if (deferred.isEmpty() || failed.containsAll(deferred)) {
             entries.finished(mail.getName());
@@ -441,6 +479,36 @@ public class OutboundRouter extends GenericMailet {
         }
         LOGGER.info("Deferred {} for {} (attempt {}): {}; next try in {}", mail.getName(), recipients(deferred), attempts,
             deferred.get(0).diagnostic(), delay);
+    }
+
+    /**
+     * The DSN (or the failed-mail copy for a null sender); when that cannot be done, a copy of
+     * the mail for the failed recipients is parked in {@code poisonRepository} with the reason,
+     * so that no DSN is lost while the deferred recipients are already queued again.
+     */
+    private void bounceOrPark(Mail mail, List<RecipientOutcome> failed, Instant first, Instant now) throws MessagingException {
+        try {
+            bounce(mail, failed, first, now);
+        } catch (MessagingException | RuntimeException e) {
+            MailImpl copy = MailImpl.duplicate(mail);
+            try {
+                List<MailAddress> recipients = new ArrayList<>();
+                for (RecipientOutcome outcome : failed) {
+                    recipients.add(new MailAddress(outcome.recipient()));
+                }
+                copy.setRecipients(recipients);
+                copy.setErrorMessage("failed for " + recipients + " (" + failed.get(0).status() + " " + failed.get(0).diagnostic()
+                    + "), and the DSN could not be sent: " + e.getMessage());
+                repositoryStore.select(poisonRepository).store(copy);
+                LOGGER.error("Outbound router: no DSN could be sent for {} ({}): parked in {}", mail.getName(), recipients(failed),
+                    poisonRepository.asString(), e);
+            } catch (MailRepositoryStore.MailRepositoryStoreException | RuntimeException parkFailure) {
+                e.addSuppressed(parkFailure);
+                throw e;
+            } finally {
+                LifecycleUtil.dispose(copy);
+            }
+        }
     }
 
     private void bounce(Mail mail, List<RecipientOutcome> failed, Instant first, Instant now) throws MessagingException {

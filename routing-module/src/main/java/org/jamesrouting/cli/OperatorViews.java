@@ -33,7 +33,7 @@ final class OperatorViews {
         JsonNode minute = status.path("lastMinute");
         JsonNode hour = status.path("lastHour");
         return "queue " + status.path("queue").asText() + ": " + status.path("queued").asText() + " queued, "
-            + status.path("inFlight").asText() + " in flight (" + status.path("deliveryThreads").asText() + " threads, "
+            + status.path("inFlight").asText() + " in flight, " + status.path("parked").asText("0") + " parked (" + status.path("deliveryThreads").asText() + " threads, "
             + status.path("destinationConcurrency").asText() + " per destination)\n"
             + "first attempts: " + status.path("firstAttempts").path("fromSpool").asText("0") + " straight from the spool (up to "
             + status.path("immediateDeliveries").asText() + " at once), " + status.path("firstAttempts").path("throughQueue").asText("0")
@@ -84,6 +84,22 @@ final class OperatorViews {
             rows.add(List.of(mail.path("name").asText(), mail.path("destination").asText(), mail.path("sender").asText(),
                 String.join(",", recipients), mail.path("attempts").asText(), mail.path("nextDelivery").asText("-"),
                 mail.hasNonNull("reason") ? mail.get("reason").asText() : "-"));
+        }
+        return rows;
+    }
+
+    /** Mail parked by the router, with why; empty when there is none. */
+    static List<List<String>> parkedRows(JsonNode queue) {
+        List<List<String>> rows = new ArrayList<>();
+        if (queue.path("parked").isEmpty()) {
+            return rows;
+        }
+        rows.add(List.of("PARKED", "SENDER", "RECIPIENTS", "ERROR"));
+        for (JsonNode mail : queue.path("parked")) {
+            List<String> recipients = new ArrayList<>();
+            mail.path("recipients").forEach(recipient -> recipients.add(recipient.asText()));
+            rows.add(List.of(mail.path("name").asText(), mail.path("sender").asText(), String.join(",", recipients),
+                mail.path("error").asText("-")));
         }
         return rows;
     }

@@ -474,6 +474,12 @@ public final class RoutingCli {
         printTable(OperatorViews.shapeRows(queue));
         out.println();
         printTable(OperatorViews.mailRows(queue));
+        List<List<String>> parked = OperatorViews.parkedRows(queue);
+        if (!parked.isEmpty()) {
+            out.println();
+            out.println("parked after repeated failures (bin/james-routing queue flush parked puts them back):");
+            printTable(parked);
+        }
     }
 
     private void printTable(List<List<String>> rows) {

@@ -9,6 +9,9 @@ public final class DeliveryAttributes {
     /** How many delivery attempts the mail has had. */
     public static final AttributeName ATTEMPTS = AttributeName.of("org.jamesrouting.delivery.attempts");
 
+    /** How many times the router's processing of the mail has thrown (see {@link PoisonPolicy}). */
+    public static final AttributeName PROCESSING_FAILURES = AttributeName.of("org.jamesrouting.delivery.processingFailures");
+
     private DeliveryAttributes() {
     }
 }

@@ -20,10 +20,14 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
                                     Optional<String> routesFile, String dnsServersText, List<InetSocketAddress> dnsServers,
                                     Duration dnsTimeout, int mxPort, TlsMode mxTls, RetrySchedule retries, int deliveryThreads,
                                     int destinationConcurrency, int immediateDeliveries, String heloName, Duration connectTimeout, Duration commandTimeout, Optional<String> truststore,
-                                    String truststorePassword, boolean verifyServerIdentity, int maxHops) {
+                                    String truststorePassword, boolean verifyServerIdentity, int maxHops,
+                                    PoisonPolicy poison, String poisonRepository) {
+    public static final String DEFAULT_POISON_REPOSITORY = "memory://var/mail/outbound-poison/";
+
     public static final Set<String> PARAMETERS = Set.of("outgoingQueue", "smarthost", "backup", "routes", "dnsServers", "dnsTimeout",
         "mxPort", "mxTls", "retrySchedule", "maxAge", "greylistRetry", "deliveryThreads", "destinationConcurrency", "immediateDeliveries", "heloName", "connectTimeout", "commandTimeout",
-        "truststore", "truststorePassword", "verifyServerIdentity", "maxHops");
+        "truststore", "truststorePassword", "verifyServerIdentity", "maxHops", "poisonAfter",
+        "poisonRetry", "poisonRepository");
 
     /**
      * @param parameter a mailet parameter by name, empty when not given
@@ -70,7 +74,10 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
             parameter.apply("truststore").filter(text -> !text.isBlank()).map(String::trim),
             parameter.apply("truststorePassword").orElse(""),
             named("verifyServerIdentity", () -> bool(parameter.apply("verifyServerIdentity").orElse("true"))),
-            named("maxHops", () -> positive(parameter.apply("maxHops").orElse("50"))));
+            named("maxHops", () -> positive(parameter.apply("maxHops").orElse("50"))),
+            new PoisonPolicy(named("poisonAfter", () -> positive(parameter.apply("poisonAfter").orElse("5"))),
+                named("poisonRetry", () -> DurationText.parse(parameter.apply("poisonRetry").orElse("1m")))),
+            parameter.apply("poisonRepository").filter(text -> !text.isBlank()).map(String::trim).orElse(DEFAULT_POISON_REPOSITORY));
     }
 
     /**

@@ -14,6 +14,10 @@ import java.util.TreeMap;
 import javax.inject.Inject;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.mailrepository.api.MailKey;
+import org.apache.james.mailrepository.api.MailRepository;
+import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.queue.api.ManageableMailQueue;
@@ -54,7 +58,7 @@ public class OutboundStatus {
     }
 
     public record Status(boolean running, int deliveryThreads, int destinationConcurrency, int immediateDeliveries, String queue,
-                         int queued, int inFlight, DeliveryStats.FirstAttempts firstAttempts,
+                         int queued, int inFlight, int parked, DeliveryStats.FirstAttempts firstAttempts,
                          Counts lastMinute, Counts lastHour, List<DestinationStatus> destinations,
                          List<org.jamesrouting.dns.DnsServerPool.ServerStatus> dnsServers) {
     }
@@ -67,15 +71,25 @@ public class OutboundStatus {
     public record QueueShape(String destination, int total, List<Integer> olderThan) {
     }
 
-    public record QueueView(String queue, List<Integer> ageMinutes, List<QueueShape> shape, List<QueuedMail> mails) {
+    /** A mail parked after its processing failed again and again, or whose DSN could not be sent; {@code error}: why. */
+    public record ParkedMail(String name, String sender, List<String> recipients, String error, String repository) {
+    }
+
+    /** The destination name that {@link #flush} takes for the parked mail. */
+    public static final String PARKED = "parked";
+
+    public record QueueView(String queue, List<Integer> ageMinutes, List<QueueShape> shape, List<QueuedMail> mails, List<ParkedMail> parked) {
     }
 
     private final MailQueueFactory<? extends ManageableMailQueue> queues;
     private final RoutingTables tables;
     private final RouterRuntime runtime;
+    private final MailRepositoryStore repositories;
 
     @Inject
-    public OutboundStatus(MailQueueFactory<? extends ManageableMailQueue> queues, RoutingTables tables, RouterRuntime runtime) {
+    public OutboundStatus(MailQueueFactory<? extends ManageableMailQueue> queues, RoutingTables tables, RouterRuntime runtime,
+                          MailRepositoryStore repositories) {
+        this.repositories = repositories;
         this.queues = queues;
         this.tables = tables;
         this.runtime = runtime;
@@ -109,7 +123,7 @@ public class OutboundStatus {
         }
         return new Status(true, active.configuration().deliveryThreads(), active.configuration().destinationConcurrency(),
             active.configuration().immediateDeliveries(), active.configuration().outgoingQueue(), queued.size(),
-            inFlight.values().stream().mapToInt(Integer::intValue).sum(), active.stats().firstAttempts(),
+            inFlight.values().stream().mapToInt(Integer::intValue).sum(), (int) parkedRepository(active).size(), active.stats().firstAttempts(),
             Counts.of(active.stats().total(true)), Counts.of(active.stats().total(false)), destinations, active.dns().servers());
     }
 
@@ -142,7 +156,8 @@ public class OutboundStatus {
         for (int age : AGE_MINUTES) {
             ages.add(age);
         }
-        return new QueueView(active.configuration().outgoingQueue(), ages, shape, mails);
+        return new QueueView(active.configuration().outgoingQueue(), ages, shape, mails,
+            destination.isEmpty() || destination.get().equals(PARKED) ? parked(active) : List.of());
     }
 
     /**
@@ -154,6 +169,9 @@ public class OutboundStatus {
      */
     public int flush(String destination) throws Exception {
         RouterRuntime.Active active = runtime.active().orElseThrow(() -> new IllegalStateException("the outbound router is not running"));
+        if (destination.equals(PARKED)) {
+            return releaseParked(active);
+        }
         ManageableMailQueue queue = queue(active);
         List<Mail> mails = new ArrayList<>();
         browse(active, (view, to) -> {
@@ -178,6 +196,55 @@ public class OutboundStatus {
         }
         LOGGER.info("Flushed {} queued mail(s) of {}", flushed, destination);
         return flushed;
+    }
+
+    private MailRepository parkedRepository(RouterRuntime.Active active) throws MailRepositoryStore.MailRepositoryStoreException {
+        return repositories.select(MailRepositoryUrl.from(active.configuration().poisonRepository()));
+    }
+
+    private List<ParkedMail> parked(RouterRuntime.Active active) throws Exception {
+        MailRepository repository = parkedRepository(active);
+        List<ParkedMail> result = new ArrayList<>();
+        java.util.Iterator<MailKey> keys = repository.list();
+        while (keys.hasNext()) {
+            Mail mail = repository.retrieve(keys.next());
+            if (mail != null) {
+                try {
+                    result.add(new ParkedMail(mail.getName(), mail.getMaybeSender().asString("<>"),
+                        mail.getRecipients().stream().map(MailAddress::asString).toList(), mail.getErrorMessage(),
+                        active.configuration().poisonRepository()));
+                } finally {
+                    org.apache.james.lifecycle.api.LifecycleUtil.dispose(mail);
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Parked mail back into the outgoing queue, its failure count cleared, then out of the repository. */
+    private int releaseParked(RouterRuntime.Active active) throws Exception {
+        MailRepository repository = parkedRepository(active);
+        ManageableMailQueue queue = queue(active);
+        List<MailKey> keys = new ArrayList<>();
+        repository.list().forEachRemaining(keys::add);
+        int released = 0;
+        for (MailKey key : keys) {
+            Mail mail = repository.retrieve(key);
+            if (mail == null) {
+                continue;
+            }
+            try {
+                mail.removeAttribute(DeliveryAttributes.PROCESSING_FAILURES);
+                queue.enQueue(mail);
+                repository.remove(key);
+                released++;
+            } finally {
+                org.apache.james.lifecycle.api.LifecycleUtil.dispose(mail);
+            }
+        }
+        LOGGER.info("Released {} parked mail(s) from {} into {}", released, active.configuration().poisonRepository(),
+            active.configuration().outgoingQueue());
+        return released;
     }
 
     private ManageableMailQueue queue(RouterRuntime.Active active) {

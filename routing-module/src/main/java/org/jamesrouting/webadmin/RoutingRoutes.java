@@ -64,7 +64,8 @@ import spark.Service;
  * GET    /routing/status                  per destination: in flight, queued, delivered/deferred/bounced
  *                                         in the last minute and hour, the last problem
  * GET    /routing/queue[?destination=d]   the queued mail by destination, with ages (qshape) and reasons
- * POST   /routing/queue/flush?destination=d   send that destination's queued mail now
+ * POST   /routing/queue/flush?destination=d   send that destination's queued mail now (destination=parked:
+ *                                         parked mail back into the queue)
  * GET    /routing/doctor[?address=a@b.c]   checks DNS servers, the way to the address (or the smart host)
  *                                         and each of its hosts: connect, EHLO, STARTTLS, AUTH; with advice
  * GET    /routing/smarthost               smart host and backup (password masked)
