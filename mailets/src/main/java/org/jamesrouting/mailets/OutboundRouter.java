@@ -158,7 +158,7 @@ public class OutboundRouter extends GenericMailet {
             poisonRepository = MailRepositoryUrl.from(configuration.poisonRepository());
             archive = OutboundArchive.parse(Optional.ofNullable(getInitParameter(ARCHIVE_COPY_TO)),
                 Optional.ofNullable(getInitParameter(ARCHIVE_PATTERN)));
-            planner = new NextHopPlanner(configuration.smarthost(), configuration.backup(), configuration.mxTls());
+            planner = new NextHopPlanner(configuration.smarthost(), configuration.backup(), configuration.mxTlsPolicy());
             SmtpClientSettings settings = new SmtpClientSettings(configuration.heloName(), configuration.connectTimeout(),
                 configuration.commandTimeout(), Duration.ofMinutes(10), trustStore(), configuration.verifyServerIdentity());
             DnsjavaMailDns dns = new DnsjavaMailDns(configuration.dnsServers(), configuration.dnsTimeout(),

@@ -32,8 +32,9 @@ public final class DsnComposer {
      * @param reportingMta this server's name
      * @param arrival     when the original reached this server
      */
-    public static MimeMessage compose(MimeMessage original, String originalSender, List<RecipientOutcome> failed, String reportingMta,
+    public static MimeMessage compose(MimeMessage original, String originalSender, List<RecipientOutcome> reported, String reportingMta,
                                       String postmaster, ZonedDateTime arrival, ZonedDateTime now) throws MessagingException {
+        List<RecipientOutcome> failed = reported.stream().map(DsnComposer::forTheSender).toList();
         MimeMessage dsn = new MimeMessage(Session.getInstance(new Properties()));
         dsn.setFrom(new InternetAddress(postmaster, false));
         dsn.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress(originalSender, false));
@@ -92,6 +93,24 @@ public final class DsnComposer {
         part.setHeader("Content-Type", "message/delivery-status");
         part.setDescription("Delivery report");
         return part;
+    }
+
+    /**
+     * What the sender, who may be outside, is told: for our own login to a relay (X.7.8 refused,
+     * X.7.11 not sent for want of verified TLS) neither the relay's name nor the user name nor its
+     * reply; the operator has them in the log and in status.
+     */
+    static RecipientOutcome forTheSender(RecipientOutcome outcome) {
+        String status = outcome.status();
+        if (status.matches("[45]\\.7\\.8")) {
+            return new RecipientOutcome(outcome.recipient(), outcome.kind(), status, "the relay did not accept this server's login",
+                java.util.Optional.empty(), false);
+        }
+        if (status.matches("[45]\\.7\\.11")) {
+            return new RecipientOutcome(outcome.recipient(), outcome.kind(), status,
+                "no verified TLS to the relay: this server's login was not sent", java.util.Optional.empty(), false);
+        }
+        return outcome;
     }
 
     /** A temporary status given up on is reported as failed with its 5.x.x twin (RFC 3464 "failed" wants 5.x.x). */

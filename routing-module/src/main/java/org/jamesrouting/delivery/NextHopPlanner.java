@@ -17,9 +17,13 @@ import org.jamesrouting.route.TlsMode;
 public final class NextHopPlanner {
     private final Optional<RelaySpec> smarthost;
     private final Optional<RelaySpec> backup;
-    private final TlsMode mxTls;
+    private final MxTlsPolicy mxTls;
 
     public NextHopPlanner(Optional<RelaySpec> smarthost, Optional<RelaySpec> backup, TlsMode mxTls) {
+        this(smarthost, backup, MxTlsPolicy.of(mxTls));
+    }
+
+    public NextHopPlanner(Optional<RelaySpec> smarthost, Optional<RelaySpec> backup, MxTlsPolicy mxTls) {
         if (backup.isPresent() && smarthost.isEmpty()) {
             throw new IllegalArgumentException("a backup mail server needs a primary smart host");
         }
@@ -41,7 +45,7 @@ public final class NextHopPlanner {
             reason.append("no route matches ").append(recipient.asString());
         }
         if (groups.isEmpty()) {
-            groups.add(HopGroup.mx(recipient.domain(), mxTls));
+            groups.add(HopGroup.mx(recipient.domain(), mxTls.levelFor(recipient.domain())));
             reason.append("; no smart host: direct delivery to the MX of ").append(recipient.domain());
         } else if (smarthost.isPresent()) {
             reason.append(route.isPresent() ? "; if its hosts cannot take it now: the smart host" : "; the smart host")

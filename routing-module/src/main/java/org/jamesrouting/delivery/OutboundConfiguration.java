@@ -21,13 +21,13 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
                                     Duration dnsTimeout, int mxPort, TlsMode mxTls, RetrySchedule retries, int deliveryThreads,
                                     int destinationConcurrency, int immediateDeliveries, String heloName, Duration connectTimeout, Duration commandTimeout, Optional<String> truststore,
                                     String truststorePassword, boolean verifyServerIdentity, int maxHops,
-                                    PoisonPolicy poison, String poisonRepository) {
+                                    PoisonPolicy poison, String poisonRepository, MxTlsPolicy mxTlsPolicy) {
     public static final String DEFAULT_POISON_REPOSITORY = "memory://var/mail/outbound-poison/";
 
     public static final Set<String> PARAMETERS = Set.of("outgoingQueue", "smarthost", "backup", "routes", "dnsServers", "dnsTimeout",
         "mxPort", "mxTls", "retrySchedule", "maxAge", "greylistRetry", "deliveryThreads", "destinationConcurrency", "immediateDeliveries", "heloName", "connectTimeout", "commandTimeout",
         "truststore", "truststorePassword", "verifyServerIdentity", "maxHops", "poisonAfter",
-        "poisonRetry", "poisonRepository");
+        "poisonRetry", "poisonRepository", "mxTlsPolicy");
 
     /**
      * @param parameter a mailet parameter by name, empty when not given
@@ -57,6 +57,7 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
             throw new IllegalArgumentException("<destinationConcurrency>: " + perDestination + " is more than <deliveryThreads> ("
                 + threads + "), the limit for all destinations together");
         }
+        TlsMode mxTls = named("mxTls", () -> TlsMode.parse(parameter.apply("mxTls").orElse("may")));
         int immediate = named("immediateDeliveries", () -> atLeast(parameter.apply("immediateDeliveries")
             .orElse(String.valueOf(perDestination)), 0));
         return new OutboundConfiguration(
@@ -66,7 +67,7 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
             dnsText, dnsServers,
             named("dnsTimeout", () -> DurationText.parse(parameter.apply("dnsTimeout").orElse("5s"))),
             mxPort,
-            named("mxTls", () -> TlsMode.parse(parameter.apply("mxTls").orElse("may"))),
+            mxTls,
             retries, threads, perDestination, immediate,
             heloName(parameter.apply("heloName").filter(text -> !text.isBlank()).map(String::trim), defaultHeloName),
             named("connectTimeout", () -> DurationText.parse(parameter.apply("connectTimeout").orElse("30s"))),
@@ -77,7 +78,8 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
             named("maxHops", () -> positive(parameter.apply("maxHops").orElse("50"))),
             new PoisonPolicy(named("poisonAfter", () -> positive(parameter.apply("poisonAfter").orElse("5"))),
                 named("poisonRetry", () -> DurationText.parse(parameter.apply("poisonRetry").orElse("1m")))),
-            parameter.apply("poisonRepository").filter(text -> !text.isBlank()).map(String::trim).orElse(DEFAULT_POISON_REPOSITORY));
+            parameter.apply("poisonRepository").filter(text -> !text.isBlank()).map(String::trim).orElse(DEFAULT_POISON_REPOSITORY),
+            named("mxTlsPolicy", () -> MxTlsPolicy.parse(mxTls, parameter.apply("mxTlsPolicy").orElse(""))));
     }
 
     /**

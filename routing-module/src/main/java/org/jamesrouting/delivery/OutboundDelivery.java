@@ -266,7 +266,7 @@ public final class OutboundDelivery {
                 log(envelope, recipients, target.describe(), failure.getMessage(), "opportunistic TLS failed, trying without TLS", start);
                 return Optional.of(attempt(envelope, target, TlsMode.NONE, progress));
             }
-            progress.temporary(statusOf(failure), publicReason(failure),
+            progress.temporary(statusOf(failure), failure.reply().map(SmtpReply::firstLine).orElse(failure.getMessage()),
                 failure.reply().map(any -> target.hostName()), failure.reply().isPresent());
             stats.problem(target.group().destination(), statusOf(failure) + " " + reason);
             log(envelope, recipients, target.describe(), reason, "deferred, next host", start);
@@ -292,18 +292,6 @@ public final class OutboundDelivery {
     /** A connection reused without a check that ended (or was lost) before the server answered anything of this transaction. */
     private static boolean staleReuse(ConnectionPool.Lease lease, int repliesBefore, boolean sessionMayBeGone) {
         return sessionMayBeGone && lease != null && lease.unchecked() && lease.connection().repliesRead() == repliesBefore;
-    }
-
-    /**
-     * What a failure may say in a DSN to the sender, who may be outside: for our login to a relay
-     * neither the user name nor the relay's name (the operator has them in the log and status).
-     */
-    static String publicReason(SmtpFailure failure) {
-        return switch (failure.kind()) {
-            case AUTH -> "the relay did not accept this server's login";
-            case CREDENTIALS -> "no verified TLS to the relay: this server's login was not sent";
-            default -> failure.reply().map(SmtpReply::firstLine).orElse(failure.getMessage());
-        };
     }
 
     private static String statusOf(SmtpFailure failure) {

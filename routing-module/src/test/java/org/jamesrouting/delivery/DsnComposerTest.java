@@ -70,4 +70,20 @@ class DsnComposerTest {
         assertThat(kept).startsWith("From: a@src.test").contains("X-Filler-1: ").doesNotContain("X-Filler-1999")
             .endsWith("X-Headers-Truncated: the original headers are longer than 50000 bytes\r\n");
     }
+
+    @Test
+    void aRefusedLoginShowsTheSenderNeitherTheRelayNorTheUser() throws Exception {
+        MimeMessage original = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(
+            "From: a@src.test\r\nSubject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)));
+        List<RecipientOutcome> failed = List.of(new RecipientOutcome("b@dest.test", RecipientOutcome.Kind.TEMPORARY, "4.7.8",
+            "535 5.7.8 authentication failed for relay-user", Optional.of("relay.internal.example"), true));
+        ZonedDateTime now = ZonedDateTime.parse("2026-11-25T10:00:00Z");
+
+        MimeMessage dsn = DsnComposer.compose(original, "a@src.test", failed, "mail.example.com", "postmaster@example.com", now, now);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        dsn.writeTo(bytes);
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("Status: 5.7.8", "the relay did not accept this server's login")
+            .doesNotContain("relay-user").doesNotContain("relay.internal.example");
+    }
 }

@@ -95,7 +95,7 @@ class OutboundDeliveryTest {
     }
 
     @Test
-    void credentialsWithheldLeaveNoUserOrRelayNameInTheSendersDiagnostic() {
+    void credentialsWithheldLeaveNoUserOrRelayNameInTheSendersView() {
         primary.requireAuth("relay-user", "secret");
         NextHopPlanner withAuth = new NextHopPlanner(Optional.of(new RelaySpec(List.of(MailHost.parse("relay.internal.test:" + primary.port(), 25)),
             TlsMode.MAY, Optional.of(new org.jamesrouting.route.RelayAuth("relay-user", "secret")))), Optional.empty(), TlsMode.MAY);
@@ -109,8 +109,10 @@ class OutboundDeliveryTest {
 
         assertThat(outcome.kind()).isEqualTo(RecipientOutcome.Kind.TEMPORARY);
         assertThat(outcome.status()).isEqualTo("4.7.11");
-        assertThat(outcome.diagnostic()).isEqualTo("no verified TLS to the relay: this server's login was not sent")
-            .doesNotContain("relay-user").doesNotContain("relay.internal.test");
+        assertThat(outcome.diagnostic()).as("the operator's view").contains("relay.internal.test", "offered no STARTTLS");
+        assertThat(DsnComposer.forTheSender(outcome).diagnostic()).as("the sender's view")
+            .isEqualTo("no verified TLS to the relay: this server's login was not sent");
+        assertThat(DsnComposer.forTheSender(outcome).remoteMta()).isEmpty();
         assertThat(primary.commands()).noneMatch(command -> command.startsWith("AUTH"));
     }
 
