@@ -41,12 +41,22 @@ public final class ConnectionPool implements Closeable {
     public record Lease(SmtpConnection connection, int uses, boolean reused, boolean unchecked) {
     }
 
+    /** Idle connections kept at most, all hops together (each holds a socket and its buffers). */
+    public static final int MAX_IDLE_CONNECTIONS = 256;
+
     private final Map<Key, Deque<Idle>> idle = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger idleTotal = new java.util.concurrent.atomic.AtomicInteger();
+    private final int maxIdleConnections;
     private final Duration maxIdle;
     private final int maxUses;
     private final Clock clock;
 
     public ConnectionPool(Duration maxIdle, int maxUses, Clock clock) {
+        this(maxIdle, maxUses, MAX_IDLE_CONNECTIONS, clock);
+    }
+
+    public ConnectionPool(Duration maxIdle, int maxUses, int maxIdleConnections, Clock clock) {
+        this.maxIdleConnections = maxIdleConnections;
         this.maxIdle = maxIdle;
         this.maxUses = maxUses;
         this.clock = clock;
@@ -60,6 +70,7 @@ public final class ConnectionPool implements Closeable {
         }
         Idle candidate;
         while ((candidate = connections.pollFirst()) != null) {
+            idleTotal.decrementAndGet();
             Duration idleFor = Duration.between(candidate.since(), clock.instant());
             if (idleFor.compareTo(maxIdle) > 0) {
                 candidate.connection().close();
@@ -87,6 +98,12 @@ public final class ConnectionPool implements Closeable {
             lease.connection().close();
             return;
         }
+        if (idleTotal.incrementAndGet() > maxIdleConnections) {
+            // mail to many destinations at once: keep no more than this many sessions open
+            idleTotal.decrementAndGet();
+            lease.connection().close();
+            return;
+        }
         Idle entry = new Idle(lease.connection(), clock.instant(), uses);
         idle.compute(key, (any, connections) -> {
             Deque<Idle> kept = connections == null ? new ConcurrentLinkedDeque<>() : connections;
@@ -104,6 +121,7 @@ public final class ConnectionPool implements Closeable {
         idle.values().forEach(connections -> connections.removeIf(entry -> {
             boolean expired = Duration.between(entry.since(), now).compareTo(maxIdle) > 0;
             if (expired) {
+                idleTotal.decrementAndGet();
                 entry.connection().close();
             }
             return expired;
@@ -127,6 +145,7 @@ public final class ConnectionPool implements Closeable {
         idle.values().forEach(connections -> {
             Idle entry;
             while ((entry = connections.pollFirst()) != null) {
+                idleTotal.decrementAndGet();
                 entry.connection().close();
             }
         });

@@ -127,6 +127,26 @@ class OutboundDeliveryTest {
     }
 
     @Test
+    void theIdleConnectionsOfAllHopsTogetherAreBounded() throws Exception {
+        ConnectionPool small = new ConnectionPool(Duration.ofSeconds(30), 100, 1, clock);
+        OutboundDelivery bounded = new OutboundDelivery(NO_DNS, new DnsPins(directory.resolve("pins3.json")),
+            SmtpClientSettings.defaults("client.test"), 25, small, new DeliveryStats(java.time.Clock.systemUTC()));
+        Envelope envelope = new Envelope("mail-1", "<m@src.test>", "a@src.test", OptionalLong.empty(),
+            (out, eightBit) -> out.write("Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)));
+        NextHopPlanner toBackup = new NextHopPlanner(
+            Optional.of(new RelaySpec(List.of(MailHost.parse("127.0.0.1:" + backup.port(), 25)), TlsMode.NONE, Optional.empty())),
+            Optional.empty(), TlsMode.MAY);
+
+        bounded.deliver(envelope, planner.plan(RoutingAddress.parse("x@dest.test"), Optional.empty()), List.of("x@dest.test"));
+        bounded.deliver(envelope, toBackup.plan(RoutingAddress.parse("y@dest.test"), Optional.empty()), List.of("y@dest.test"));
+
+        assertThat(small.idleCount()).isEqualTo(1);
+        assertThat(backup.commands()).as("the pool was full: closed at once").contains("QUIT");
+        assertThat(primary.commands()).as("kept").doesNotContain("QUIT");
+        small.close();
+    }
+
+    @Test
     void messagesToTheSameHopShareOneConnection() {
         for (int i = 0; i < 3; i++) {
             assertThat(deliver("x" + i + "@dest.test")).allMatch(RecipientOutcome::delivered);
