@@ -490,14 +490,9 @@ public class OutboundRouter extends GenericMailet {
         try {
             bounce(mail, failed, first, now);
         } catch (MessagingException | RuntimeException e) {
-            MailImpl copy = MailImpl.duplicate(mail);
+            MailImpl copy = copyFor(mail, failed);
             try {
-                List<MailAddress> recipients = new ArrayList<>();
-                for (RecipientOutcome outcome : failed) {
-                    recipients.add(new MailAddress(outcome.recipient()));
-                }
-                copy.setRecipients(recipients);
-                copy.setErrorMessage("failed for " + recipients + " (" + failed.get(0).status() + " " + failed.get(0).diagnostic()
+                copy.setErrorMessage("failed for " + recipients(failed) + " (" + failed.get(0).status() + " " + failed.get(0).diagnostic()
                     + "), and the DSN could not be sent: " + e.getMessage());
                 repositoryStore.select(poisonRepository).store(copy);
                 LOGGER.error("Outbound router: no DSN could be sent for {} ({}): parked in {}", mail.getName(), recipients(failed),
@@ -511,16 +506,22 @@ public class OutboundRouter extends GenericMailet {
         }
     }
 
+    /** A copy of the mail for the recipients of {@code outcomes} only. */
+    private static MailImpl copyFor(Mail mail, List<RecipientOutcome> outcomes) throws MessagingException {
+        MailImpl copy = MailImpl.duplicate(mail);
+        List<MailAddress> recipients = new ArrayList<>();
+        for (RecipientOutcome outcome : outcomes) {
+            recipients.add(new MailAddress(outcome.recipient()));
+        }
+        copy.setRecipients(recipients);
+        return copy;
+    }
+
     private void bounce(Mail mail, List<RecipientOutcome> failed, Instant first, Instant now) throws MessagingException {
         MaybeSender sender = mail.getMaybeSender();
         if (sender.isNullSender()) {
-            MailImpl copy = MailImpl.duplicate(mail);
+            MailImpl copy = copyFor(mail, failed);
             try {
-                List<MailAddress> recipients = new ArrayList<>();
-                for (RecipientOutcome outcome : failed) {
-                    recipients.add(new MailAddress(outcome.recipient()));
-                }
-                copy.setRecipients(recipients);
                 copy.setErrorMessage(failed.get(0).status() + " " + failed.get(0).diagnostic());
                 repositoryStore.select(failedRepository).store(copy);
                 LOGGER.info("Failed {} for {} has a null sender (no DSN for a DSN): kept in {}", mail.getName(), recipients(failed),
