@@ -14,10 +14,11 @@ import spark.Service;
 /**
  * What a web page in an administrator's browser could make webadmin do, refused:
  * <ul>
- * <li>a request whose {@code Host} header is a name other than {@code localhost} or webadmin's
- * configured host (DNS rebinding: a page of {@code evil.example} whose name now resolves to
- * 127.0.0.1 sends {@code Host: evil.example}); IP literals are fine, a rebinding page cannot
- * send them;</li>
+ * <li>a request without an {@code Authorization} header whose {@code Host} header is a name
+ * other than {@code localhost} or webadmin's configured host (DNS rebinding: a page of
+ * {@code evil.example} whose name now resolves to 127.0.0.1 sends {@code Host: evil.example});
+ * IP literals are fine, a rebinding page cannot send them; with a token any name is (JWT
+ * administration of a cluster node by its name);</li>
  * <li>a state-changing call of {@code /routing} (POST, PUT, PATCH, DELETE) that carries neither
  * the JSON content type nor an {@code Authorization} header: a plain HTML form or a "simple"
  * cross-site request cannot set either without the browser asking first.</li>
@@ -33,6 +34,10 @@ public final class WebAdminRequestGuard {
 
     public void install(Service service, String routingBase) {
         service.before((request, response) -> {
+            if (request.headers("Authorization") != null) {
+                // a token is the proof: a rebinding page has none (a remote admin with JWT may use any name)
+                return;
+            }
             Optional<String> refusal = hostRefusal(request.headers("Host"));
             if (refusal.isPresent()) {
                 throw ErrorResponder.builder().statusCode(403).type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
