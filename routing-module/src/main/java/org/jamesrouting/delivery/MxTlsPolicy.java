@@ -83,21 +83,10 @@ public final class MxTlsPolicy {
 
     /** The level for mail to the MX of {@code domain}. */
     public TlsMode levelFor(String domain) {
-        String name = domain.toLowerCase(Locale.ROOT);
-        TlsMode exact = byDomain.get(name);
-        if (exact != null) {
-            return exact;
-        }
-        for (int dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
-            TlsMode parent = byDomain.get(name.substring(dot));
-            if (parent != null) {
-                return parent;
-            }
-        }
-        return defaultLevel;
+        return overrideFor(domain).map(byDomain::get).orElse(defaultLevel);
     }
 
-    /** Where the level of {@code domain} comes from, for explain. */
+    /** The line that gives {@code domain} its level: the domain itself, else its nearest {@code .parent}; empty for the default. */
     public Optional<String> overrideFor(String domain) {
         String name = domain.toLowerCase(Locale.ROOT);
         if (byDomain.containsKey(name)) {
@@ -109,13 +98,5 @@ public final class MxTlsPolicy {
             }
         }
         return Optional.empty();
-    }
-
-    public TlsMode defaultLevel() {
-        return defaultLevel;
-    }
-
-    public int size() {
-        return byDomain.size();
     }
 }

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 import org.jamesrouting.core.DomainNames;
 
@@ -163,10 +162,5 @@ public record TlsMode(Level level, boolean implicit, List<String> match) {
     @Override
     public String toString() {
         return describe();
-    }
-
-    /** Every level word, for error messages and help. */
-    public static String words() {
-        return Arrays.stream(Level.values()).map(Level::word).collect(Collectors.joining("|")) + "|implicit|implicit-encrypt|implicit-secure";
     }
 }

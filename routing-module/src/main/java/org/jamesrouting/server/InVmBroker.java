@@ -62,11 +62,6 @@ public class InVmBroker {
         return connectionFactory;
     }
 
-    /** The broker's network transports: none. */
-    public int transportConnectors() {
-        return broker.getTransportConnectors().size();
-    }
-
     @PreDestroy
     public void stop() throws Exception {
         broker.stop();
