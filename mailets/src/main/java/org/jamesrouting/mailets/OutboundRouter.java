@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +58,8 @@ import org.jamesrouting.delivery.QueueEntryTracker;
 import org.jamesrouting.delivery.RecipientOutcome;
 import org.jamesrouting.delivery.RetrySchedule;
 import org.jamesrouting.delivery.SevenBitConverter;
+import org.jamesrouting.mtasts.HttpsPolicyFetcher;
+import org.jamesrouting.mtasts.MtaStsPolicies;
 import org.jamesrouting.delivery.smtp.SmtpClientSettings;
 import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.DnsjavaMailDns;
@@ -117,6 +120,12 @@ public class OutboundRouter extends GenericMailet {
     private MailRepositoryUrl poisonRepository;
     private ConnectionPool connectionPool;
     private final QueueEntryTracker entries = new QueueEntryTracker(100_000);
+    /** The cached MTA-STS policies, under James's working directory. */
+    static final String MTA_STS_FILE = "var/routing/mta-sts-policies.json";
+    /** The policies kept at most (least recently used leave first). */
+    static final int MTA_STS_DOMAINS = 10_000;
+    /** The whole HTTPS fetch of one policy, at most. */
+    static final Duration MTA_STS_TIMEOUT = Duration.ofSeconds(10);
     /** How long mail for a destination at its concurrency limit waits before it is dequeued again. */
     static final Duration LIMIT_WAIT = Duration.ofSeconds(2);
     /** How long a delivery waits on its thread for a slot of a quick destination (see DestinationLimits) before it goes back to the queue. */
@@ -165,8 +174,12 @@ public class OutboundRouter extends GenericMailet {
                 dnsCache, Duration.ofMinutes(5), new Random());
             limits = new DestinationLimits(configuration.destinationConcurrency());
             connectionPool = new ConnectionPool(Duration.ofSeconds(10), 100, clock);
-            delivery = new OutboundDelivery(dns, pins, settings, configuration.mxPort(), connectionPool, stats);
-            runtime.register(new RouterRuntime.Active(configuration, planner, dns, dnsCache, limits, stats, settings));
+            Optional<MtaStsPolicies> mtaSts = configuration.mtaSts()
+                ? Optional.of(new MtaStsPolicies(dns, new HttpsPolicyFetcher(dns, settings.trust(), configuration.mtaStsPort(), MTA_STS_TIMEOUT),
+                    Optional.of(workingDirectory().resolve(MTA_STS_FILE)), clock, MTA_STS_DOMAINS))
+                : Optional.empty();
+            delivery = new OutboundDelivery(dns, pins, settings, configuration.mxPort(), connectionPool, stats, mtaSts);
+            runtime.register(new RouterRuntime.Active(configuration, planner, dns, dnsCache, limits, stats, settings, mtaSts));
         } catch (IllegalArgumentException e) {
             throw new MessagingException("Mailet OutboundRouter in mailetcontainer.xml: " + e.getMessage(), e);
         }
@@ -197,6 +210,14 @@ public class OutboundRouter extends GenericMailet {
                 + "{} at most per destination, {} first attempts at once from the spool", tables.staticCount(), configuration.smarthost().map(Object::toString).orElse("none"),
             configuration.backup().map(Object::toString).orElse("none"), configuration.dnsServers(), configuration.mxPort(), threads,
             configuration.destinationConcurrency(), configuration.immediateDeliveries());
+    }
+
+    private Path workingDirectory() {
+        try {
+            return Path.of(fileSystem.getBasedir().getPath());
+        } catch (java.io.FileNotFoundException e) {
+            throw new IllegalArgumentException("James's working directory: " + e.getMessage(), e);
+        }
     }
 
     /** A location as James's FileSystem takes it; a plain path is a file:// one (relative to the working directory). */

@@ -63,7 +63,7 @@ class ArchiveCopyIT {
         MimeMessage copy = james.mailboxes().awaitMessageId("archive@example.com", "archive-pass", archived);
         assertThat(copy.getSubject()).isEqualTo("to be archived");
         assertThat(copy.getHeader("X-Outbound-Delivered-To", null)).startsWith("bob@eu.archived.test via ");
-        Thread.sleep(3000);
+        ItSupport.awaitSettled(james.webAdmin());
         assertThat(james.mailboxes().inbox("archive@example.com", "archive-pass")).hasSize(1);
         assertThat(ItSupport.arrivals(relay, archived)).as("the original left once; the copy did not leave").isEqualTo(1);
     }
@@ -74,7 +74,7 @@ class ArchiveCopyIT {
         assertThat(james.webAdmin().request("DELETE", "/domains/example.com", null).status()).isEqualTo(204);
         String archived = ItSupport.send(james, "someone@example.org", "ann@archived.test", "archive not local any more");
         ItSupport.await("the original at the relay", () -> ItSupport.arrivals(relay, archived) == 1 ? true : null);
-        Thread.sleep(3000);
+        ItSupport.awaitSettled(james.webAdmin());
 
         assertThat(relay.received().stream().filter(received -> received.recipients().contains("archive@example.com")).count()).isZero();
         assertThat(ItSupport.arrivals(relay, archived)).isEqualTo(1);

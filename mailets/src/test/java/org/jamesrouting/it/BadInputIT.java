@@ -229,14 +229,15 @@ class BadInputIT {
         backup.reply(Stage.MAIL, "what?");
 
         String message = SmtpTestClient.message("alice@example.com", "carol@remote.test", "garbage both");
+        long before = ItSupport.deferrals(james.webAdmin());
         assertThat(james.send("alice@example.com", List.of("carol@remote.test"), message).dataReply().code()).isEqualTo(250);
-        Thread.sleep(3000);
+        ItSupport.awaitDeferralsAbove(james.webAdmin(), before);
         assertThat(primary.received()).isEmpty();
         assertThat(backup.received()).isEmpty();
         primary.reset();
 
         awaitAt(primary, SmtpTestClient.messageId(message));
-        Thread.sleep(2000);
+        ItSupport.awaitSettled(james.webAdmin());
         assertThat(primary.received().stream().filter(received -> received.recipients().contains("carol@remote.test"))).hasSize(1);
     }
 }

@@ -69,6 +69,17 @@ public final class ItSupport {
         });
     }
 
+    /** How many recipient deferrals the router counted in the last hour (for "an attempt failed" without a fixed sleep). */
+    public static long deferrals(WebAdminClient webAdmin) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(webAdmin.get("/routing/status").body())
+            .path("lastHour").path("deferred").asLong();
+    }
+
+    /** Waits until the router has counted more deferrals than {@code before}: an attempt has failed and the mail waits for its retry. */
+    public static void awaitDeferralsAbove(WebAdminClient webAdmin, long before) throws Exception {
+        await("a deferral counted after " + before, () -> deferrals(webAdmin) > before ? true : null);
+    }
+
     /** The text of the message/delivery-status part, when the message is a DSN. */
     public static Optional<String> deliveryStatus(MimeMessage message) throws Exception {
         if (!message.isMimeType("multipart/report")) {

@@ -56,7 +56,7 @@ class RelayControlIT {
             SmtpTestClient.Reply reply = rcpt("127.0.0.1", trick);
             assertThat(reply.code()).as(trick + " -> " + reply).isGreaterThanOrEqualTo(500);
         }
-        Thread.sleep(1500);
+        ItSupport.awaitSettled(james.webAdmin());
         assertThat(smarthost.received()).isEmpty();
         assertThat(smarthost.connections()).isZero();
     }

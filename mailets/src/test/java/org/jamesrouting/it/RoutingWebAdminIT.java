@@ -250,7 +250,7 @@ class RoutingWebAdminIT {
         for (String messageId : ids) {
             ItSupport.await(messageId, () -> count(peerA, messageId) + count(peerB, messageId) > 0 ? true : null);
         }
-        Thread.sleep(1000);
+        ItSupport.awaitSettled(webAdmin);
         for (String messageId : ids) {
             assertThat(count(peerA, messageId) + count(peerB, messageId) + count(smart, messageId)).as(messageId).isEqualTo(1);
         }

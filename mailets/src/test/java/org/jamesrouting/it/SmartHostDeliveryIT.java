@@ -118,7 +118,7 @@ class SmartHostDeliveryIT {
         assertThat(received.authenticatedUser()).isEqualTo("relay");
         assertThat(primary.commands()).as("a fully qualified EHLO name, never localhost").contains("EHLO james-routing.localhost");
         assertThat(received.header("Subject")).contains("via smart host");
-        Thread.sleep(500);
+        ItSupport.awaitSettled(james.webAdmin());
         assertThat(count(primary, id)).isEqualTo(1);
         assertThat(backup.received()).isEmpty();
     }
@@ -138,12 +138,13 @@ class SmartHostDeliveryIT {
         primary.close();
         backup.close();
 
+        long before = ItSupport.deferrals(james.webAdmin());
         String id = send(List.of("bob@remote.test"), "deferred");
-        Thread.sleep(2500);
+        ItSupport.awaitDeferralsAbove(james.webAdmin(), before);
         primary = TestSmtpServer.start("127.0.0.1", primaryPort).offerStartTls(tls.serverContext()).requireAuth("relay", "s3cret");
 
         awaitReceived(primary, id, 1);
-        Thread.sleep(2500);
+        ItSupport.awaitSettled(james.webAdmin());
         assertThat(count(primary, id)).isEqualTo(1);
     }
 
@@ -171,11 +172,10 @@ class SmartHostDeliveryIT {
         assertThat(awaitReceived(primary, id, 1).get(0).recipients()).containsExactly("ok@remote.test");
         String status = ItSupport.awaitDsnFor(james.mailboxes(), "alice@example.com", "alicepass", "gone@remote.test");
         assertThat(status).doesNotContain("ok@remote.test").doesNotContain("busy@remote.test");
-        Thread.sleep(1500);
         primary.reset();
         List<TestSmtpServer.Received> both = awaitReceived(primary, id, 2);
         assertThat(both.get(1).recipients()).containsExactly("busy@remote.test");
-        Thread.sleep(2000);
+        ItSupport.awaitSettled(james.webAdmin());
         assertThat(primary.received().stream().filter(received -> received.recipients().contains("ok@remote.test")).count()).isEqualTo(1);
     }
 
@@ -184,8 +184,9 @@ class SmartHostDeliveryIT {
         primary.requireAuth("relay", "another-password");
         backup.reply(Stage.CONNECT, "421 4.3.2 not now");
 
+        long before = ItSupport.deferrals(james.webAdmin());
         String id = send(List.of("bob@remote.test"), "auth trouble");
-        Thread.sleep(2500);
+        ItSupport.awaitDeferralsAbove(james.webAdmin(), before);
         assertThat(primary.received()).isEmpty();
         assertThat(primary.commands()).anyMatch(command -> command.startsWith("AUTH")).noneMatch(command -> command.startsWith("MAIL"));
         primary.requireAuth("relay", "s3cret");

@@ -51,6 +51,8 @@ public final class RoutingCli {
           cache pin DOMAIN HOST[,HOST...]      send DOMAIN's mail to these hosts instead of its MX
           cache unpin DOMAIN
           smarthost                            the smart host and backup in use
+          mta-sts [DOMAIN]                     the cached MTA-STS policies; with DOMAIN, the policy in force for it now
+          mta-sts flush [DOMAIN]               forget cached policies: the next mail fetches them again
           status [--once] [--every SECONDS]    per destination: in flight, queued, delivered/deferred/bounced
                                                (last minute/hour), last problem; refreshes like top
           queue [DESTINATION]                  queued mail by destination and age (like qshape), with reasons
@@ -168,6 +170,7 @@ public final class RoutingCli {
                 printExplanation(call("GET", query.toString(), null));
             }
             case "cache" -> cache(rest);
+            case "mta-sts" -> mtaSts(rest);
             case "status" -> status(rest);
             case "doctor" -> {
                 if (rest.size() > 1) {
@@ -357,6 +360,42 @@ public final class RoutingCli {
         }
     }
 
+    private void mtaSts(List<String> args) throws UsageException, Refused, IOException, InterruptedException {
+        if (!args.isEmpty() && args.get(0).equals("flush")) {
+            if (args.size() > 2) {
+                throw new UsageException("mta-sts flush [DOMAIN]");
+            }
+            JsonNode result = call("DELETE", "/routing/mta-sts" + (args.size() == 2 ? "/" + encode(args.get(1)) : ""), null);
+            out.println(json ? result.toPrettyString() : "flushed " + result.get("flushed").asInt() + " polic" + (result.get("flushed").asInt() == 1 ? "y" : "ies"));
+            return;
+        }
+        if (args.size() > 1) {
+            throw new UsageException("mta-sts [DOMAIN] | mta-sts flush [DOMAIN]");
+        }
+        if (args.size() == 1) {
+            JsonNode policy = call("GET", "/routing/mta-sts/" + encode(args.get(0)), null);
+            if (json) {
+                out.println(policy.toPrettyString());
+            } else {
+                out.println(policy.get("domain").asText() + ": " + policy.get("note").asText());
+            }
+            return;
+        }
+        JsonNode policies = call("GET", "/routing/mta-sts", null);
+        if (json) {
+            out.println(policies.toPrettyString());
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("DOMAIN", "MODE", "MX", "ID", "EXPIRES", "SENT", "FAILURES", "LAST FAILURE"));
+        for (JsonNode policy : policies) {
+            rows.add(List.of(policy.get("domain").asText(), policy.get("mode").asText(), join(policy.get("mx")), policy.get("id").asText(),
+                policy.get("expires").asText(), policy.get("deliveries").asText(), policy.get("failures").asText(),
+                policy.get("lastFailure").asText()));
+        }
+        printTable(rows);
+    }
+
     private void printRoutes(JsonNode routes) {
         if (json) {
             out.println(routes.toPrettyString());
@@ -398,6 +437,9 @@ public final class RoutingCli {
         out.println("why:     " + explanation.get("reason").asText());
         for (JsonNode skipped : explanation.path("skipped")) {
             out.println("skipped: " + skipped.asText());
+        }
+        if (explanation.hasNonNull("mtaSts")) {
+            out.println("MTA-STS: " + explanation.get("mtaSts").asText());
         }
         JsonNode hops = explanation.get("hops");
         if (hops != null && hops.size() > 0) {

@@ -45,7 +45,7 @@ public final class NextHopPlanner {
             reason.append("no route matches ").append(recipient.asString());
         }
         if (groups.isEmpty()) {
-            groups.add(HopGroup.mx(recipient.domain(), mxTls.levelFor(recipient.domain())));
+            groups.add(HopGroup.mx(recipient.domain(), mxTls.levelFor(recipient.domain()), mxTls.overrideFor(recipient.domain()).isEmpty()));
             reason.append("; no smart host: direct delivery to the MX of ").append(recipient.domain());
         } else if (smarthost.isPresent()) {
             reason.append(route.isPresent() ? "; if its hosts cannot take it now: the smart host" : "; the smart host")

@@ -21,13 +21,14 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
                                     Duration dnsTimeout, int mxPort, TlsMode mxTls, RetrySchedule retries, int deliveryThreads,
                                     int destinationConcurrency, int immediateDeliveries, String heloName, Duration connectTimeout, Duration commandTimeout, Optional<String> truststore,
                                     String truststorePassword, boolean verifyServerIdentity, int maxHops,
-                                    PoisonPolicy poison, String poisonRepository, MxTlsPolicy mxTlsPolicy) {
+                                    PoisonPolicy poison, String poisonRepository, MxTlsPolicy mxTlsPolicy,
+                                    boolean mtaSts, int mtaStsPort) {
     public static final String DEFAULT_POISON_REPOSITORY = "memory://var/mail/outbound-poison/";
 
     public static final Set<String> PARAMETERS = Set.of("outgoingQueue", "smarthost", "backup", "routes", "dnsServers", "dnsTimeout",
         "mxPort", "mxTls", "retrySchedule", "maxAge", "greylistRetry", "deliveryThreads", "destinationConcurrency", "immediateDeliveries", "heloName", "connectTimeout", "commandTimeout",
         "truststore", "truststorePassword", "verifyServerIdentity", "maxHops", "poisonAfter",
-        "poisonRetry", "poisonRepository", "mxTlsPolicy");
+        "poisonRetry", "poisonRepository", "mxTlsPolicy", "mtaSts", "mtaStsPort");
 
     /**
      * @param parameter a mailet parameter by name, empty when not given
@@ -79,7 +80,9 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
             new PoisonPolicy(named("poisonAfter", () -> positive(parameter.apply("poisonAfter").orElse("5"))),
                 named("poisonRetry", () -> DurationText.parse(parameter.apply("poisonRetry").orElse("1m")))),
             parameter.apply("poisonRepository").filter(text -> !text.isBlank()).map(String::trim).orElse(DEFAULT_POISON_REPOSITORY),
-            named("mxTlsPolicy", () -> MxTlsPolicy.parse(mxTls, parameter.apply("mxTlsPolicy").orElse(""))));
+            named("mxTlsPolicy", () -> MxTlsPolicy.parse(mxTls, parameter.apply("mxTlsPolicy").orElse(""))),
+            named("mtaSts", () -> bool(parameter.apply("mtaSts").orElse("true"))),
+            named("mtaStsPort", () -> port(parameter.apply("mtaStsPort").orElse("443"))));
     }
 
     /**

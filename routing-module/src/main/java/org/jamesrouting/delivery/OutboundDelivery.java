@@ -17,6 +17,7 @@ import org.jamesrouting.dns.AddressLookup;
 import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.MailDns;
 import org.jamesrouting.dns.MxLookup;
+import org.jamesrouting.mtasts.MtaStsPolicies;
 import org.jamesrouting.route.MailHost;
 import org.jamesrouting.route.RelayAuth;
 import org.jamesrouting.route.RoutingAddress;
@@ -43,8 +44,16 @@ public final class OutboundDelivery {
     private final int mxPort;
     private final ConnectionPool pool;
     private final DeliveryStats stats;
+    private final Optional<MtaStsPolicies> mtaSts;
 
     public OutboundDelivery(MailDns dns, DnsPins pins, SmtpClientSettings settings, int mxPort, ConnectionPool pool, DeliveryStats stats) {
+        this(dns, pins, settings, mxPort, pool, stats, Optional.empty());
+    }
+
+    /** @param mtaSts the MTA-STS policies of recipient domains; empty when MTA-STS is off */
+    public OutboundDelivery(MailDns dns, DnsPins pins, SmtpClientSettings settings, int mxPort, ConnectionPool pool, DeliveryStats stats,
+                            Optional<MtaStsPolicies> mtaSts) {
+        this.mtaSts = mtaSts;
         this.dns = dns;
         this.pins = pins;
         this.settings = settings;
@@ -53,9 +62,12 @@ public final class OutboundDelivery {
         this.stats = stats;
     }
 
-    private record Target(String hostName, InetAddress address, int port, HopGroup group, Optional<RelayAuth> auth) {
+    /** @param sts the MTA-STS policy in force for an MX host, if any */
+    private record Target(String hostName, InetAddress address, int port, HopGroup group, Optional<RelayAuth> auth, TlsMode tls,
+                          Optional<MtaStsPolicies.Finding> sts) {
         String describe() {
-            return group.via().asString() + " " + hostName + " [" + address.getHostAddress() + "]:" + port;
+            return group.via().asString() + " " + hostName + " [" + address.getHostAddress() + "]:" + port
+                + sts.map(finding -> " under MTA-STS " + finding.policy().get().policy().mode().word()).orElse("");
         }
     }
 
@@ -119,8 +131,20 @@ public final class OutboundDelivery {
                     log(envelope, recipients, group.label(), failure.reason(), "deferred", 0);
                     continue;
                 }
+                Optional<MtaStsPolicies.Finding> sts = group.mtaSts() ? mtaSts.map(policies -> policies.policyFor(domain))
+                    .filter(finding -> finding.policy().isPresent()) : Optional.empty();
                 for (MxLookup.MxHost host : ((MxLookup.Hosts) mx).hosts()) {
-                    addTargets(targets, host.host(), mxPort, group, Optional.empty(), envelope, progress);
+                    MtaStsPolicies.Decision decision = sts.map(finding -> finding.decide(group.tls(), host.host()))
+                        .orElse(new MtaStsPolicies.Decision(true, group.tls()));
+                    if (!decision.allowed()) {
+                        String why = "the MX host " + host.host() + " is not in the MTA-STS policy of " + domain + " ("
+                            + sts.get().policy().get().policy().describe() + ")";
+                        progress.temporary("4.7.5", why, Optional.empty(), false);
+                        mtaSts.get().failure(domain, why);
+                        log(envelope, progress.pending, group.via().asString() + " " + host.host(), why, "skipped (MTA-STS enforce)", 0);
+                        continue;
+                    }
+                    addTargets(targets, host.host(), mxPort, group, Optional.empty(), decision.tls(), sts, envelope, progress);
                 }
                 if (targets.size() > MX_ADDRESS_LIMIT) {
                     // a domain with 50 MX hosts does not hold a thread for 50 connection timeouts
@@ -135,7 +159,7 @@ public final class OutboundDelivery {
                 if (progress.pending.isEmpty()) {
                     break;
                 }
-                if (attempt(envelope, target, target.group().tls(), progress)) {
+                if (attempt(envelope, target, target.tls(), progress)) {
                     break groups;
                 }
             }
@@ -154,18 +178,18 @@ public final class OutboundDelivery {
     private void addRelayTarget(List<Target> targets, MailHost host, HopGroup group, Optional<RelayAuth> auth, Envelope envelope,
                                 Progress progress) {
         if (host.isIpLiteral()) {
-            targets.add(new Target(host.host(), parseIp(host.host()), host.port(), group, auth));
+            targets.add(new Target(host.host(), parseIp(host.host()), host.port(), group, auth, group.tls(), Optional.empty()));
         } else {
-            addTargets(targets, host.host(), host.port(), group, auth, envelope, progress);
+            addTargets(targets, host.host(), host.port(), group, auth, group.tls(), Optional.empty(), envelope, progress);
         }
     }
 
-    private void addTargets(List<Target> targets, String host, int port, HopGroup group, Optional<RelayAuth> auth,
-                            Envelope envelope, Progress progress) {
+    private void addTargets(List<Target> targets, String host, int port, HopGroup group, Optional<RelayAuth> auth, TlsMode tls,
+                            Optional<MtaStsPolicies.Finding> sts, Envelope envelope, Progress progress) {
         AddressLookup lookup = dns.addresses(host);
         if (lookup instanceof AddressLookup.Found found) {
             for (InetAddress address : found.addresses()) {
-                targets.add(new Target(host, address, port, group, auth));
+                targets.add(new Target(host, address, port, group, auth, tls, sts));
             }
         } else if (lookup instanceof AddressLookup.Failure failure) {
             progress.temporary("4.4.3", failure.reason(), Optional.empty(), false);
@@ -220,6 +244,7 @@ public final class OutboundDelivery {
             }
             reusable = true;
             Optional<String> protection = Optional.of(TlsSession.describe(connection.tlsSession()));
+            target.sts().ifPresent(finding -> observe(finding, target, connection.tlsSession(), envelope, recipients));
             List<String> summary = new ArrayList<>();
             for (String recipient : recipients) {
                 SmtpReply reply = transaction.outcomeFor(recipient);
@@ -252,6 +277,9 @@ public final class OutboundDelivery {
                     Optional.empty(), false);
                 log(envelope, recipients, target.describe(), failure.getMessage(), "bounced: mail for " + domain + " loops back to myself", start);
                 return Optional.of(true);
+            }
+            if (failure.kind() == SmtpFailure.Kind.TLS && target.sts().isPresent() && target.sts().get().enforced()) {
+                mtaSts.get().failure(target.sts().get().policy().get().domain(), target.hostName() + ": " + failure.getMessage());
             }
             if (failure.isPermanent()) {
                 SmtpReply reply = failure.reply().get();
@@ -286,6 +314,30 @@ public final class OutboundDelivery {
                     lease.connection().close();
                 }
             }
+        }
+    }
+
+    /**
+     * Under an MTA-STS policy, counts the delivery; under testing, also says (log and counter)
+     * when enforce would have refused it: a host the policy does not list, or TLS missing or
+     * not verified for the host's name.
+     */
+    private void observe(MtaStsPolicies.Finding finding, Target target, Optional<TlsSession> tls, Envelope envelope, List<String> recipients) {
+        MtaStsPolicies.Cached cached = finding.policy().get();
+        String problem = null;
+        if (!cached.policy().allows(target.hostName())) {
+            problem = "the MX host " + target.hostName() + " is not in the policy";
+        } else if (tls.isEmpty()) {
+            problem = "no TLS";
+        } else if (!tls.get().verified()) {
+            problem = "TLS not verified" + tls.get().problem().map(reason -> " (" + reason + ")").orElse("");
+        }
+        if (problem == null) {
+            mtaSts.get().delivered(cached.domain());
+        } else {
+            mtaSts.get().failure(cached.domain(), target.hostName() + ": " + problem);
+            LOGGER.warn("MTA-STS testing policy of {}: {} to {} went out, but enforce would have refused it: {}", cached.domain(),
+                envelope.mailName(), recipients, problem);
         }
     }
 

@@ -10,6 +10,8 @@ import org.jamesrouting.dns.AddressLookup;
 import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.MailDns;
 import org.jamesrouting.dns.MxLookup;
+import org.jamesrouting.mtasts.MtaStsPolicies;
+import org.jamesrouting.route.TlsMode;
 import org.jamesrouting.local.LocalDomains;
 import org.jamesrouting.route.MailHost;
 import org.jamesrouting.route.RelayAuth;
@@ -31,7 +33,10 @@ public final class RouteExplainer {
     }
 
     /** @param skipped routes before the one taken whose pattern matched but whose conditions did not hold, with why */
-    public record Explanation(String address, boolean local, RouteJson route, String reason, List<Hop> hops, List<String> skipped) {
+    /** @param mtaSts for direct MX delivery, the recipient domain's MTA-STS policy in force (or why none is) */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Explanation(String address, boolean local, RouteJson route, String reason, List<Hop> hops, List<String> skipped,
+                              String mtaSts) {
     }
 
     private final LocalDomains localDomains;
@@ -62,7 +67,7 @@ public final class RouteExplainer {
         RoutingAddress address = RoutingAddress.parse(text);
         if (localDomains.isLocal(Domain.of(address.domain()))) {
             return new Explanation(address.asString(), true, null,
-                address.domain() + " is a local domain: delivered to the mailbox here, never routed", List.of(), List.of());
+                address.domain() + " is a local domain: delivered to the mailbox here, never routed", List.of(), List.of(), null);
         }
         RoutingTable.Explanation explained = tables.current().explain(address, context);
         Optional<RouteMatch> match = explained.match();
@@ -70,11 +75,12 @@ public final class RouteExplainer {
         if (active.isEmpty()) {
             return new Explanation(address.asString(), false, match.map(m -> RouteJson.of(m.route(), false)).orElse(null),
                 match.map(RouteMatch::reason).orElse("no route matches") + "; the outbound router is not running", List.of(),
-                explained.skipped());
+                explained.skipped(), null);
         }
         DeliveryPlan plan = active.get().planner().plan(address, match);
         List<Hop> hops = new ArrayList<>();
         MailDns dns = active.get().dns();
+        String mtaStsNote = null;
         for (HopGroup group : plan.groups()) {
             if (group.mxDomain().isPresent() && pins.hostsFor(group.mxDomain().get()).isPresent()) {
                 for (MailHost host : pins.hostsFor(group.mxDomain().get()).get()) {
@@ -82,9 +88,23 @@ public final class RouteExplainer {
                 }
             } else if (group.mxDomain().isPresent()) {
                 MxLookup mx = dns.mx(group.mxDomain().get());
+                Optional<MtaStsPolicies.Finding> sts = Optional.empty();
+                if (!group.mtaSts()) {
+                    mtaStsNote = "not consulted: <mxTlsPolicy> gives " + group.mxDomain().get() + " its own level";
+                } else if (active.get().mtaSts().isEmpty()) {
+                    mtaStsNote = "off (<mtaSts>false</mtaSts>)";
+                } else {
+                    sts = Optional.of(active.get().mtaSts().get().policyFor(group.mxDomain().get()));
+                    mtaStsNote = sts.get().note();
+                }
                 if (mx instanceof MxLookup.Hosts hosts) {
                     for (MxLookup.MxHost host : hosts.hosts()) {
-                        hops.add(hop(dns, host.host(), active.get().configuration().mxPort(), group, "MX preference " + host.preference()));
+                        MtaStsPolicies.Decision decision = sts.map(finding -> finding.decide(group.tls(), host.host()))
+                            .orElse(new MtaStsPolicies.Decision(true, group.tls()));
+                        Hop hop = hop(dns, host.host(), active.get().configuration().mxPort(), group, decision.tls(),
+                            "MX preference " + host.preference()
+                                + (decision.allowed() ? "" : "; skipped: not in the MTA-STS policy of " + group.mxDomain().get()));
+                        hops.add(hop);
                     }
                 } else {
                     hops.add(new Hop(group.mxDomain().get(), active.get().configuration().mxPort(), List.of(), group.via().asString(),
@@ -97,7 +117,7 @@ public final class RouteExplainer {
             }
         }
         return new Explanation(address.asString(), false, match.map(m -> RouteJson.of(m.route(), false)).orElse(null), plan.reason(), hops,
-            explained.skipped());
+            explained.skipped(), mtaStsNote);
     }
 
     /** An IP literal is its own address; a name is looked up (A/AAAA) as delivery would. */
@@ -105,10 +125,10 @@ public final class RouteExplainer {
         if (host.isIpLiteral()) {
             return new Hop(host.host(), host.port(), List.of(host.host()), group.via().asString(), note, tls(group, host.host()));
         }
-        return hop(dns, host.host(), host.port(), group, note);
+        return hop(dns, host.host(), host.port(), group, group.tls(), note);
     }
 
-    private static Hop hop(MailDns dns, String host, int port, HopGroup group, String note) {
+    private static Hop hop(MailDns dns, String host, int port, HopGroup group, TlsMode tls, String note) {
         AddressLookup lookup = dns.addresses(host);
         List<String> addresses = new ArrayList<>();
         String detail = note;
@@ -121,7 +141,8 @@ public final class RouteExplainer {
         } else {
             detail = note + "; no A/AAAA record";
         }
-        return new Hop(host, port, addresses, group.via().asString(), detail, tls(group, host));
+        return new Hop(host, port, addresses, group.via().asString(), detail,
+            tls.explain(host, group.mxDomain(), group.relay().flatMap(RelaySpec::auth).map(RelayAuth::username)));
     }
 
     private static String tls(HopGroup group, String host) {

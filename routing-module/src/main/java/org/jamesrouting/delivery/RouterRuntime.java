@@ -12,7 +12,8 @@ import org.jamesrouting.dns.MailDns;
 public class RouterRuntime {
     /** The running router, for webadmin: its settings, planner, DNS, and what it is doing (limits in use, statistics). */
     public record Active(OutboundConfiguration configuration, NextHopPlanner planner, MailDns dns, DomainNameCache cache,
-                         DestinationLimits limits, DeliveryStats stats, org.jamesrouting.delivery.smtp.SmtpClientSettings settings) {
+                         DestinationLimits limits, DeliveryStats stats, org.jamesrouting.delivery.smtp.SmtpClientSettings settings,
+                         java.util.Optional<org.jamesrouting.mtasts.MtaStsPolicies> mtaSts) {
     }
 
     private volatile Active active;

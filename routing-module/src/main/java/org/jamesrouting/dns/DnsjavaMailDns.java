@@ -20,6 +20,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -180,6 +181,25 @@ public final class DnsjavaMailDns implements MailDns {
             answer = new AddressLookup.NotFound();
         }
         cache.put(key, answer, ttl == null ? Duration.ZERO : ttl);
+        return answer;
+    }
+
+    @Override
+    public TxtLookup txt(String name) {
+        DomainNameCache.Key key = new DomainNameCache.Key("TXT", name);
+        Optional<Object> cached = cache.get(key);
+        if (cached.isPresent()) {
+            return (TxtLookup) cached.get();
+        }
+        Answer response = query(name, Type.TXT);
+        if (response.failed()) {
+            return new TxtLookup.Failure(response.failure());
+        }
+        TxtLookup answer = response.records().isEmpty() ? new TxtLookup.NotFound()
+            : new TxtLookup.Found(response.records().stream()
+                .map(record -> String.join("", ((TXTRecord) record).getStrings()))
+                .toList());
+        cache.put(key, answer, response.ttl());
         return answer;
     }
 

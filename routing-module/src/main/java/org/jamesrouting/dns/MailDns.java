@@ -6,6 +6,9 @@ public interface MailDns {
 
     AddressLookup addresses(String host);
 
+    /** The TXT records at {@code name} (for MTA-STS's {@code _mta-sts.<domain>}). */
+    TxtLookup txt(String name);
+
     /** The DNS servers asked, with their counts (empty when not known). */
     default java.util.List<DnsServerPool.ServerStatus> servers() {
         return java.util.List.of();

@@ -69,6 +69,9 @@ import spark.Service;
  * GET    /routing/doctor[?address=a@b.c]   checks DNS servers, the way to the address (or the smart host)
  *                                         and each of its hosts: connect, EHLO, STARTTLS, AUTH; with advice
  * GET    /routing/smarthost               smart host and backup (password masked)
+ * GET    /routing/mta-sts                 the cached MTA-STS policies, with deliveries and failures under each
+ * GET    /routing/mta-sts/{domain}        the policy a delivery to that domain's MX would apply now (looked up as delivery does)
+ * DELETE /routing/mta-sts[/{domain}]      forget the cached policy of one domain, or all: the next mail fetches it again
  * </pre>
  * Bad input: 400; unknown id: 404; a static route: 409; with James's JSON error body. A
  * refused change leaves the table as it was.
@@ -189,6 +192,39 @@ public class RoutingRoutes implements Routes {
             }
             return Map.of("destination", destination, "flushed", running(() -> status.flush(destination)));
         }, jsonTransformer);
+        service.get(BASE + "/mta-sts", (request, response) -> mtaSts().list(), jsonTransformer);
+        service.get(BASE + "/mta-sts/:domain", (request, response) -> policyNow(request.params("domain")), jsonTransformer);
+        service.delete(BASE + "/mta-sts", (request, response) -> Map.of("flushed", mtaSts().flush(Optional.empty())), jsonTransformer);
+        service.delete(BASE + "/mta-sts/:domain", (request, response) ->
+            Map.of("flushed", mtaSts().flush(Optional.of(domainParameter(request.params("domain"))))), jsonTransformer);
+    }
+
+    /** What a delivery to the domain's MX would apply now: the policy in force (looked up, and fetched when new), or why none is. */
+    public record PolicyView(String domain, boolean inForce, String mode, List<String> mx, String id, String expires, String note) {
+    }
+
+    private PolicyView policyNow(String text) {
+        String domain = domainParameter(text);
+        org.jamesrouting.mtasts.MtaStsPolicies.Finding finding = mtaSts().policyFor(domain);
+        return finding.policy()
+            .map(cached -> new PolicyView(domain, true, cached.policy().mode().word(), cached.policy().mx(), cached.id(),
+                cached.expires().toString(), finding.note()))
+            .orElse(new PolicyView(domain, false, null, List.of(), null, null, finding.note()));
+    }
+
+    private org.jamesrouting.mtasts.MtaStsPolicies mtaSts() {
+        RouterRuntime.Active active = runtime.active()
+            .orElseThrow(() -> error(409, ErrorResponder.ErrorType.WRONG_STATE, "the outbound router is not running"));
+        return active.mtaSts()
+            .orElseThrow(() -> error(409, ErrorResponder.ErrorType.WRONG_STATE, "MTA-STS is off (<mtaSts>false</mtaSts> in mailetcontainer.xml)"));
+    }
+
+    private static String domainParameter(String text) {
+        try {
+            return org.jamesrouting.core.DomainNames.normalize(text).asString();
+        } catch (IllegalArgumentException e) {
+            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, "'" + text + "' is not a domain: " + e.getMessage());
+        }
     }
 
     private static List<RouteView> views(RoutingTable table) {

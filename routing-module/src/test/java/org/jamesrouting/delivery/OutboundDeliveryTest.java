@@ -38,6 +38,11 @@ class OutboundDeliveryTest {
         public AddressLookup addresses(String host) {
             return new AddressLookup.Failure("no DNS in this test");
         }
+
+        @Override
+        public org.jamesrouting.dns.TxtLookup txt(String name) {
+            return new org.jamesrouting.dns.TxtLookup.Failure("no DNS in this test");
+        }
     };
 
     /** Every host name is 127.0.0.1. */
@@ -50,6 +55,11 @@ class OutboundDeliveryTest {
         @Override
         public AddressLookup addresses(String host) {
             return new AddressLookup.Found(List.of(java.net.InetAddress.getLoopbackAddress()));
+        }
+
+        @Override
+        public org.jamesrouting.dns.TxtLookup txt(String name) {
+            return new org.jamesrouting.dns.TxtLookup.NotFound();
         }
     }
 
