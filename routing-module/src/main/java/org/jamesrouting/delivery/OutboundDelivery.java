@@ -17,6 +17,7 @@ import org.jamesrouting.dns.AddressLookup;
 import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.MailDns;
 import org.jamesrouting.dns.MxLookup;
+import org.jamesrouting.dns.TlsaLookup;
 import org.jamesrouting.mtasts.MtaStsPolicies;
 import org.jamesrouting.route.MailHost;
 import org.jamesrouting.route.RelayAuth;
@@ -62,12 +63,24 @@ public final class OutboundDelivery {
         this.stats = stats;
     }
 
-    /** @param sts the MTA-STS policy in force for an MX host, if any */
+    /**
+     * @param sts the MTA-STS policy in force for an MX host, if any
+     * @param dane the host's DNSSEC-validated TLSA records when DANE applies (RFC 7672), else empty
+     */
     private record Target(String hostName, InetAddress address, int port, HopGroup group, Optional<RelayAuth> auth, TlsMode tls,
-                          Optional<MtaStsPolicies.Finding> sts) {
+                          Optional<MtaStsPolicies.Finding> sts, List<TlsaLookup.Tlsa> dane) {
         String describe() {
             return group.via().asString() + " " + hostName + " [" + address.getHostAddress() + "]:" + port
-                + sts.map(finding -> " under MTA-STS " + finding.policy().get().policy().mode().word()).orElse("");
+                + sts.map(finding -> " under MTA-STS " + finding.policy().get().policy().mode().word()).orElse("")
+                + (dane.isEmpty() ? "" : " under DANE");
+        }
+
+        /** The names the certificate must carry: for DANE-TA the MX host or the recipient domain (RFC 7672 §3.2.3). */
+        List<String> certificateNames() {
+            if (!dane.isEmpty()) {
+                return group.mxDomain().map(domain -> List.of(hostName, domain)).orElse(List.of(hostName));
+            }
+            return tls.certificateNames(hostName, group.mxDomain());
         }
     }
 
@@ -133,9 +146,28 @@ public final class OutboundDelivery {
                 }
                 Optional<MtaStsPolicies.Finding> sts = group.mtaSts() ? mtaSts.map(policies -> policies.policyFor(domain))
                     .filter(finding -> finding.policy().isPresent()) : Optional.empty();
-                for (MxLookup.MxHost host : ((MxLookup.Hosts) mx).hosts()) {
-                    MtaStsPolicies.Decision decision = sts.map(finding -> finding.decide(group.tls(), host.host()))
-                        .orElse(new MtaStsPolicies.Decision(true, group.tls()));
+                MxLookup.Hosts mxHosts = (MxLookup.Hosts) mx;
+                for (MxLookup.MxHost host : mxHosts.hosts()) {
+                    TlsMode level = group.tls();
+                    if (level.dane()) {
+                        DaneDecision dane = DaneDecision.lookUp(dns, level, domain, host.host(), mxHosts.authenticated(), mxPort);
+                        if (dane.kind() == DaneDecision.Kind.SKIP) {
+                            progress.temporary("4.7.5", dane.reason(), Optional.empty(), false);
+                            stats.problem(group.destination(), "4.7.5 " + dane.reason());
+                            log(envelope, progress.pending, group.via().asString() + " " + host.host(), dane.reason(), "skipped (DANE)", 0);
+                            continue;
+                        }
+                        if (dane.kind() == DaneDecision.Kind.DANE) {
+                            // DANE, where it applies, wins over MTA-STS (RFC 8461 §2)
+                            addTargets(targets, host.host(), mxPort, group, Optional.empty(), dane.tls(), Optional.empty(), dane.records(),
+                                envelope, progress);
+                            continue;
+                        }
+                        level = dane.tls();
+                    }
+                    TlsMode configured = level;
+                    MtaStsPolicies.Decision decision = sts.map(finding -> finding.decide(configured, host.host()))
+                        .orElse(new MtaStsPolicies.Decision(true, configured));
                     if (!decision.allowed()) {
                         String why = "the MX host " + host.host() + " is not in the MTA-STS policy of " + domain + " ("
                             + sts.get().policy().get().policy().describe() + ")";
@@ -144,7 +176,7 @@ public final class OutboundDelivery {
                         log(envelope, progress.pending, group.via().asString() + " " + host.host(), why, "skipped (MTA-STS enforce)", 0);
                         continue;
                     }
-                    addTargets(targets, host.host(), mxPort, group, Optional.empty(), decision.tls(), sts, envelope, progress);
+                    addTargets(targets, host.host(), mxPort, group, Optional.empty(), decision.tls(), sts, List.of(), envelope, progress);
                 }
                 if (targets.size() > MX_ADDRESS_LIMIT) {
                     // a domain with 50 MX hosts does not hold a thread for 50 connection timeouts
@@ -178,18 +210,18 @@ public final class OutboundDelivery {
     private void addRelayTarget(List<Target> targets, MailHost host, HopGroup group, Optional<RelayAuth> auth, Envelope envelope,
                                 Progress progress) {
         if (host.isIpLiteral()) {
-            targets.add(new Target(host.host(), parseIp(host.host()), host.port(), group, auth, group.tls(), Optional.empty()));
+            targets.add(new Target(host.host(), parseIp(host.host()), host.port(), group, auth, group.tls(), Optional.empty(), List.of()));
         } else {
-            addTargets(targets, host.host(), host.port(), group, auth, group.tls(), Optional.empty(), envelope, progress);
+            addTargets(targets, host.host(), host.port(), group, auth, group.tls(), Optional.empty(), List.of(), envelope, progress);
         }
     }
 
     private void addTargets(List<Target> targets, String host, int port, HopGroup group, Optional<RelayAuth> auth, TlsMode tls,
-                            Optional<MtaStsPolicies.Finding> sts, Envelope envelope, Progress progress) {
+                            Optional<MtaStsPolicies.Finding> sts, List<TlsaLookup.Tlsa> dane, Envelope envelope, Progress progress) {
         AddressLookup lookup = dns.addresses(host);
         if (lookup instanceof AddressLookup.Found found) {
             for (InetAddress address : found.addresses()) {
-                targets.add(new Target(host, address, port, group, auth, tls, sts));
+                targets.add(new Target(host, address, port, group, auth, tls, sts, dane));
             }
         } else if (lookup instanceof AddressLookup.Failure failure) {
             progress.temporary("4.4.3", failure.reason(), Optional.empty(), false);
@@ -227,8 +259,8 @@ public final class OutboundDelivery {
             if (idle.isPresent()) {
                 lease = idle.get();
             } else {
-                SmtpConnection opened = SmtpConnection.open(key.address(), target.hostName(), tls,
-                    tls.certificateNames(target.hostName(), target.group().mxDomain()), settings);
+                SmtpConnection opened = SmtpConnection.open(key.address(), target.hostName(), tls, target.certificateNames(), target.dane(),
+                    settings);
                 lease = new ConnectionPool.Lease(opened, 0, false, false);
                 if (target.auth().isPresent()) {
                     opened.authenticate(target.auth().get(), tls);

@@ -98,13 +98,26 @@ public final class RouteExplainer {
                     mtaStsNote = sts.get().note();
                 }
                 if (mx instanceof MxLookup.Hosts hosts) {
+                    int mxPort = active.get().configuration().mxPort();
                     for (MxLookup.MxHost host : hosts.hosts()) {
-                        MtaStsPolicies.Decision decision = sts.map(finding -> finding.decide(group.tls(), host.host()))
-                            .orElse(new MtaStsPolicies.Decision(true, group.tls()));
-                        Hop hop = hop(dns, host.host(), active.get().configuration().mxPort(), group, decision.tls(),
-                            "MX preference " + host.preference()
-                                + (decision.allowed() ? "" : "; skipped: not in the MTA-STS policy of " + group.mxDomain().get()));
-                        hops.add(hop);
+                        String note = "MX preference " + host.preference();
+                        TlsMode level = group.tls();
+                        if (level.dane()) {
+                            DaneDecision dane = DaneDecision.lookUp(dns, level, group.mxDomain().get(), host.host(), hosts.authenticated(), mxPort);
+                            if (dane.kind() != DaneDecision.Kind.WITHOUT_DANE) {
+                                hops.add(hop(dns, host.host(), mxPort, group, dane.tls(), note + (dane.kind() == DaneDecision.Kind.SKIP
+                                    ? "; skipped: " + dane.reason() : "; " + dane.reason() + " (" + String.join(", ",
+                                        dane.records().stream().map(org.jamesrouting.dns.TlsaLookup.Tlsa::describe).toList()) + ")")));
+                                continue;
+                            }
+                            level = dane.tls();
+                            note += "; " + dane.reason();
+                        }
+                        TlsMode configured = level;
+                        MtaStsPolicies.Decision decision = sts.map(finding -> finding.decide(configured, host.host()))
+                            .orElse(new MtaStsPolicies.Decision(true, configured));
+                        hops.add(hop(dns, host.host(), mxPort, group, decision.tls(),
+                            note + (decision.allowed() ? "" : "; skipped: not in the MTA-STS policy of " + group.mxDomain().get())));
                     }
                 } else {
                     hops.add(new Hop(group.mxDomain().get(), active.get().configuration().mxPort(), List.of(), group.via().asString(),

@@ -5,9 +5,14 @@ import java.util.List;
 
 /** The A/AAAA addresses of a host. */
 public sealed interface AddressLookup {
-    record Found(List<InetAddress> addresses) implements AddressLookup {
+    /** @param authenticated DNSSEC-validated (the AD bit from a validating resolver on this machine) */
+    record Found(List<InetAddress> addresses, boolean authenticated) implements AddressLookup {
         public Found {
             addresses = List.copyOf(addresses);
+        }
+
+        public Found(List<InetAddress> addresses) {
+            this(addresses, false);
         }
     }
 

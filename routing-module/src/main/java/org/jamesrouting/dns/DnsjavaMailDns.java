@@ -13,6 +13,7 @@ import java.util.Random;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -20,6 +21,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -35,9 +37,16 @@ public final class DnsjavaMailDns implements MailDns {
     private final DomainNameCache cache;
     private final Duration negativeTtl;
     private final Random random;
+    /**
+     * The AD bit is believed only from DNS servers on this machine (RFC 7672 §2.1, RFC 6698
+     * §4.1: on a network path it could be forged); with a server elsewhere nothing is
+     * authenticated and DANE does not apply.
+     */
+    private final boolean trustsAuthenticatedData;
 
     public DnsjavaMailDns(List<InetSocketAddress> servers, Duration timeout, DomainNameCache cache, Duration negativeTtl, Random random) {
         this.resolver = new DnsServerPool(servers, timeout, java.time.Clock.systemUTC());
+        this.trustsAuthenticatedData = servers.stream().allMatch(server -> server.getAddress() != null && server.getAddress().isLoopbackAddress());
         this.cache = cache;
         this.negativeTtl = negativeTtl;
         this.random = random;
@@ -53,7 +62,11 @@ public final class DnsjavaMailDns implements MailDns {
     }
 
     /** One DNS answer: its records of the asked type, or a negative answer with its TTL (RFC 2308), or a failure. */
-    private record Answer(List<Record> records, boolean noSuchDomain, Duration ttl, String failure) {
+    private record Answer(List<Record> records, boolean noSuchDomain, Duration ttl, String failure, boolean authenticated) {
+        Answer(List<Record> records, boolean noSuchDomain, Duration ttl, String failure) {
+            this(records, noSuchDomain, ttl, failure, false);
+        }
+
         boolean failed() {
             return failure != null;
         }
@@ -68,7 +81,10 @@ public final class DnsjavaMailDns implements MailDns {
         }
         Message response;
         try {
-            response = resolver.send(Message.newQuery(Record.newRecord(qname, type, DClass.IN)));
+            Message question = Message.newQuery(Record.newRecord(qname, type, DClass.IN));
+            // RFC 6840 §5.7: a query with AD set asks a validating resolver to say whether it validated the answer
+            question.getHeader().setFlag(Flags.AD);
+            response = resolver.send(question);
         } catch (java.io.IOException e) {
             return new Answer(List.of(), false, Duration.ZERO, Type.string(type) + " lookup of " + name + ": " + e.getMessage());
         }
@@ -76,6 +92,7 @@ public final class DnsjavaMailDns implements MailDns {
         if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
             return new Answer(List.of(), false, Duration.ZERO, Type.string(type) + " lookup of " + name + ": " + Rcode.string(rcode));
         }
+        boolean authenticated = trustsAuthenticatedData && response.getHeader().getFlag(Flags.AD);
         List<Record> records = new ArrayList<>();
         for (Record record : response.getSection(Section.ANSWER)) {
             if (record.getType() == type) {
@@ -84,7 +101,7 @@ public final class DnsjavaMailDns implements MailDns {
         }
         if (!records.isEmpty()) {
             long ttl = records.stream().mapToLong(Record::getTTL).min().orElse(0);
-            return new Answer(records, false, Duration.ofSeconds(ttl), null);
+            return new Answer(records, false, Duration.ofSeconds(ttl), null, authenticated);
         }
         // Negative answer: kept as long as the zone's SOA says (RFC 2308), never longer than negativeTtl.
         Duration ttl = negativeTtl;
@@ -94,7 +111,7 @@ public final class DnsjavaMailDns implements MailDns {
                 ttl = soaTtl.compareTo(negativeTtl) < 0 ? soaTtl : negativeTtl;
             }
         }
-        return new Answer(List.of(), rcode == Rcode.NXDOMAIN, ttl, null);
+        return new Answer(List.of(), rcode == Rcode.NXDOMAIN, ttl, null, authenticated);
     }
 
     @Override
@@ -113,7 +130,7 @@ public final class DnsjavaMailDns implements MailDns {
             answer = new MxLookup.NoSuchDomain();
         } else if (response.records().isEmpty()) {
             // No MX: the domain itself is the mail host (RFC 5321 §5.1).
-            answer = new MxLookup.Hosts(List.of(new MxLookup.MxHost(domain, 0)));
+            answer = new MxLookup.Hosts(List.of(new MxLookup.MxHost(domain, 0)), response.authenticated());
         } else {
             List<MxLookup.MxHost> hosts = new ArrayList<>();
             for (Record record : response.records()) {
@@ -125,7 +142,7 @@ public final class DnsjavaMailDns implements MailDns {
             } else {
                 hosts.removeIf(host -> host.host().isEmpty());
                 hosts.sort(Comparator.comparingInt(MxLookup.MxHost::preference));
-                answer = new MxLookup.Hosts(hosts);
+                answer = new MxLookup.Hosts(hosts, response.authenticated());
             }
         }
         cache.put(key, answer, response.ttl());
@@ -148,7 +165,7 @@ public final class DnsjavaMailDns implements MailDns {
         }
         Collections.shuffle(sameRank, random);
         shuffled.addAll(sameRank);
-        return new MxLookup.Hosts(shuffled);
+        return new MxLookup.Hosts(shuffled, hosts.authenticated());
     }
 
     @Override
@@ -161,6 +178,7 @@ public final class DnsjavaMailDns implements MailDns {
         List<InetAddress> addresses = new ArrayList<>();
         Duration ttl = null;
         String failure = null;
+        boolean authenticated = true;
         for (int type : new int[] {Type.A, Type.AAAA}) {
             Answer response = query(host, type);
             if (response.failed()) {
@@ -170,11 +188,12 @@ public final class DnsjavaMailDns implements MailDns {
             for (Record record : response.records()) {
                 addresses.add(record instanceof ARecord a ? a.getAddress() : ((AAAARecord) record).getAddress());
             }
+            authenticated &= response.authenticated();
             ttl = ttl == null || response.ttl().compareTo(ttl) < 0 ? response.ttl() : ttl;
         }
         AddressLookup answer;
         if (!addresses.isEmpty()) {
-            answer = new AddressLookup.Found(addresses);
+            answer = new AddressLookup.Found(addresses, authenticated && failure == null);
         } else if (failure != null) {
             return new AddressLookup.Failure(failure);
         } else {
@@ -199,6 +218,33 @@ public final class DnsjavaMailDns implements MailDns {
             : new TxtLookup.Found(response.records().stream()
                 .map(record -> String.join("", ((TXTRecord) record).getStrings()))
                 .toList());
+        cache.put(key, answer, response.ttl());
+        return answer;
+    }
+
+    @Override
+    public boolean dnssec() {
+        return trustsAuthenticatedData;
+    }
+
+    @Override
+    public TlsaLookup tlsa(String host, int port) {
+        String name = "_" + port + "._tcp." + host;
+        DomainNameCache.Key key = new DomainNameCache.Key("TLSA", name);
+        Optional<Object> cached = cache.get(key);
+        if (cached.isPresent()) {
+            return (TlsaLookup) cached.get();
+        }
+        Answer response = query(name, Type.TLSA);
+        if (response.failed()) {
+            return new TlsaLookup.Failure(response.failure());
+        }
+        TlsaLookup answer = response.records().isEmpty() ? new TlsaLookup.NotFound(response.authenticated())
+            : new TlsaLookup.Found(response.records().stream()
+                .map(record -> (TLSARecord) record)
+                .map(tlsa -> new TlsaLookup.Tlsa(tlsa.getCertificateUsage(), tlsa.getSelector(), tlsa.getMatchingType(),
+                    tlsa.getCertificateAssociationData()))
+                .toList(), response.authenticated());
         cache.put(key, answer, response.ttl());
         return answer;
     }

@@ -5,9 +5,14 @@ import java.util.List;
 /** The answer to "where does mail for this domain go?" (RFC 5321 §5.1, RFC 7505). */
 public sealed interface MxLookup {
     /** Mail hosts, best preference first (equal preferences in random order). No MX record: the domain itself. */
-    record Hosts(List<MxHost> hosts) implements MxLookup {
+    /** @param authenticated DNSSEC-validated (the AD bit from a validating resolver on this machine) */
+    record Hosts(List<MxHost> hosts, boolean authenticated) implements MxLookup {
         public Hosts {
             hosts = List.copyOf(hosts);
+        }
+
+        public Hosts(List<MxHost> hosts) {
+            this(hosts, false);
         }
     }
 

@@ -40,6 +40,10 @@ public final class Route {
      * @throws IllegalArgumentException saying so
      */
     public static void checkCredentialsNeedTls(TlsMode tls, Optional<RelayAuth> auth) {
+        if (tls.dane()) {
+            throw new IllegalArgumentException("tls=" + tls.asString() + " is for direct MX delivery (<mxTls>, <mxTlsPolicy>): "
+                + "a relay host's TLSA records are not looked up; use tls=verify or secure");
+        }
         if (auth.isPresent() && tls.level() == TlsMode.Level.NONE) {
             throw new IllegalArgumentException("tls=none with credentials (auth=" + auth.get().username()
                 + "): credentials are only sent over TLS; use tls=may, verify or secure (or encrypt to accept an unverified certificate)");

@@ -28,7 +28,14 @@ public record TlsMode(Level level, boolean implicit, List<String> match) {
         /** TLS or nothing; the chain must be trusted and the certificate must name the host connected to. */
         VERIFY("verify"),
         /** TLS or nothing; trusted chain, and the certificate must carry one of the names listed (default: the next hop). */
-        SECURE("secure");
+        SECURE("secure"),
+        /**
+         * Opportunistic DANE (RFC 7672), for MX hosts: where DNSSEC-validated TLSA records exist,
+         * TLS verified by them or nothing; elsewhere as {@code may}.
+         */
+        DANE("dane"),
+        /** DANE or nothing: an MX host without DNSSEC-validated TLSA records gets no mail. */
+        DANE_ONLY("dane-only");
 
         private final String word;
 
@@ -42,7 +49,7 @@ public record TlsMode(Level level, boolean implicit, List<String> match) {
 
         /** TLS or nothing. */
         public boolean mandatory() {
-            return this != NONE && this != MAY;
+            return this != NONE && this != MAY && this != DANE;
         }
     }
 
@@ -54,8 +61,11 @@ public record TlsMode(Level level, boolean implicit, List<String> match) {
     /** Implicit TLS (SMTPS), certificate verified. */
     public static final TlsMode IMPLICIT = new TlsMode(Level.VERIFY, true, List.of());
 
-    private static final List<String> WORDS = List.of("none", "may", "encrypt", "verify", "secure", "implicit", "implicit-encrypt",
-        "implicit-secure");
+    public static final TlsMode DANE = new TlsMode(Level.DANE, false, List.of());
+    public static final TlsMode DANE_ONLY = new TlsMode(Level.DANE_ONLY, false, List.of());
+
+    private static final List<String> WORDS = List.of("none", "may", "encrypt", "verify", "secure", "dane", "dane-only", "implicit",
+        "implicit-encrypt", "implicit-secure");
 
     public TlsMode {
         Objects.requireNonNull(level);
@@ -76,6 +86,8 @@ public record TlsMode(Level level, boolean implicit, List<String> match) {
             case "encrypt" -> ENCRYPT;
             case "verify", "starttls-required" -> VERIFY;
             case "secure" -> SECURE;
+            case "dane" -> DANE;
+            case "dane-only" -> DANE_ONLY;
             case "implicit", "implicit-verify" -> IMPLICIT;
             case "implicit-encrypt" -> new TlsMode(Level.ENCRYPT, true, List.of());
             case "implicit-secure" -> new TlsMode(Level.SECURE, true, List.of());
@@ -106,6 +118,11 @@ public record TlsMode(Level level, boolean implicit, List<String> match) {
         return level.mandatory();
     }
 
+    /** A DANE level: the MX host's TLSA records decide (resolved per host before connecting). */
+    public boolean dane() {
+        return level == Level.DANE || level == Level.DANE_ONLY;
+    }
+
     /**
      * The names of which the certificate must carry one, connecting to {@code host}: the names
      * of {@code tls-match} at level secure; else at secure for an MX, the recipient domain and
@@ -126,7 +143,7 @@ public record TlsMode(Level level, boolean implicit, List<String> match) {
 
     /** The certificate must be trusted and carry the expected name, or nothing is sent. */
     public boolean verifies() {
-        return level == Level.VERIFY || level == Level.SECURE;
+        return level == Level.VERIFY || level == Level.SECURE || level == Level.DANE_ONLY;
     }
 
     /** The word written in routes.conf and JSON ({@code tls-match} apart). */
@@ -148,6 +165,8 @@ public record TlsMode(Level level, boolean implicit, List<String> match) {
             case MAY -> "TLS when offered, whatever the certificate; plain when STARTTLS is not offered";
             case ENCRYPT -> "TLS required, certificate not checked";
             case VERIFY, SECURE -> "TLS required, trusted certificate naming " + names;
+            case DANE -> "where DNSSEC-signed TLSA records exist, TLS verified by them or nothing; elsewhere TLS when offered";
+            case DANE_ONLY -> "TLS verified by DNSSEC-signed TLSA records, or nothing";
         };
         String credentials = authUser.map(user -> "; AUTH as " + user + " only over "
             + (level == Level.ENCRYPT ? "TLS" : "TLS with a trusted certificate naming " + names)).orElse("");

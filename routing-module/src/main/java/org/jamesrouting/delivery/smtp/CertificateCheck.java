@@ -22,9 +22,17 @@ final class CertificateCheck extends X509ExtendedTrustManager {
     private final List<String> expectedNames;
     private final boolean checkNames;
     private final boolean enforce;
+    private final List<org.jamesrouting.dns.TlsaLookup.Tlsa> dane;
     private volatile Optional<String> problem = Optional.of("no certificate seen");
 
     CertificateCheck(X509TrustManager trust, List<String> expectedNames, boolean checkNames, boolean enforce) {
+        this(trust, expectedNames, checkNames, enforce, List.of());
+    }
+
+    /** @param dane DNSSEC-validated TLSA records: when given, they decide (RFC 7672), not the trust store */
+    CertificateCheck(X509TrustManager trust, List<String> expectedNames, boolean checkNames, boolean enforce,
+                     List<org.jamesrouting.dns.TlsaLookup.Tlsa> dane) {
+        this.dane = List.copyOf(dane);
         this.trust = trust;
         this.expectedNames = List.copyOf(expectedNames);
         this.checkNames = checkNames;
@@ -37,6 +45,13 @@ final class CertificateCheck extends X509ExtendedTrustManager {
     }
 
     private void check(X509Certificate[] chain, String authType) throws CertificateException {
+        if (!dane.isEmpty()) {
+            problem = DaneVerifier.check(chain, dane, expectedNames, new java.util.Date()).map(why -> "DANE: " + why);
+            if (enforce && problem.isPresent()) {
+                throw new CertificateException(problem.get());
+            }
+            return;
+        }
         Optional<String> found = Optional.empty();
         try {
             trust.checkServerTrusted(chain, authType);

@@ -98,6 +98,15 @@ public final class SmtpConnection implements Closeable {
      */
     public static SmtpConnection open(InetSocketAddress address, String serverName, TlsMode tls, List<String> certificateNames,
                                       SmtpClientSettings settings) throws SmtpFailure {
+        return open(address, serverName, tls, certificateNames, List.of(), settings);
+    }
+
+    /**
+     * @param dane DNSSEC-validated TLSA records of the host (RFC 7672): when given, the
+     *     certificate is verified by them, and {@code certificateNames} are the reference names of a DANE-TA match
+     */
+    public static SmtpConnection open(InetSocketAddress address, String serverName, TlsMode tls, List<String> certificateNames,
+                                      List<org.jamesrouting.dns.TlsaLookup.Tlsa> dane, SmtpClientSettings settings) throws SmtpFailure {
         Socket socket = new Socket();
         SmtpConnection connection = null;
         try {
@@ -105,14 +114,14 @@ public final class SmtpConnection implements Closeable {
             socket.connect(address, (int) settings.connectTimeout().toMillis());
             Optional<TlsSession> implicitSession = Optional.empty();
             if (tls.implicit()) {
-                CertificateCheck check = check(tls, certificateNames, settings);
+                CertificateCheck check = check(tls, certificateNames, dane, settings);
                 SSLSocket secured = startTls(socket, serverName, check);
                 socket = secured;
                 implicitSession = Optional.of(session(secured, check));
             }
             connection = new SmtpConnection(socket, serverName, settings);
             connection.tlsSession = implicitSession;
-            connection.handshake(tls, certificateNames);
+            connection.handshake(tls, certificateNames, dane);
             return connection;
         } catch (SmtpFailure e) {
             closeQuietly(connection, socket);
@@ -136,8 +145,9 @@ public final class SmtpConnection implements Closeable {
         return e.getMessage();
     }
 
-    private static CertificateCheck check(TlsMode tls, List<String> certificateNames, SmtpClientSettings settings) {
-        return new CertificateCheck(settings.trust(), certificateNames, settings.verifyServerIdentity(), tls.verifies());
+    private static CertificateCheck check(TlsMode tls, List<String> certificateNames, List<org.jamesrouting.dns.TlsaLookup.Tlsa> dane,
+                                          SmtpClientSettings settings) {
+        return new CertificateCheck(settings.trust(), certificateNames, settings.verifyServerIdentity(), tls.verifies(), dane);
     }
 
     private static TlsSession session(SSLSocket socket, CertificateCheck check) {
@@ -148,7 +158,7 @@ public final class SmtpConnection implements Closeable {
         return serverName + " [" + address.getAddress().getHostAddress() + "]:" + address.getPort();
     }
 
-    private void handshake(TlsMode tls, List<String> certificateNames) throws IOException {
+    private void handshake(TlsMode tls, List<String> certificateNames, List<org.jamesrouting.dns.TlsaLookup.Tlsa> dane) throws IOException {
         SmtpReply reply = read();
         if (reply.code() != 220) {
             throw SmtpFailure.reply("greeting", reply);
@@ -173,7 +183,7 @@ public final class SmtpConnection implements Closeable {
             }
             return;
         }
-        CertificateCheck check = check(tls, certificateNames, settings);
+        CertificateCheck check = check(tls, certificateNames, dane, settings);
         SSLSocket secured = startTls(socket, serverName, check);
         bindStreams(secured);
         tlsSession = Optional.of(session(secured, check));
