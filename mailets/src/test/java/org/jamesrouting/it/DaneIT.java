@@ -1,0 +1,166 @@
+package org.jamesrouting.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.jamesrouting.delivery.OutboundDelivery;
+import org.jamesrouting.testing.SignedDns;
+import org.jamesrouting.testing.TestPorts;
+import org.jamesrouting.testing.TestSmtpServer;
+import org.jamesrouting.testing.TestTls;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
+/**
+ * DANE (RFC 7672) end to end: a real validating resolver (Unbound) serves zones signed at start
+ * with BIND's tools, and our James asks it (on loopback, so its AD bit is believed), at
+ * {@code <mxTls>dane</mxTls>}. SMTP peers on 127.0.0.6-10 present one self-signed certificate;
+ * the TLSA records name its key, another key, or are bogus.
+ */
+class DaneIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path directory;
+    static InProcessJames james;
+    static SignedDns dns;
+    static TestSmtpServer dane;
+    static TestSmtpServer wrongKey;
+    static TestSmtpServer bogus;
+    static TestSmtpServer unsigned;
+    static TestSmtpServer strict;
+    static ListAppender<ILoggingEvent> log;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestTls tls = TestTls.create(directory);
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(tls.keystore())) {
+            store.load(in, TestTls.PASSWORD.toCharArray());
+        }
+        String key = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+            .digest(store.getCertificate("test").getPublicKey().getEncoded()));
+        String otherKey = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest("another key".getBytes()));
+        String distinct = "ab".repeat(32);
+        int mxPort = TestPorts.free();
+        dane = TestSmtpServer.start("127.0.0.6", mxPort).offerStartTls(tls.serverContext());
+        wrongKey = TestSmtpServer.start("127.0.0.7", mxPort).offerStartTls(tls.serverContext());
+        bogus = TestSmtpServer.start("127.0.0.8", mxPort).offerStartTls(tls.serverContext());
+        unsigned = TestSmtpServer.start("127.0.0.9", mxPort).offerStartTls(tls.serverContext());
+        strict = TestSmtpServer.start("127.0.0.10", mxPort).offerStartTls(tls.serverContext());
+        String tlsa = "_" + mxPort + "._tcp.mx IN TLSA 3 1 1 ";
+        dns = SignedDns.start(directory, List.of(
+            new SignedDns.Zone("dane.test", "@ IN MX 10 mx\nmx IN A 127.0.0.6\n" + tlsa + key, true),
+            new SignedDns.Zone("wrongkey.test", "@ IN MX 10 mx\nmx IN A 127.0.0.7\n" + tlsa + otherKey, true),
+            SignedDns.Zone.tampered("bogus.test", "@ IN MX 10 mx\nmx IN A 127.0.0.8\n" + tlsa + distinct,
+                "ABABABABABABABABABABABAB", "CDCDABABABABABABABABABAB"),
+            new SignedDns.Zone("unsigned.test", "@ IN MX 10 mx\nmx IN A 127.0.0.9\n" + tlsa + otherKey, false),
+            new SignedDns.Zone("strict.test", "@ IN MX 10 mx\nmx IN A 127.0.0.10\n", false)));
+        JamesHome home = JamesHome.fromProjectConf(directory.resolve("james"))
+            .outboundRouter("""
+                <dnsServers>%s</dnsServers>
+                <mxPort>%d</mxPort>
+                <mxTls>dane</mxTls>
+                <mxTlsPolicy>strict.test dane-only</mxTlsPolicy>
+                <retrySchedule>1s</retrySchedule>
+                <connectTimeout>2s</connectTimeout>
+                <commandTimeout>10s</commandTimeout>
+                """.formatted(dns.server(), mxPort));
+        log = new ListAppender<>();
+        log.start();
+        ((Logger) LoggerFactory.getLogger(OutboundDelivery.class)).addAppender(log);
+        james = InProcessJames.start(home);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        ((Logger) LoggerFactory.getLogger(OutboundDelivery.class)).detachAppender(log);
+        if (james != null) {
+            james.close();
+        }
+        for (AutoCloseable closeable : new AutoCloseable[] {dns, dane, wrongKey, bogus, unsigned, strict}) {
+            if (closeable != null) {
+                closeable.close();
+            }
+        }
+    }
+
+    private static TestSmtpServer.Received awaitAt(TestSmtpServer peer, String id) throws Exception {
+        return ItSupport.await(id, () -> peer.received().stream()
+            .filter(mail -> mail.header("Message-ID").orElse("").equals(id)).findFirst().orElse(null));
+    }
+
+    private static void awaitQueued(String recipient, String reason) throws Exception {
+        ItSupport.await(recipient + " deferred: " + reason, () -> {
+            for (JsonNode mail : JSON.readTree(james.webAdmin().get("/routing/queue").body()).path("mails")) {
+                if (mail.path("recipients").toString().contains(recipient) && mail.path("reason").asText().contains(reason)) {
+                    return true;
+                }
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aCertificateMatchingTheSignedTlsaRecordGetsTheMail() throws Exception {
+        String id = ItSupport.send(james, "alice@example.com", "bob@dane.test", "DANE-EE match");
+        assertThat(awaitAt(dane, id).tls()).isTrue();
+        assertThat(log.list).anyMatch(event -> event.getFormattedMessage().contains("mx.dane.test")
+            && event.getFormattedMessage().contains("under DANE (TLSv1.3 verified)"));
+    }
+
+    @Test
+    void aCertificateNotMatchingItIsNotSentAByte() throws Exception {
+        ItSupport.send(james, "alice@example.com", "bob@wrongkey.test", "DANE-EE mismatch");
+        awaitQueued("bob@wrongkey.test", "DANE: no TLSA record matches the certificate");
+        assertThat(wrongKey.received()).isEmpty();
+        assertThat(wrongKey.commands()).noneMatch(command -> command.startsWith("MAIL") || command.startsWith("RCPT"));
+    }
+
+    @Test
+    void aBogusTlsaAnswerMeansTheHostIsNotUsedAtAll() throws Exception {
+        ItSupport.send(james, "alice@example.com", "bob@bogus.test", "bogus TLSA");
+        awaitQueued("bob@bogus.test", "the TLSA lookup of mx.bogus.test failed");
+        assertThat(bogus.connections()).isZero();
+    }
+
+    @Test
+    void anUnsignedDomainGetsTheMailAsAtMayWhateverItsTlsaRecordsSay() throws Exception {
+        String id = ItSupport.send(james, "alice@example.com", "bob@unsigned.test", "no DNSSEC");
+        assertThat(awaitAt(unsigned, id).tls()).isTrue();
+    }
+
+    @Test
+    void daneOnlyForAnUnsignedDomainSendsNothing() throws Exception {
+        ItSupport.send(james, "alice@example.com", "bob@strict.test", "dane-only without DNSSEC");
+        awaitQueued("bob@strict.test", "dane-only sends nothing without DANE");
+        assertThat(strict.connections()).isZero();
+    }
+
+    @Test
+    void explainShowsTheDaneDecisionOfEachMx() throws Exception {
+        JsonNode hop = JSON.readTree(james.webAdmin().get("/routing/explain?address=bob@dane.test").body()).path("hops").get(0);
+        assertThat(hop.path("note").asText()).contains("DANE: 1 usable TLSA record(s) for mx.dane.test", "3 1 1 ");
+        assertThat(hop.path("tls").asText()).startsWith("dane-only");
+        JsonNode unsignedHop = JSON.readTree(james.webAdmin().get("/routing/explain?address=bob@unsigned.test").body()).path("hops").get(0);
+        assertThat(unsignedHop.path("note").asText()).contains("not DNSSEC-validated", "dane falls back to may");
+        assertThat(unsignedHop.path("tls").asText()).startsWith("may");
+    }
+}
