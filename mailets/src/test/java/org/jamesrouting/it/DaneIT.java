@@ -123,7 +123,16 @@ class DaneIT {
         String id = ItSupport.send(james, "alice@example.com", "bob@dane.test", "DANE-EE match");
         assertThat(awaitAt(dane, id).tls()).isTrue();
         assertThat(log.list).anyMatch(event -> event.getFormattedMessage().contains("mx.dane.test")
-            && event.getFormattedMessage().contains("under DANE (TLSv1.3 verified)"));
+            && event.getFormattedMessage().contains("(TLSv1.3 verified by DANE)"));
+        String lastTls = ItSupport.await("the status of mx:dane.test", () -> {
+            for (JsonNode destination : JSON.readTree(james.webAdmin().get("/routing/status").body()).path("destinations")) {
+                if (destination.path("destination").asText().equals("mx:dane.test") && !destination.path("lastTls").isNull()) {
+                    return destination.path("lastTls").asText();
+                }
+            }
+            return null;
+        });
+        assertThat(lastTls).isEqualTo("TLSv1.3 verified by DANE");
     }
 
     @Test

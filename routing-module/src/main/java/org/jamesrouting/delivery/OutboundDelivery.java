@@ -71,8 +71,7 @@ public final class OutboundDelivery {
                           Optional<MtaStsPolicies.Finding> sts, List<TlsaLookup.Tlsa> dane) {
         String describe() {
             return group.via().asString() + " " + hostName + " [" + address.getHostAddress() + "]:" + port
-                + sts.map(finding -> " under MTA-STS " + finding.policy().get().policy().mode().word()).orElse("")
-                + (dane.isEmpty() ? "" : " under DANE");
+                + sts.map(finding -> " under MTA-STS " + finding.policy().get().policy().mode().word()).orElse("");
         }
 
         /** The names the certificate must carry: for DANE-TA the MX host or the recipient domain (RFC 7672 §3.2.3). */

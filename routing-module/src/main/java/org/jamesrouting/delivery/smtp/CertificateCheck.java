@@ -39,6 +39,11 @@ final class CertificateCheck extends X509ExtendedTrustManager {
         this.enforce = enforce;
     }
 
+    /** Whether TLSA records, not the trust store, decide. */
+    boolean dane() {
+        return !dane.isEmpty();
+    }
+
     /** Empty when the certificate was verified; else why not. */
     Optional<String> problem() {
         return problem;

@@ -151,7 +151,7 @@ public final class SmtpConnection implements Closeable {
     }
 
     private static TlsSession session(SSLSocket socket, CertificateCheck check) {
-        return new TlsSession(socket.getSession().getProtocol(), check.problem().isEmpty(), check.problem());
+        return new TlsSession(socket.getSession().getProtocol(), check.problem().isEmpty(), check.problem(), check.dane());
     }
 
     private static String describe(InetSocketAddress address, String serverName) {
