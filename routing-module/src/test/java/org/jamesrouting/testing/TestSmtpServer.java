@@ -62,6 +62,8 @@ public final class TestSmtpServer implements AutoCloseable {
     });
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<String> commands = new CopyOnWriteArrayList<>();
+    /** The commands grouped by the read from the socket they arrived in: what the client wrote at once. */
+    private final List<List<String>> arrivals = new CopyOnWriteArrayList<>();
     private final Map<Stage, String> replies = new ConcurrentHashMap<>();
     private final Map<String, String> recipientReplies = new ConcurrentHashMap<>();
     private final Map<Stage, Boolean> drops = new ConcurrentHashMap<>();
@@ -234,6 +236,15 @@ public final class TestSmtpServer implements AutoCloseable {
         return List.copyOf(received);
     }
 
+    /**
+     * The commands as they arrived: each list holds the commands that came in one read from the
+     * socket (a client that pipelines writes MAIL, the RCPTs and DATA at once; one that does not
+     * waits for each reply, so each command comes alone).
+     */
+    public List<List<String>> arrivals() {
+        return List.copyOf(arrivals);
+    }
+
     public List<String> commands() {
         return List.copyOf(commands);
     }
@@ -293,6 +304,7 @@ public final class TestSmtpServer implements AutoCloseable {
                     return;
                 }
                 commands.add(line.startsWith("AUTH PLAIN ") ? "AUTH PLAIN ****" : line);
+                session.arrived(line.startsWith("AUTH PLAIN ") ? "AUTH PLAIN ****" : line);
                 String verb = (line.contains(" ") ? line.substring(0, line.indexOf(' ')) : line).toUpperCase(Locale.ROOT);
                 switch (verb) {
                     case "EHLO" -> {
@@ -452,10 +464,34 @@ public final class TestSmtpServer implements AutoCloseable {
         String mailFromLine;
         final List<String> recipients = new ArrayList<>();
 
+        /** Socket reads so far, and the one the current command's bytes came from. */
+        int reads;
+        int readOfLastArrival = -1;
+        List<String> currentArrival;
+
         void bind(Socket socket) throws IOException {
             this.socket = socket;
-            this.in = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
+            this.in = new java.io.BufferedInputStream(new java.io.FilterInputStream(socket.getInputStream()) {
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    int read = super.read(buffer, offset, length);
+                    if (read > 0) {
+                        reads++;
+                    }
+                    return read;
+                }
+            }, 64 * 1024);
             this.out = socket.getOutputStream();
+        }
+
+        /** Files the command with those that came in the same read (a command split over reads counts where it ended). */
+        void arrived(String command) {
+            if (currentArrival == null || readOfLastArrival != reads) {
+                currentArrival = new CopyOnWriteArrayList<>();
+                arrivals.add(currentArrival);
+                readOfLastArrival = reads;
+            }
+            currentArrival.add(command);
         }
 
         void send(String reply) throws IOException {

@@ -383,15 +383,33 @@ public final class SmtpConnection implements Closeable {
         SmtpReply mailReply;
         Map<String, SmtpReply> rcptReplies = new java.util.LinkedHashMap<>();
         if (supports("PIPELINING")) {
+            // RFC 2920: MAIL, every RCPT and DATA in one write, the replies read after it (one round trip)
             write(mailFrom.toString());
             for (String recipient : recipients) {
                 write("RCPT TO:<" + recipient + ">");
             }
+            write("DATA");
             out.flush();
             mailReply = read();
             for (String recipient : recipients) {
                 rcptReplies.put(recipient, read());
             }
+            SmtpReply dataStart = read();
+            boolean accepted = mailReply.isPositive() && rcptReplies.values().stream().anyMatch(SmtpReply::isPositive);
+            if (dataStart.code() == 354 && !accepted) {
+                // a server that opens DATA with no recipient (RFC 2920 says it must not): end it empty
+                write(".");
+                out.flush();
+                read();
+            }
+            if (!accepted) {
+                command("RSET");
+                return new Transaction(mailReply, rcptReplies, Optional.empty());
+            }
+            if (dataStart.code() != 354) {
+                return new Transaction(mailReply, rcptReplies, Optional.of(dataStart));
+            }
+            return sendContent(mailReply, rcptReplies, message);
         } else {
             mailReply = command(mailFrom.toString());
             if (mailReply.isPositive()) {
@@ -408,6 +426,11 @@ public final class SmtpConnection implements Closeable {
         if (dataStart.code() != 354) {
             return new Transaction(mailReply, rcptReplies, Optional.of(dataStart));
         }
+        return sendContent(mailReply, rcptReplies, message);
+    }
+
+    /** After 354: the message, dot-stuffed, and the server's reply within {@code dataTimeout}. */
+    private Transaction sendContent(SmtpReply mailReply, Map<String, SmtpReply> rcptReplies, MessageWriter message) throws IOException {
         int commandTimeout = socket.getSoTimeout();
         socket.setSoTimeout((int) settings.dataTimeout().toMillis());
         try {

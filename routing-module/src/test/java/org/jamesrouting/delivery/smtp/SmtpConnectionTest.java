@@ -74,6 +74,25 @@ class SmtpConnectionTest {
     }
 
     @Test
+    void pipelinedCommandsLeaveInOneWriteAndWithoutPipeliningEachWaitsForItsReply() throws Exception {
+        try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
+            send(connection, "x@dest.test", "y@dest.test");
+        }
+        assertThat(server.arrivals()).as("RFC 2920: MAIL, RCPT... and DATA in one write")
+            .contains(List.of("MAIL FROM:<a@src.test> SIZE=" + MESSAGE.length() + " BODY=8BITMIME", "RCPT TO:<x@dest.test>",
+                "RCPT TO:<y@dest.test>", "DATA"));
+
+        server.reset();
+        server.withoutPipelining();
+        int before = server.arrivals().size();
+        try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
+            send(connection, "x@dest.test", "y@dest.test");
+        }
+        assertThat(server.arrivals().subList(before, server.arrivals().size())).as("without PIPELINING, one command a write")
+            .allMatch(arrival -> arrival.size() == 1);
+    }
+
+    @Test
     void worksWithoutPipeliningOr8BitMime() throws Exception {
         server.withoutPipelining().without8BitMime();
         try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
