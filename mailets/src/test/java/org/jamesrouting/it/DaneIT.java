@@ -19,14 +19,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 
 /**
  * DANE (RFC 7672) end to end: a real validating resolver (Unbound) serves zones signed at start
@@ -46,7 +41,7 @@ class DaneIT {
     static TestSmtpServer bogus;
     static TestSmtpServer unsigned;
     static TestSmtpServer strict;
-    static ListAppender<ILoggingEvent> log;
+    static LogCapture log;
 
     @BeforeAll
     static void start() throws Exception {
@@ -83,15 +78,13 @@ class DaneIT {
                 <connectTimeout>2s</connectTimeout>
                 <commandTimeout>10s</commandTimeout>
                 """.formatted(dns.server(), mxPort));
-        log = new ListAppender<>();
-        log.start();
-        ((Logger) LoggerFactory.getLogger(OutboundDelivery.class)).addAppender(log);
+        log = LogCapture.of(OutboundDelivery.class);
         james = InProcessJames.start(home);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        ((Logger) LoggerFactory.getLogger(OutboundDelivery.class)).detachAppender(log);
+        log.close();
         if (james != null) {
             james.close();
         }
@@ -122,8 +115,7 @@ class DaneIT {
     void aCertificateMatchingTheSignedTlsaRecordGetsTheMail() throws Exception {
         String id = ItSupport.send(james, "alice@example.com", "bob@dane.test", "DANE-EE match");
         assertThat(awaitAt(dane, id).tls()).isTrue();
-        assertThat(log.list).anyMatch(event -> event.getFormattedMessage().contains("mx.dane.test")
-            && event.getFormattedMessage().contains("(TLSv1.3 verified by DANE)"));
+        assertThat(log.anyLineWith("mx.dane.test", "(TLSv1.3 verified by DANE)")).as("a log line with mx.dane.test and (TLSv1.3 verified by DANE)").isTrue();
         String lastTls = ItSupport.await("the status of mx:dane.test", () -> {
             for (JsonNode destination : JSON.readTree(james.webAdmin().get("/routing/status").body()).path("destinations")) {
                 if (destination.path("destination").asText().equals("mx:dane.test") && !destination.path("lastTls").isNull()) {

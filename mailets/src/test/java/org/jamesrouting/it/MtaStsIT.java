@@ -18,14 +18,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 
 /**
  * MTA-STS (RFC 8461) end to end: dnsmasq serves the MX, A and {@code _mta-sts} TXT records, an
@@ -47,7 +42,7 @@ class MtaStsIT {
     static TestSmtpServer wrong;
     static TestSmtpServer unlisted;
     static TestSmtpServer testing;
-    static ListAppender<ILoggingEvent> log;
+    static LogCapture log;
 
     private static String policy(String mode, String mx) {
         return "version: STSv1\r\nmode: " + mode + "\r\nmx: " + mx + "\r\nmax_age: 86400\r\n";
@@ -89,15 +84,13 @@ class MtaStsIT {
                 <connectTimeout>2s</connectTimeout>
                 <commandTimeout>10s</commandTimeout>
                 """.formatted(dns.server(), mxPort, https.port(), tls.keystore(), TestTls.PASSWORD));
-        log = new ListAppender<>();
-        log.start();
-        ((Logger) LoggerFactory.getLogger(OutboundDelivery.class)).addAppender(log);
+        log = LogCapture.of(OutboundDelivery.class);
         james = InProcessJames.start(home);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        ((Logger) LoggerFactory.getLogger(OutboundDelivery.class)).detachAppender(log);
+        log.close();
         if (james != null) {
             james.close();
         }
@@ -138,8 +131,7 @@ class MtaStsIT {
         assertThat(policy.path("mode").asText()).isEqualTo("enforce");
         assertThat(policy.path("id").asText()).isEqualTo("g1");
         assertThat(policy.path("failures").asInt()).isZero();
-        assertThat(log.list).anyMatch(event -> event.getFormattedMessage().contains("under MTA-STS enforce")
-            && event.getFormattedMessage().contains("TLSv1.3 verified"));
+        assertThat(log.anyLineWith("under MTA-STS enforce", "TLSv1.3 verified")).as("a log line with under MTA-STS enforce and TLSv1.3 verified").isTrue();
     }
 
     @Test
@@ -174,8 +166,7 @@ class MtaStsIT {
         JsonNode policy = awaitFailures("testing.test", 1);
         assertThat(policy.path("mode").asText()).isEqualTo("testing");
         assertThat(policy.path("lastFailure").asText()).contains("TLS not verified");
-        assertThat(log.list).anyMatch(event -> event.getFormattedMessage().contains("MTA-STS testing policy of testing.test")
-            && event.getFormattedMessage().contains("enforce would have refused it"));
+        assertThat(log.anyLineWith("MTA-STS testing policy of testing.test", "enforce would have refused it")).as("a log line with MTA-STS testing policy of testing.test and enforce would have refused it").isTrue();
     }
 
     @Test
