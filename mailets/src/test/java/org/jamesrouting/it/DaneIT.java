@@ -12,6 +12,7 @@ import java.util.List;
 
 import org.jamesrouting.delivery.OutboundDelivery;
 import org.jamesrouting.testing.SignedDns;
+import org.jamesrouting.testing.TestHttpsServer;
 import org.jamesrouting.testing.TestPorts;
 import org.jamesrouting.testing.TestSmtpServer;
 import org.jamesrouting.testing.TestTls;
@@ -41,11 +42,13 @@ class DaneIT {
     static TestSmtpServer bogus;
     static TestSmtpServer unsigned;
     static TestSmtpServer strict;
+    static TestSmtpServer both;
+    static TestHttpsServer https;
     static LogCapture log;
 
     @BeforeAll
     static void start() throws Exception {
-        TestTls tls = TestTls.create(directory);
+        TestTls tls = TestTls.create(directory, "mta-sts.both.test");
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(tls.keystore())) {
             store.load(in, TestTls.PASSWORD.toCharArray());
@@ -60,6 +63,10 @@ class DaneIT {
         bogus = TestSmtpServer.start("127.0.0.8", mxPort).offerStartTls(tls.serverContext());
         unsigned = TestSmtpServer.start("127.0.0.9", mxPort).offerStartTls(tls.serverContext());
         strict = TestSmtpServer.start("127.0.0.10", mxPort).offerStartTls(tls.serverContext());
+        both = TestSmtpServer.start("127.0.0.11", mxPort).offerStartTls(tls.serverContext());
+        // both.test has DANE and an MTA-STS policy in enforce mode that does not list its MX
+        https = TestHttpsServer.start(tls.serverContext()).serve("mta-sts.both.test",
+            TestHttpsServer.Answer.policy("version: STSv1\r\nmode: enforce\r\nmx: mx.elsewhere.test\r\nmax_age: 86400\r\n"));
         String tlsa = "_" + mxPort + "._tcp.mx IN TLSA 3 1 1 ";
         dns = SignedDns.start(directory, List.of(
             new SignedDns.Zone("dane.test", "@ IN MX 10 mx\nmx IN A 127.0.0.6\n" + tlsa + key, true),
@@ -67,17 +74,22 @@ class DaneIT {
             SignedDns.Zone.tampered("bogus.test", "@ IN MX 10 mx\nmx IN A 127.0.0.8\n" + tlsa + distinct,
                 "ABABABABABABABABABABABAB", "CDCDABABABABABABABABABAB"),
             new SignedDns.Zone("unsigned.test", "@ IN MX 10 mx\nmx IN A 127.0.0.9\n" + tlsa + otherKey, false),
-            new SignedDns.Zone("strict.test", "@ IN MX 10 mx\nmx IN A 127.0.0.10\n", false)));
+            new SignedDns.Zone("strict.test", "@ IN MX 10 mx\nmx IN A 127.0.0.10\n", false),
+            new SignedDns.Zone("both.test", "@ IN MX 10 mx\nmx IN A 127.0.0.11\n" + tlsa + key
+                + "\n_mta-sts IN TXT \"v=STSv1; id=b1;\"\nmta-sts IN A 127.0.0.1\n", true)));
         JamesHome home = JamesHome.fromProjectConf(directory.resolve("james"))
             .outboundRouter("""
                 <dnsServers>%s</dnsServers>
                 <mxPort>%d</mxPort>
                 <mxTls>dane</mxTls>
                 <mxTlsPolicy>strict.test dane-only</mxTlsPolicy>
+                <mtaStsPort>%d</mtaStsPort>
+                <truststore>%s</truststore>
+                <truststorePassword>%s</truststorePassword>
                 <retrySchedule>1s</retrySchedule>
                 <connectTimeout>2s</connectTimeout>
                 <commandTimeout>10s</commandTimeout>
-                """.formatted(dns.server(), mxPort));
+                """.formatted(dns.server(), mxPort, https.port(), tls.keystore(), TestTls.PASSWORD));
         log = LogCapture.of(OutboundDelivery.class);
         james = InProcessJames.start(home);
     }
@@ -88,7 +100,7 @@ class DaneIT {
         if (james != null) {
             james.close();
         }
-        for (AutoCloseable closeable : new AutoCloseable[] {dns, dane, wrongKey, bogus, unsigned, strict}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {dns, https, dane, wrongKey, bogus, unsigned, strict, both}) {
             if (closeable != null) {
                 closeable.close();
             }
@@ -153,6 +165,16 @@ class DaneIT {
         ItSupport.send(james, "alice@example.com", "bob@strict.test", "dane-only without DNSSEC");
         awaitQueued("bob@strict.test", "dane-only sends nothing without DANE");
         assertThat(strict.connections()).isZero();
+    }
+
+    @Test
+    void whereDaneAppliesItWinsOverAnMtaStsPolicy() throws Exception {
+        String id = ItSupport.send(james, "alice@example.com", "bob@both.test", "DANE and MTA-STS");
+        assertThat(awaitAt(both, id).tls()).isTrue();
+        assertThat(log.anyLineWith("mx.both.test", "(TLSv1.3 verified by DANE)")).as("delivered by DANE").isTrue();
+        JsonNode policy = JSON.readTree(james.webAdmin().get("/routing/mta-sts/both.test").body());
+        assertThat(policy.path("inForce").asBoolean()).as("the policy was there, in enforce mode, not listing mx.both.test").isTrue();
+        assertThat(policy.path("mode").asText()).isEqualTo("enforce");
     }
 
     @Test

@@ -81,7 +81,8 @@ class RoutingCliIT {
         Result list = cli("routes", "list");
         assertThat(list.exit()).isZero();
         assertThat(list.out().lines().toList().get(0)).startsWith("POS").contains("PATTERN").contains("HOSTS");
-        assertThat(list.out()).contains("fixed").contains("static").contains("cli.test").contains("relay").contains("from the CLI");
+        assertThat(list.out()).contains("fixed").contains("static").contains("cli.test").contains("relay").contains("from the CLI")
+            .contains("secure match=.cli.test");
 
         Result second = cli("routes", "add", "x@cli.test", "127.0.0.1:" + peer.port(), "--tls", "none");
         String secondId = second.out().lines().toList().get(1).split("\\s+")[1];

@@ -396,6 +396,16 @@ public final class RoutingCli {
         printTable(rows);
     }
 
+    /** {@code " match=a:.b"} for a route with tls-match names, else empty. */
+    private static String tlsMatch(JsonNode names) {
+        if (names == null || !names.isArray() || names.isEmpty()) {
+            return "";
+        }
+        List<String> list = new ArrayList<>();
+        names.forEach(name -> list.add(name.asText()));
+        return " match=" + String.join(":", list);
+    }
+
     private void printRoutes(JsonNode routes) {
         if (json) {
             out.println(routes.toPrettyString());
@@ -405,7 +415,8 @@ public final class RoutingCli {
         rows.add(List.of("POS", "ID", "SOURCE", "PATTERN", "IF", "HOSTS", "TLS", "AUTH", "ENABLED", "COMMENT"));
         for (JsonNode route : routes) {
             rows.add(List.of(route.path("position").asText(), route.path("id").asText(), route.path("source").asText(),
-                route.path("pattern").asText(), conditions(route), join(route.get("hosts")), route.path("tls").asText(),
+                route.path("pattern").asText(), conditions(route), join(route.get("hosts")),
+                route.path("tls").asText() + tlsMatch(route.get("tlsMatch")),
                 route.hasNonNull("username") ? route.get("username").asText() : "-",
                 route.path("enabled").asBoolean(true) ? "yes" : "no", route.path("comment").asText("")));
         }

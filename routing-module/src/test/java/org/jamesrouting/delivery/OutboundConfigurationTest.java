@@ -51,6 +51,22 @@ class OutboundConfigurationTest {
     }
 
     @Test
+    void mtaStsIsOnByDefaultAndDaneLevelsAreForMxOnly() {
+        OutboundConfiguration defaults = parse(Map.of());
+        assertThat(defaults.mtaSts()).isTrue();
+        assertThat(defaults.mtaStsPort()).isEqualTo(443);
+        OutboundConfiguration set = parse(Map.of("mtaSts", "false", "mtaStsPort", "8443", "mxTls", "dane",
+            "mxTlsPolicy", "partner.example dane-only"));
+        assertThat(set.mtaSts()).isFalse();
+        assertThat(set.mtaStsPort()).isEqualTo(8443);
+        assertThat(set.mxTls()).isEqualTo(TlsMode.DANE);
+        assertThat(set.mxTlsPolicy().levelFor("partner.example")).isEqualTo(TlsMode.DANE_ONLY);
+        assertThatThrownBy(() -> parse(Map.of("mtaSts", "perhaps"))).hasMessage("<mtaSts>: 'perhaps' should be true or false");
+        assertThatThrownBy(() -> parse(Map.of("smarthost", "smtp.example.net tls=dane")))
+            .hasMessageContaining("<smarthost>").hasMessageContaining("tls=dane is for direct MX delivery");
+    }
+
+    @Test
     void namesTheParameterOfEachBadValue() {
         assertThatThrownBy(() -> parse(Map.of("smarthost", "smtp.example.net:99999")))
             .hasMessage("<smarthost>: 'smtp.example.net:99999': port 99999 is not from 1 to 65535");
