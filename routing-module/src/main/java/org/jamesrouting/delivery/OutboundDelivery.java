@@ -147,35 +147,20 @@ public final class OutboundDelivery {
                     .filter(finding -> finding.policy().isPresent()) : Optional.empty();
                 MxLookup.Hosts mxHosts = (MxLookup.Hosts) mx;
                 for (MxLookup.MxHost host : mxHosts.hosts()) {
-                    TlsMode level = group.tls();
-                    if (level.dane()) {
-                        DaneDecision dane = DaneDecision.lookUp(dns, level, domain, host.host(), mxHosts.authenticated(), mxPort);
-                        if (dane.kind() == DaneDecision.Kind.SKIP) {
-                            progress.temporary("4.7.5", dane.reason(), Optional.empty(), false);
-                            stats.problem(group.destination(), "4.7.5 " + dane.reason());
-                            log(envelope, progress.pending, group.via().asString() + " " + host.host(), dane.reason(), "skipped (DANE)", 0);
-                            continue;
-                        }
-                        if (dane.kind() == DaneDecision.Kind.DANE) {
-                            // DANE, where it applies, wins over MTA-STS (RFC 8461 §2)
-                            addTargets(targets, host.host(), mxPort, group, Optional.empty(), dane.tls(), Optional.empty(), dane.records(),
-                                envelope, progress);
-                            continue;
-                        }
-                        level = dane.tls();
-                    }
-                    TlsMode configured = level;
-                    MtaStsPolicies.Decision decision = sts.map(finding -> finding.decide(configured, host.host()))
-                        .orElse(new MtaStsPolicies.Decision(true, configured));
-                    if (!decision.allowed()) {
-                        String why = "the MX host " + host.host() + " is not in the MTA-STS policy of " + domain + " ("
-                            + sts.get().policy().get().policy().describe() + ")";
+                    MxHostTls hostTls = MxHostTls.decide(dns, group.tls(), domain, host.host(), mxHosts.authenticated(), mxPort, sts);
+                    if (!hostTls.allowed()) {
+                        String why = hostTls.refusedBy().equals("DANE") ? hostTls.refusal() : "the MX host " + host.host() + " is " + hostTls.refusal();
                         progress.temporary("4.7.5", why, Optional.empty(), false);
-                        mtaSts.get().failure(domain, why);
-                        log(envelope, progress.pending, group.via().asString() + " " + host.host(), why, "skipped (MTA-STS enforce)", 0);
+                        if (hostTls.refusedBy().equals("DANE")) {
+                            stats.problem(group.destination(), "4.7.5 " + why);
+                        } else {
+                            mtaSts.get().failure(domain, why);
+                        }
+                        log(envelope, progress.pending, group.via().asString() + " " + host.host(), why, "skipped (" + hostTls.refusedBy() + ")", 0);
                         continue;
                     }
-                    addTargets(targets, host.host(), mxPort, group, Optional.empty(), decision.tls(), sts, List.of(), envelope, progress);
+                    addTargets(targets, host.host(), mxPort, group, Optional.empty(), hostTls.tls(),
+                        hostTls.underPolicy() ? sts : Optional.empty(), hostTls.dane(), envelope, progress);
                 }
                 if (targets.size() > MX_ADDRESS_LIMIT) {
                     // a domain with 50 MX hosts does not hold a thread for 50 connection timeouts

@@ -100,24 +100,17 @@ public final class RouteExplainer {
                 if (mx instanceof MxLookup.Hosts hosts) {
                     int mxPort = active.get().configuration().mxPort();
                     for (MxLookup.MxHost host : hosts.hosts()) {
+                        MxHostTls hostTls = MxHostTls.decide(dns, group.tls(), group.mxDomain().get(), host.host(), hosts.authenticated(),
+                            mxPort, sts);
                         String note = "MX preference " + host.preference();
-                        TlsMode level = group.tls();
-                        if (level.dane()) {
-                            DaneDecision dane = DaneDecision.lookUp(dns, level, group.mxDomain().get(), host.host(), hosts.authenticated(), mxPort);
-                            if (dane.kind() != DaneDecision.Kind.WITHOUT_DANE) {
-                                hops.add(hop(dns, host.host(), mxPort, group, dane.tls(), note + (dane.kind() == DaneDecision.Kind.SKIP
-                                    ? "; skipped: " + dane.reason() : "; " + dane.reason() + " (" + String.join(", ",
-                                        dane.records().stream().map(org.jamesrouting.dns.TlsaLookup.Tlsa::describe).toList()) + ")")));
-                                continue;
-                            }
-                            level = dane.tls();
-                            note += "; " + dane.reason();
+                        if (!hostTls.daneReason().isEmpty() && !hostTls.refusedBy().equals("DANE")) {
+                            note += "; " + hostTls.daneReason() + (hostTls.dane().isEmpty() ? "" : " (" + String.join(", ",
+                                hostTls.dane().stream().map(org.jamesrouting.dns.TlsaLookup.Tlsa::describe).toList()) + ")");
                         }
-                        TlsMode configured = level;
-                        MtaStsPolicies.Decision decision = sts.map(finding -> finding.decide(configured, host.host()))
-                            .orElse(new MtaStsPolicies.Decision(true, configured));
-                        hops.add(hop(dns, host.host(), mxPort, group, decision.tls(),
-                            note + (decision.allowed() ? "" : "; skipped: not in the MTA-STS policy of " + group.mxDomain().get())));
+                        if (!hostTls.allowed()) {
+                            note += "; skipped: " + hostTls.refusal();
+                        }
+                        hops.add(hop(dns, host.host(), mxPort, group, hostTls.tls(), note));
                     }
                 } else {
                     hops.add(new Hop(group.mxDomain().get(), active.get().configuration().mxPort(), List.of(), group.via().asString(),

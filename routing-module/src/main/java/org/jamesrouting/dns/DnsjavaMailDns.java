@@ -203,23 +203,30 @@ public final class DnsjavaMailDns implements MailDns {
         return answer;
     }
 
-    @Override
-    public TxtLookup txt(String name) {
-        DomainNameCache.Key key = new DomainNameCache.Key("TXT", name);
+    /** One record type at one name: from the cache, else asked and kept for its TTL; a failure is never kept. */
+    private <T> T lookUp(String name, int type, java.util.function.Function<String, T> failure, java.util.function.Function<Answer, T> read) {
+        DomainNameCache.Key key = new DomainNameCache.Key(Type.string(type), name);
         Optional<Object> cached = cache.get(key);
         if (cached.isPresent()) {
-            return (TxtLookup) cached.get();
+            @SuppressWarnings("unchecked")
+            T answer = (T) cached.get();
+            return answer;
         }
-        Answer response = query(name, Type.TXT);
+        Answer response = query(name, type);
         if (response.failed()) {
-            return new TxtLookup.Failure(response.failure());
+            return failure.apply(response.failure());
         }
-        TxtLookup answer = response.records().isEmpty() ? new TxtLookup.NotFound()
-            : new TxtLookup.Found(response.records().stream()
-                .map(record -> String.join("", ((TXTRecord) record).getStrings()))
-                .toList());
+        T answer = read.apply(response);
         cache.put(key, answer, response.ttl());
         return answer;
+    }
+
+    @Override
+    public TxtLookup txt(String name) {
+        return lookUp(name, Type.TXT, TxtLookup.Failure::new, response -> response.records().isEmpty() ? new TxtLookup.NotFound()
+            : new TxtLookup.Found(response.records().stream()
+                .map(record -> String.join("", ((TXTRecord) record).getStrings()))
+                .toList()));
     }
 
     @Override
@@ -229,24 +236,13 @@ public final class DnsjavaMailDns implements MailDns {
 
     @Override
     public TlsaLookup tlsa(String host, int port) {
-        String name = "_" + port + "._tcp." + host;
-        DomainNameCache.Key key = new DomainNameCache.Key("TLSA", name);
-        Optional<Object> cached = cache.get(key);
-        if (cached.isPresent()) {
-            return (TlsaLookup) cached.get();
-        }
-        Answer response = query(name, Type.TLSA);
-        if (response.failed()) {
-            return new TlsaLookup.Failure(response.failure());
-        }
-        TlsaLookup answer = response.records().isEmpty() ? new TlsaLookup.NotFound(response.authenticated())
+        return lookUp("_" + port + "._tcp." + host, Type.TLSA, TlsaLookup.Failure::new, response -> response.records().isEmpty()
+            ? new TlsaLookup.NotFound(response.authenticated())
             : new TlsaLookup.Found(response.records().stream()
                 .map(record -> (TLSARecord) record)
                 .map(tlsa -> new TlsaLookup.Tlsa(tlsa.getCertificateUsage(), tlsa.getSelector(), tlsa.getMatchingType(),
                     tlsa.getCertificateAssociationData()))
-                .toList(), response.authenticated());
-        cache.put(key, answer, response.ttl());
-        return answer;
+                .toList(), response.authenticated()));
     }
 
     private static String withoutDot(Name name) {

@@ -25,11 +25,7 @@ final class CertificateCheck extends X509ExtendedTrustManager {
     private final List<org.jamesrouting.dns.TlsaLookup.Tlsa> dane;
     private volatile Optional<String> problem = Optional.of("no certificate seen");
 
-    CertificateCheck(X509TrustManager trust, List<String> expectedNames, boolean checkNames, boolean enforce) {
-        this(trust, expectedNames, checkNames, enforce, List.of());
-    }
-
-    /** @param dane DNSSEC-validated TLSA records: when given, they decide (RFC 7672), not the trust store */
+    /** @param dane DNSSEC-validated TLSA records: when given, they decide (RFC 7672), not the trust store; else empty */
     CertificateCheck(X509TrustManager trust, List<String> expectedNames, boolean checkNames, boolean enforce,
                      List<org.jamesrouting.dns.TlsaLookup.Tlsa> dane) {
         this.dane = List.copyOf(dane);
