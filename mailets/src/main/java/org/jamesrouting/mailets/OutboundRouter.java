@@ -116,6 +116,8 @@ public class OutboundRouter extends GenericMailet {
     private Scheduler scheduler;
     private Scheduler dequeueScheduler;
     private Disposable dequeuing;
+    /** Set when the server stops: a dequeue interrupted by the stop is not an error. */
+    private volatile boolean stopping;
     private MailRepositoryUrl failedRepository;
     private MailRepositoryUrl poisonRepository;
     private ConnectionPool connectionPool;
@@ -195,8 +197,13 @@ public class OutboundRouter extends GenericMailet {
         // end of outbound delivery.
         Flux<MailQueue.MailQueueItem> items = Flux.from(queue.deQueue())
             .subscribeOn(dequeueScheduler, true)
-            .doOnError(error -> LOGGER.error("Outbound router: cannot take mail from queue {}; trying again in 1 s",
-                configuration.outgoingQueue(), error))
+            .doOnError(error -> {
+                if (stopping) {
+                    LOGGER.debug("Outbound router: dequeue interrupted by the server's stop", error);
+                } else {
+                    LOGGER.error("Outbound router: cannot take mail from queue {}; trying again in 1 s", configuration.outgoingQueue(), error);
+                }
+            })
             .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, Duration.ofSeconds(1)));
         dequeuing = items
             .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(scheduler)
@@ -582,6 +589,7 @@ public class OutboundRouter extends GenericMailet {
 
     @Override
     public void destroy() {
+        stopping = true;
         if (dequeuing != null) {
             dequeuing.dispose();
         }

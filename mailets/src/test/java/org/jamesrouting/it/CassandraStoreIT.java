@@ -40,8 +40,9 @@ class CassandraStoreIT {
     static void connect() throws Exception {
         CassandraNode cassandra = CassandraNode.shared();
         try (CqlSession admin = CqlSession.builder().addContactPoint(cassandra.address()).withLocalDatacenter("datacenter1").build()) {
-            admin.execute("CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE
-                + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+            // a schema change can take longer than the driver's 2 s default on a busy 2-core machine
+            admin.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE
+                + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}").setTimeout(java.time.Duration.ofSeconds(30)));
         }
         nodeA = session(cassandra);
         nodeB = session(cassandra);
@@ -72,7 +73,8 @@ class CassandraStoreIT {
         for (int round = 0; round < 1; round++) {
             String keyspace = "james_routing_race_" + round;
             try (CqlSession admin = CqlSession.builder().addContactPoint(cassandra.address()).withLocalDatacenter("datacenter1").build()) {
-                admin.execute("CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+                admin.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS " + keyspace
+                    + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}").setTimeout(java.time.Duration.ofSeconds(30)));
             }
             ExecutorService pool = Executors.newFixedThreadPool(2);
             List<CqlSession> sessions = new ArrayList<>();

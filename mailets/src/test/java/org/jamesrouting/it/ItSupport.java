@@ -104,7 +104,7 @@ public final class ItSupport {
     /** Waits for a DSN about {@code recipient} in the user's INBOX; the delivery-status text. */
     public static String awaitDsnFor(Mailboxes mailboxes, String user, String password, String recipient) throws Exception {
         return await("a DSN for " + recipient + " in " + user + "'s INBOX", () -> {
-            for (MimeMessage message : mailboxes.inbox(user, password)) {
+            for (MimeMessage message : mailboxes.inboxWhileDelivering(user, password)) {
                 Optional<String> status = deliveryStatus(message);
                 if (status.isPresent() && status.get().contains("Final-Recipient: rfc822; " + recipient)) {
                     if (!message.getContentType().contains("report-type=delivery-status")) {

@@ -43,7 +43,7 @@ public final class Mailboxes {
     /** Waits until the message with that Message-ID is in the user's INBOX; returns it. */
     public MimeMessage awaitMessageId(String user, String password, String messageId) throws Exception {
         return ItSupport.await(user + " to get " + messageId, () -> {
-            for (MimeMessage message : inbox(user, password)) {
+            for (MimeMessage message : inboxWhileDelivering(user, password)) {
                 if (messageId.equals(message.getMessageID())) {
                     return message;
                 }
@@ -55,14 +55,32 @@ public final class Mailboxes {
     /** Waits until the INBOX holds at least {@code count} messages; returns them. */
     public List<MimeMessage> awaitInbox(String user, String password, int count) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        List<MimeMessage> messages = inbox(user, password);
+        List<MimeMessage> messages = inboxWhileDelivering(user, password);
         while (messages.size() < count) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(user + " has " + messages.size() + " message(s), expected " + count);
             }
             Thread.sleep(100);
-            messages = inbox(user, password);
+            messages = inboxWhileDelivering(user, password);
         }
         return messages;
+    }
+
+    /**
+     * The INBOX read while a delivery may be under way. James 3.8.1's IMAP SELECT takes the
+     * message list and then the count in two reads: on the JPA mailbox a message stored between
+     * them is announced (EXISTS) before the FETCH can find it ("BAD FETCH failed. Invalid
+     * messageset"), until the next command. A polling reader takes that as "not there yet", as a
+     * mail client does on its next poll; any other error still fails the test.
+     */
+    public List<MimeMessage> inboxWhileDelivering(String user, String password) throws Exception {
+        try {
+            return inbox(user, password);
+        } catch (javax.mail.MessagingException e) {
+            if (String.valueOf(e.getMessage()).contains("Invalid messageset")) {
+                return List.of();
+            }
+            throw e;
+        }
     }
 }

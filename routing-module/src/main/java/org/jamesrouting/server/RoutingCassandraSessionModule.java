@@ -51,8 +51,11 @@ public class RoutingCassandraSessionModule extends AbstractModule {
         cluster.getHosts().forEach(host -> builder.addContactPoint(InetSocketAddress.createUnresolved(host.getHostName(), host.getPort())));
         cluster.getUsername().ifPresent(user -> builder.withAuthCredentials(user, cluster.getPassword().orElse("")));
         try (CqlSession administration = builder.build()) {
-            administration.execute("CREATE KEYSPACE IF NOT EXISTS " + CqlIdentifier.fromCql(keyspace.getKeyspace()).asCql(true)
-                + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': " + keyspace.getReplicationFactor() + "}");
+            // a schema change waits for every node to agree: longer than the driver's 2 s default on a busy machine
+            administration.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS "
+                + CqlIdentifier.fromCql(keyspace.getKeyspace()).asCql(true)
+                + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': " + keyspace.getReplicationFactor() + "}")
+                .setTimeout(java.time.Duration.ofSeconds(30)));
         }
         return builder.withKeyspace(CqlIdentifier.fromCql(keyspace.getKeyspace())).build();
     }
