@@ -3,7 +3,6 @@ package org.jamesrouting.server;
 import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.james.CoreDataModule;
 import org.apache.james.domainlist.api.DomainList;
-import org.apache.james.domainlist.jpa.JPADomainList;
 import org.apache.james.domainlist.lib.DomainListConfiguration;
 import org.apache.james.mailrepository.api.MailRepositoryFactory;
 import org.apache.james.mailrepository.api.MailRepositoryUrlStore;
@@ -15,7 +14,6 @@ import org.apache.james.mailrepository.memory.MailRepositoryStoreConfiguration;
 import org.apache.james.rrt.api.AliasReverseResolver;
 import org.apache.james.rrt.api.CanSendFrom;
 import org.apache.james.rrt.api.RecipientRewriteTable;
-import org.apache.james.rrt.jpa.JPARecipientRewriteTable;
 import org.apache.james.rrt.lib.AliasReverseResolverImpl;
 import org.apache.james.rrt.lib.CanSendFromImpl;
 import org.apache.james.sieve.jpa.JPASieveRepository;
@@ -37,18 +35,20 @@ import com.google.inject.multibindings.ProvidesIntoSet;
  * Domains, recipient rewrites (aliases, forwards, domain aliases), Sieve scripts and the list
  * of mail repositories on James's JPA backends, as James's JPA application binds them
  * ({@code JPADataModule}, {@code SieveJPARepositoryModules}; their Guice modules are not
- * published, so written here). Users: {@link JpaUsersModule}.
+ * published, so written here). Users: {@link JpaUsersModule}. The domain list and the rewrite
+ * table, read several times for every message, have a short read cache in front
+ * ({@link CachingJpaDomainList}, {@link CachingJpaRecipientRewriteTable}).
  */
 public class JpaDataModule extends AbstractModule {
     @Override
     protected void configure() {
         install(new CoreDataModule());
 
-        bind(JPADomainList.class).in(Scopes.SINGLETON);
-        bind(DomainList.class).to(JPADomainList.class);
+        bind(CachingJpaDomainList.class).in(Scopes.SINGLETON);
+        bind(DomainList.class).to(CachingJpaDomainList.class);
 
-        bind(JPARecipientRewriteTable.class).in(Scopes.SINGLETON);
-        bind(RecipientRewriteTable.class).to(JPARecipientRewriteTable.class);
+        bind(CachingJpaRecipientRewriteTable.class).in(Scopes.SINGLETON);
+        bind(RecipientRewriteTable.class).to(CachingJpaRecipientRewriteTable.class);
         bind(AliasReverseResolverImpl.class).in(Scopes.SINGLETON);
         bind(AliasReverseResolver.class).to(AliasReverseResolverImpl.class);
         bind(CanSendFromImpl.class).in(Scopes.SINGLETON);
@@ -69,14 +69,14 @@ public class JpaDataModule extends AbstractModule {
     }
 
     @ProvidesIntoSet
-    InitializationOperation configureDomainList(DomainListConfiguration configuration, JPADomainList domains) {
-        return InitilizationOperationBuilder.forClass(JPADomainList.class)
+    InitializationOperation configureDomainList(DomainListConfiguration configuration, CachingJpaDomainList domains) {
+        return InitilizationOperationBuilder.forClass(CachingJpaDomainList.class)
             .init(() -> domains.configure(configuration));
     }
 
     @ProvidesIntoSet
-    InitializationOperation configureRecipientRewriteTable(ConfigurationProvider configurations, JPARecipientRewriteTable table) {
-        return InitilizationOperationBuilder.forClass(JPARecipientRewriteTable.class)
+    InitializationOperation configureRecipientRewriteTable(ConfigurationProvider configurations, CachingJpaRecipientRewriteTable table) {
+        return InitilizationOperationBuilder.forClass(CachingJpaRecipientRewriteTable.class)
             .init(() -> table.configure(configurations.getConfiguration("recipientrewritetable")));
     }
 

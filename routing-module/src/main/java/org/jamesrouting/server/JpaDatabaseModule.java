@@ -44,6 +44,7 @@ public class JpaDatabaseModule extends AbstractModule {
     @Provides
     @Singleton
     EntityManagerFactory entityManagerFactory(JpaDatabase database) {
+        DerbyLog.install();
         EntityManagerFactory factory = new PersistenceProviderImpl()
             .createEntityManagerFactory(UNIT, PERSISTENCE_XML, database.openJpaProperties());
         if (factory == null) {
