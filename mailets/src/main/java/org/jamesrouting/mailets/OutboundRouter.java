@@ -49,6 +49,7 @@ import org.jamesrouting.delivery.DeliveryStats;
 import org.jamesrouting.delivery.MailContexts;
 import org.jamesrouting.delivery.DestinationLimits;
 import org.jamesrouting.delivery.DsnComposer;
+import org.jamesrouting.delivery.smtp.DsnRequest;
 import org.jamesrouting.delivery.Envelope;
 import org.jamesrouting.delivery.HopGroup;
 import org.jamesrouting.delivery.NextHopPlanner;
@@ -397,7 +398,7 @@ public class OutboundRouter extends GenericMailet {
         String messageId = Optional.ofNullable(message.getMessageID()).orElse("none");
         long size = mail.getMessageSize();
         Envelope envelope = new Envelope(mail.getName(), messageId, mail.getMaybeSender().asString(""),
-            size > 0 ? OptionalLong.of(size) : OptionalLong.empty(), (out, eightBitAllowed) -> {
+            size > 0 ? OptionalLong.of(size) : OptionalLong.empty(), DsnRequests.of(mail), (out, eightBitAllowed) -> {
                 try {
                     if (eightBitAllowed || !SevenBitConverter.hasEightBit(message)) {
                         message.writeTo(out);
@@ -561,8 +562,17 @@ public class OutboundRouter extends GenericMailet {
             }
             return;
         }
+        DsnRequest request = DsnRequests.of(mail);
+        List<RecipientOutcome> notified = failed.stream().filter(outcome -> request.wantsFailureNotice(outcome.recipient())).toList();
+        if (notified.size() < failed.size()) {
+            LOGGER.info("No DSN for {} of {}: the sender asked not to be notified of failures (NOTIFY)",
+                recipients(failed.stream().filter(outcome -> !notified.contains(outcome)).toList()), mail.getName());
+        }
+        if (notified.isEmpty()) {
+            return;
+        }
         ZoneId zone = ZoneId.systemDefault();
-        MimeMessage dsn = DsnComposer.compose(mail.getMessage(), sender.asString(), failed, configuration.heloName(),
+        MimeMessage dsn = DsnComposer.compose(mail.getMessage(), sender.asString(), notified, request, configuration.heloName(),
             getMailetContext().getPostmaster().asString(), ZonedDateTime.ofInstant(first, zone), ZonedDateTime.ofInstant(now, zone));
         MailImpl dsnMail = MailImpl.builder()
             .name(mail.getName() + "-dsn-" + now.toEpochMilli())
@@ -572,7 +582,7 @@ public class OutboundRouter extends GenericMailet {
             .build();
         try {
             getMailetContext().sendMail(dsnMail);
-            LOGGER.info("DSN sent to {} for {} ({})", sender.asString(), mail.getName(), recipients(failed));
+            LOGGER.info("DSN sent to {} for {} ({})", sender.asString(), mail.getName(), recipients(notified));
         } finally {
             LifecycleUtil.dispose(dsnMail);
         }

@@ -86,11 +86,18 @@ public final class SmtpTestClient implements Closeable {
 
     /** EHLO, MAIL, every RCPT, DATA when one was accepted. The message is sent as given (CRLF, dot-stuffed here). */
     public Transaction send(String from, List<String> recipients, String message) throws IOException {
+        java.util.Map<String, String> withoutParameters = new java.util.LinkedHashMap<>();
+        recipients.forEach(recipient -> withoutParameters.put(recipient, ""));
+        return send(from, "", withoutParameters, message);
+    }
+
+    /** As {@link #send(String, List, String)}, with SMTP parameters after each address (e.g. " RET=HDRS", " NOTIFY=NEVER"). */
+    public Transaction send(String from, String mailParameters, java.util.Map<String, String> recipients, String message) throws IOException {
         expect(command("EHLO client.test"), 250);
-        expect(command("MAIL FROM:<" + from + ">"), 250);
+        expect(command("MAIL FROM:<" + from + ">" + mailParameters), 250);
         List<Reply> rcptReplies = new ArrayList<>();
-        for (String recipient : recipients) {
-            rcptReplies.add(command("RCPT TO:<" + recipient + ">"));
+        for (java.util.Map.Entry<String, String> recipient : recipients.entrySet()) {
+            rcptReplies.add(command("RCPT TO:<" + recipient.getKey() + ">" + recipient.getValue()));
         }
         if (rcptReplies.stream().noneMatch(Reply::positive)) {
             command("RSET");

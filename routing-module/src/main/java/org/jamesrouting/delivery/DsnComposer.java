@@ -1,5 +1,7 @@
 package org.jamesrouting.delivery;
 
+import org.jamesrouting.delivery.smtp.DsnRequest;
+
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Enumeration;
@@ -34,6 +36,15 @@ public final class DsnComposer {
      */
     public static MimeMessage compose(MimeMessage original, String originalSender, List<RecipientOutcome> reported, String reportingMta,
                                       String postmaster, ZonedDateTime arrival, ZonedDateTime now) throws MessagingException {
+        return compose(original, originalSender, reported, DsnRequest.NONE, reportingMta, postmaster, arrival, now);
+    }
+
+    /**
+     * @param request the sender's DSN request: its {@code ENVID} becomes Original-Envelope-Id,
+     *                each {@code ORCPT} the recipient's Original-Recipient (RFC 3464 §2.2.1, §2.3.1)
+     */
+    public static MimeMessage compose(MimeMessage original, String originalSender, List<RecipientOutcome> reported, DsnRequest request,
+                                      String reportingMta, String postmaster, ZonedDateTime arrival, ZonedDateTime now) throws MessagingException {
         List<RecipientOutcome> failed = reported.stream().map(DsnComposer::forTheSender).toList();
         MimeMessage dsn = new MimeMessage(Session.getInstance(new Properties()));
         dsn.setFrom(new InternetAddress(postmaster, false));
@@ -49,7 +60,7 @@ public final class DsnComposer {
 
         MimeMultipart report = new MimeMultipart("report; report-type=delivery-status");
         report.addBodyPart(humanPart(failed, reportingMta, subject));
-        report.addBodyPart(statusPart(failed, reportingMta, arrival, now));
+        report.addBodyPart(statusPart(failed, request, reportingMta, arrival, now));
         report.addBodyPart(headersPart(original));
         dsn.setContent(report);
         dsn.setSentDate(java.util.Date.from(now.toInstant()));
@@ -73,14 +84,17 @@ public final class DsnComposer {
         return part;
     }
 
-    private static MimeBodyPart statusPart(List<RecipientOutcome> failed, String reportingMta, ZonedDateTime arrival,
+    private static MimeBodyPart statusPart(List<RecipientOutcome> failed, DsnRequest request, String reportingMta, ZonedDateTime arrival,
                                            ZonedDateTime now) throws MessagingException {
-        StringBuilder status = new StringBuilder()
-            .append("Reporting-MTA: dns; ").append(reportingMta).append(CRLF)
+        StringBuilder status = new StringBuilder();
+        request.envelopeId().ifPresent(id -> status.append("Original-Envelope-Id: ").append(oneLine(DsnRequest.xtextDecode(id))).append(CRLF));
+        status.append("Reporting-MTA: dns; ").append(reportingMta).append(CRLF)
             .append("Arrival-Date: ").append(rfc822(arrival)).append(CRLF);
         for (RecipientOutcome outcome : failed) {
-            status.append(CRLF)
-                .append("Final-Recipient: rfc822; ").append(outcome.recipient()).append(CRLF)
+            status.append(CRLF);
+            request.originalRecipient(outcome.recipient())
+                .ifPresent(address -> status.append("Original-Recipient: rfc822; ").append(oneLine(address)).append(CRLF));
+            status.append("Final-Recipient: rfc822; ").append(outcome.recipient()).append(CRLF)
                 .append("Action: failed").append(CRLF)
                 .append("Status: ").append(toFailureStatus(outcome.status())).append(CRLF);
             outcome.remoteMta().ifPresent(host -> status.append("Remote-MTA: dns; ").append(host).append(CRLF));

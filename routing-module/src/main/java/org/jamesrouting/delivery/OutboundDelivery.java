@@ -252,7 +252,7 @@ public final class OutboundDelivery {
             }
             SmtpConnection connection = lease.connection();
             repliesBefore = connection.repliesRead();
-            SmtpConnection.Transaction transaction = connection.send(envelope.sender(), recipients, envelope.size(), envelope.message());
+            SmtpConnection.Transaction transaction = connection.send(envelope.sender(), recipients, envelope.size(), envelope.dsn(), envelope.message());
             if (staleReuse(lease, repliesBefore, true)) {
                 // refused by the client itself (SIZE) on what the server said in a session that
                 // may be gone: decide on a new connection and what its server says now

@@ -79,6 +79,7 @@ public final class TestSmtpServer implements AutoCloseable {
     private volatile String authMechanisms = "PLAIN LOGIN";
     private volatile boolean pipelining = true;
     private volatile boolean eightBitMime = true;
+    private volatile boolean dsn;
     private volatile long stallMillis;
     private volatile long dripMillis;
     private volatile long sizeLimit = 100_000_000;
@@ -195,6 +196,12 @@ public final class TestSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /** Announces DSN (RFC 3461) in its EHLO reply; the parameters arrive in {@link #commands()}. */
+    public TestSmtpServer offerDsn() {
+        this.dsn = true;
+        return this;
+    }
+
     public TestSmtpServer without8BitMime() {
         this.eightBitMime = false;
         return this;
@@ -212,6 +219,7 @@ public final class TestSmtpServer implements AutoCloseable {
         greylistFirstSeen.clear();
         eightBitMime = true;
         pipelining = true;
+        dsn = false;
         return this;
     }
 
@@ -322,6 +330,9 @@ public final class TestSmtpServer implements AutoCloseable {
                         }
                         if (eightBitMime) {
                             lines.add("250-8BITMIME");
+                        }
+                        if (dsn) {
+                            lines.add("250-DSN");
                         }
                         lines.add("250-SIZE " + sizeLimit);
                         if (startTls != null && !session.tls) {

@@ -364,6 +364,14 @@ public final class SmtpConnection implements Closeable {
      * @throws SmtpFailure when the connection fails midway (the outcome is then unknown: retry)
      */
     public Transaction send(String sender, List<String> recipients, OptionalLong size, MessageWriter message) throws IOException {
+        return send(sender, recipients, size, DsnRequest.NONE, message);
+    }
+
+    /**
+     * One mail transaction carrying the sender's DSN request ({@code RET}, {@code ENVID},
+     * {@code NOTIFY}, {@code ORCPT}) when the server announces {@code DSN} (RFC 3461 §4).
+     */
+    public Transaction send(String sender, List<String> recipients, OptionalLong size, DsnRequest dsn, MessageWriter message) throws IOException {
         OptionalLong limit = sizeLimit();
         if (size.isPresent() && limit.isPresent() && size.getAsLong() > limit.getAsLong()) {
             // RFC 1870: do not send what the server said it will not take.
@@ -380,13 +388,17 @@ public final class SmtpConnection implements Closeable {
         if (supports("8BITMIME")) {
             mailFrom.append(" BODY=8BITMIME");
         }
+        boolean dsnSupported = supports("DSN");
+        if (dsnSupported) {
+            mailFrom.append(dsn.mailParameters());
+        }
         SmtpReply mailReply;
         Map<String, SmtpReply> rcptReplies = new java.util.LinkedHashMap<>();
         if (supports("PIPELINING")) {
             // RFC 2920: MAIL, every RCPT and DATA in one write, the replies read after it (one round trip)
             write(mailFrom.toString());
             for (String recipient : recipients) {
-                write("RCPT TO:<" + recipient + ">");
+                write("RCPT TO:<" + recipient + ">" + (dsnSupported ? dsn.rcptParameters(recipient) : ""));
             }
             write("DATA");
             out.flush();
@@ -414,7 +426,7 @@ public final class SmtpConnection implements Closeable {
             mailReply = command(mailFrom.toString());
             if (mailReply.isPositive()) {
                 for (String recipient : recipients) {
-                    rcptReplies.put(recipient, command("RCPT TO:<" + recipient + ">"));
+                    rcptReplies.put(recipient, command("RCPT TO:<" + recipient + ">" + (dsnSupported ? dsn.rcptParameters(recipient) : "")));
                 }
             }
         }

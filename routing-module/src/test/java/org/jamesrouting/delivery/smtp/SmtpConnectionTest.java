@@ -93,6 +93,26 @@ class SmtpConnectionTest {
     }
 
     @Test
+    void theSendersDsnRequestGoesOnlyToAServerThatAnnouncesDsn() throws Exception {
+        DsnRequest request = new DsnRequest(java.util.Optional.of("HDRS"), java.util.Optional.of("ENV1"),
+            java.util.Map.of("x@dest.test", new DsnRequest.Recipient(java.util.Set.of("NEVER"), java.util.Optional.empty())));
+        SmtpConnection.MessageWriter message = (out, eightBit) -> out.write(MESSAGE.getBytes(StandardCharsets.UTF_8));
+        try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
+            connection.send("a@src.test", List.of("x@dest.test", "y@dest.test"), OptionalLong.empty(), request, message);
+        }
+        assertThat(server.commands()).contains("RCPT TO:<x@dest.test>", "RCPT TO:<y@dest.test>")
+            .noneMatch(command -> command.contains("NOTIFY") || command.contains("RET=") || command.contains("ENVID"));
+
+        server.reset();
+        server.offerDsn();
+        try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
+            connection.send("a@src.test", List.of("x@dest.test", "y@dest.test"), OptionalLong.empty(), request, message);
+        }
+        assertThat(server.commands()).contains("MAIL FROM:<a@src.test> BODY=8BITMIME RET=HDRS ENVID=ENV1",
+            "RCPT TO:<x@dest.test> NOTIFY=NEVER", "RCPT TO:<y@dest.test>");
+    }
+
+    @Test
     void worksWithoutPipeliningOr8BitMime() throws Exception {
         server.withoutPipelining().without8BitMime();
         try (SmtpConnection connection = open(TlsMode.NONE, trusting)) {
