@@ -13,13 +13,10 @@ import org.jamesrouting.delivery.smtp.SmtpConnection;
 import org.jamesrouting.delivery.smtp.SmtpFailure;
 import org.jamesrouting.delivery.smtp.SmtpReply;
 import org.jamesrouting.delivery.smtp.TlsSession;
-import org.jamesrouting.dns.AddressLookup;
 import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.MailDns;
-import org.jamesrouting.dns.MxLookup;
 import org.jamesrouting.dns.TlsaLookup;
 import org.jamesrouting.mtasts.MtaStsPolicies;
-import org.jamesrouting.route.MailHost;
 import org.jamesrouting.route.RelayAuth;
 import org.jamesrouting.route.RoutingAddress;
 import org.jamesrouting.route.TlsMode;
@@ -39,8 +36,7 @@ public final class OutboundDelivery {
     /** MX addresses tried per domain and attempt, at most (Postfix's smtp_mx_address_limit). */
     static final int MX_ADDRESS_LIMIT = 5;
 
-    private final MailDns dns;
-    private final DnsPins pins;
+    private final NextHops nextHops;
     private final SmtpClientSettings settings;
     private final int mxPort;
     private final ConnectionPool pool;
@@ -55,31 +51,50 @@ public final class OutboundDelivery {
     public OutboundDelivery(MailDns dns, DnsPins pins, SmtpClientSettings settings, int mxPort, ConnectionPool pool, DeliveryStats stats,
                             Optional<MtaStsPolicies> mtaSts) {
         this.mtaSts = mtaSts;
-        this.dns = dns;
-        this.pins = pins;
+        this.nextHops = new NextHops(dns, pins, mxPort, mtaSts);
         this.settings = settings;
         this.mxPort = mxPort;
         this.pool = pool;
         this.stats = stats;
     }
 
-    /**
-     * @param sts the MTA-STS policy in force for an MX host, if any
-     * @param dane the host's DNSSEC-validated TLSA records when DANE applies (RFC 7672), else empty
-     */
-    private record Target(String hostName, InetAddress address, int port, HopGroup group, Optional<RelayAuth> auth, TlsMode tls,
-                          Optional<MtaStsPolicies.Finding> sts, List<TlsaLookup.Tlsa> dane) {
-        String describe() {
-            return group.via().asString() + " " + hostName + " [" + address.getHostAddress() + "]:" + port
-                + sts.map(finding -> " under MTA-STS " + finding.policy().get().policy().mode().word()).orElse("");
+    /** One address of a host of the expansion ({@link NextHops}): what one SMTP conversation connects to. */
+    private record Target(NextHops.Host host, InetAddress address) {
+        String hostName() {
+            return host.name();
         }
 
-        /** The names the certificate must carry: for DANE-TA the MX host or the recipient domain (RFC 7672 §3.2.3). */
+        int port() {
+            return host.port();
+        }
+
+        HopGroup group() {
+            return host.group();
+        }
+
+        Optional<RelayAuth> auth() {
+            return host.auth();
+        }
+
+        TlsMode tls() {
+            return host.tls();
+        }
+
+        Optional<MtaStsPolicies.Finding> sts() {
+            return host.sts();
+        }
+
+        List<TlsaLookup.Tlsa> dane() {
+            return host.dane();
+        }
+
         List<String> certificateNames() {
-            if (!dane.isEmpty()) {
-                return group.mxDomain().map(domain -> List.of(hostName, domain)).orElse(List.of(hostName));
-            }
-            return tls.certificateNames(hostName, group.mxDomain());
+            return host.certificateNames();
+        }
+
+        String describe() {
+            return group().via().asString() + " " + hostName() + " [" + address.getHostAddress() + "]:" + port()
+                + sts().map(finding -> " under MTA-STS " + finding.policy().get().policy().mode().word()).orElse("");
         }
     }
 
@@ -123,53 +138,29 @@ public final class OutboundDelivery {
                 break;
             }
             List<Target> targets = new ArrayList<>();
-            if (group.mxDomain().isPresent() && pins.hostsFor(group.mxDomain().get()).isPresent()) {
-                for (MailHost host : pins.hostsFor(group.mxDomain().get()).get()) {
-                    addRelayTarget(targets, host, group, Optional.empty(), envelope, progress);
-                }
-            } else if (group.mxDomain().isPresent()) {
-                String domain = group.mxDomain().get();
-                MxLookup mx = dns.mx(domain);
-                if (mx instanceof MxLookup.NullMx) {
-                    progress.failAll("5.1.10", "the domain " + domain + " accepts no mail (null MX, RFC 7505)", Optional.empty(), false);
-                    log(envelope, recipients, group.label(), "null MX", "bounced", 0);
-                    break;
-                } else if (mx instanceof MxLookup.NoSuchDomain) {
-                    progress.failAll("5.1.2", "the domain " + domain + " does not exist (NXDOMAIN)", Optional.empty(), false);
-                    log(envelope, recipients, group.label(), "NXDOMAIN", "bounced", 0);
-                    break;
-                } else if (mx instanceof MxLookup.Failure failure) {
-                    progress.temporary("4.4.3", failure.reason(), Optional.empty(), false);
-                    log(envelope, recipients, group.label(), failure.reason(), "deferred", 0);
+            NextHops.Expansion expansion = nextHops.expand(group);
+            if (expansion instanceof NextHops.NoMail noMail) {
+                progress.failAll(noMail.status(), noMail.diagnostic(), Optional.empty(), false);
+                log(envelope, recipients, group.label(), noMail.shortReason(), "bounced", 0);
+                break;
+            }
+            if (expansion instanceof NextHops.LookupFailed failed) {
+                progress.temporary(failed.status(), failed.reason(), Optional.empty(), false);
+                log(envelope, recipients, group.label(), failed.reason(), "deferred", 0);
+                continue;
+            }
+            for (NextHops.Host host : ((NextHops.Hosts) expansion).hosts()) {
+                if (host.skip().isPresent()) {
+                    skipped(envelope, progress, group, host, host.skip().get());
                     continue;
                 }
-                Optional<MtaStsPolicies.Finding> sts = group.mtaSts() ? mtaSts.map(policies -> policies.policyFor(domain))
-                    .filter(finding -> finding.policy().isPresent()) : Optional.empty();
-                MxLookup.Hosts mxHosts = (MxLookup.Hosts) mx;
-                for (MxLookup.MxHost host : mxHosts.hosts()) {
-                    MxHostTls hostTls = MxHostTls.decide(dns, group.tls(), domain, host.host(), mxHosts.authenticated(), mxPort, sts);
-                    if (!hostTls.allowed()) {
-                        String why = hostTls.refusedBy().equals("DANE") ? hostTls.refusal() : "the MX host " + host.host() + " is " + hostTls.refusal();
-                        progress.temporary("4.7.5", why, Optional.empty(), false);
-                        if (hostTls.refusedBy().equals("DANE")) {
-                            stats.problem(group.destination(), "4.7.5 " + why);
-                        } else {
-                            mtaSts.get().failure(domain, why);
-                        }
-                        log(envelope, progress.pending, group.via().asString() + " " + host.host(), why, "skipped (" + hostTls.refusedBy() + ")", 0);
-                        continue;
-                    }
-                    addTargets(targets, host.host(), mxPort, group, Optional.empty(), hostTls.tls(),
-                        hostTls.underPolicy() ? sts : Optional.empty(), hostTls.dane(), envelope, progress);
+                for (InetAddress address : host.addresses()) {
+                    targets.add(new Target(host, address));
                 }
-                if (targets.size() > MX_ADDRESS_LIMIT) {
-                    // a domain with 50 MX hosts does not hold a thread for 50 connection timeouts
-                    targets.subList(MX_ADDRESS_LIMIT, targets.size()).clear();
-                }
-            } else {
-                for (MailHost host : group.relay().get().hosts()) {
-                    addRelayTarget(targets, host, group, group.relay().get().auth(), envelope, progress);
-                }
+            }
+            if (((NextHops.Hosts) expansion).fromMx() && targets.size() > MX_ADDRESS_LIMIT) {
+                // a domain with 50 MX hosts does not hold a thread for 50 connection timeouts
+                targets.subList(MX_ADDRESS_LIMIT, targets.size()).clear();
             }
             for (Target target : targets) {
                 if (progress.pending.isEmpty()) {
@@ -191,29 +182,23 @@ public final class OutboundDelivery {
         return result;
     }
 
-    private void addRelayTarget(List<Target> targets, MailHost host, HopGroup group, Optional<RelayAuth> auth, Envelope envelope,
-                                Progress progress) {
-        if (host.isIpLiteral()) {
-            targets.add(new Target(host.host(), parseIp(host.host()), host.port(), group, auth, group.tls(), Optional.empty(), List.of()));
-        } else {
-            addTargets(targets, host.host(), host.port(), group, auth, group.tls(), Optional.empty(), List.of(), envelope, progress);
+    /** A host not tried: the reason becomes the recipients' temporary reason, is logged, and counted where it belongs. */
+    private void skipped(Envelope envelope, Progress progress, HopGroup group, NextHops.Host host, NextHops.Skip skip) {
+        if (skip.byDns()) {
+            progress.temporary(skip.status(), skip.reason(), Optional.empty(), false);
+            log(envelope, progress.pending, group.via().asString() + " " + host.name(),
+                skip.status().equals("4.4.4") ? "no A/AAAA record" : skip.reason(), "skipped", 0);
+            return;
         }
-    }
-
-    private void addTargets(List<Target> targets, String host, int port, HopGroup group, Optional<RelayAuth> auth, TlsMode tls,
-                            Optional<MtaStsPolicies.Finding> sts, List<TlsaLookup.Tlsa> dane, Envelope envelope, Progress progress) {
-        AddressLookup lookup = dns.addresses(host);
-        if (lookup instanceof AddressLookup.Found found) {
-            for (InetAddress address : found.addresses()) {
-                targets.add(new Target(host, address, port, group, auth, tls, sts, dane));
-            }
-        } else if (lookup instanceof AddressLookup.Failure failure) {
-            progress.temporary("4.4.3", failure.reason(), Optional.empty(), false);
-            log(envelope, progress.pending, group.via().asString() + " " + host, failure.reason(), "skipped", 0);
+        boolean dane = skip.by().equals("DANE");
+        String why = dane ? skip.reason() : "the MX host " + host.name() + " is " + skip.reason();
+        progress.temporary(skip.status(), why, Optional.empty(), false);
+        if (dane) {
+            stats.problem(group.destination(), skip.status() + " " + why);
         } else {
-            progress.temporary("4.4.4", "the mail host " + host + " has no address (A/AAAA)", Optional.empty(), false);
-            log(envelope, progress.pending, group.via().asString() + " " + host, "no A/AAAA record", "skipped", 0);
+            mtaSts.get().failure(group.mxDomain().orElseThrow(), why);
         }
+        log(envelope, progress.pending, group.via().asString() + " " + host.name(), why, "skipped (" + skip.by() + ")", 0);
     }
 
     /** One SMTP conversation with one address. True when the remaining recipients failed for good. */
@@ -375,13 +360,6 @@ public final class OutboundDelivery {
         };
     }
 
-    private static InetAddress parseIp(String literal) {
-        try {
-            return InetAddress.getByName(literal);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException(literal, e);
-        }
-    }
 
     private static void log(Envelope envelope, List<String> recipients, String hop, String reply, String outcome, long startNanos) {
         long millis = startNanos == 0 ? 0 : (System.nanoTime() - startNanos) / 1_000_000;

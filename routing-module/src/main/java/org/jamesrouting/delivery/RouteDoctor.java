@@ -10,11 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.jamesrouting.dns.AddressLookup;
 import org.jamesrouting.dns.DnsPins;
-import org.jamesrouting.dns.MxLookup;
-import org.jamesrouting.route.MailHost;
-import org.jamesrouting.route.RelaySpec;
 import org.jamesrouting.route.RouteMatch;
 import org.jamesrouting.route.RoutingAddress;
 import org.jamesrouting.route.RoutingTables;
@@ -78,13 +74,14 @@ public final class RouteDoctor {
                 checks.add(new Check("route", true, "no smart host: mail goes to each domain's MX; give an address to check one", ""));
             }
         }
-        int hosts = 0;
+        NextHops nextHops = new NextHops(active.dns(), pins, active.configuration().mxPort(), active.mtaSts());
+        int probes = 0;
         for (HopGroup group : groups) {
-            for (Target target : targets(active, group, checks)) {
-                if (hosts++ >= MAX_HOSTS) {
+            for (Target target : targets(nextHops, group, checks)) {
+                if (probes++ >= MAX_HOSTS) {
                     return report(addressText, checks);
                 }
-                checks.add(smtp(active, group, target));
+                checks.add(smtp(active, target));
             }
         }
         return report(addressText, checks);
@@ -94,70 +91,57 @@ public final class RouteDoctor {
         return new Report(address.orElse(null), checks.stream().allMatch(Check::ok), List.copyOf(checks));
     }
 
-    private record Target(String host, int port, Optional<InetAddress> address) {
+    /** One address of one host of the expansion; {@code several}: its host has more than one address. */
+    private record Target(NextHops.Host host, InetAddress address, boolean several) {
     }
 
-    private List<Target> targets(RouterRuntime.Active active, HopGroup group, List<Check> checks) {
-        List<MailHost> hosts = new ArrayList<>();
-        if (group.relay().isPresent()) {
-            hosts.addAll(group.relay().get().hosts());
-        } else {
-            String domain = group.mxDomain().orElseThrow();
-            Optional<List<MailHost>> pinned = pins.hostsFor(domain);
-            if (pinned.isPresent()) {
-                hosts.addAll(pinned.get());
-            } else {
-                MxLookup mx = active.dns().mx(domain);
-                if (mx instanceof MxLookup.Hosts found) {
-                    found.hosts().forEach(host -> hosts.add(MailHost.parse(host.host(), active.configuration().mxPort())));
-                } else {
-                    checks.add(new Check("MX of " + domain, false, String.valueOf(mx),
-                        "the domain has no usable MX: check its spelling, or the DNS servers (<dnsServers>)"));
-                    return List.of();
-                }
-            }
+    /** The addresses delivery would try, in its order ({@link NextHops}); why a host is not tried becomes a failed check. */
+    private static List<Target> targets(NextHops nextHops, HopGroup group, List<Check> checks) {
+        NextHops.Expansion expansion = nextHops.expand(group);
+        if (!(expansion instanceof NextHops.Hosts hosts)) {
+            String detail = expansion instanceof NextHops.NoMail noMail ? noMail.explanation() : ((NextHops.LookupFailed) expansion).reason();
+            checks.add(new Check(group.label(), false, detail,
+                "the domain has no usable MX: check its spelling, or the DNS servers (<dnsServers>)"));
+            return List.of();
         }
         List<Target> targets = new ArrayList<>();
-        for (MailHost host : hosts) {
-            if (host.isIpLiteral()) {
-                targets.add(new Target(host.host(), host.port(), Optional.of(parseIp(host.host()))));
+        for (NextHops.Host host : hosts.hosts()) {
+            if (host.skip().isPresent()) {
+                NextHops.Skip skip = host.skip().get();
+                if (skip.byDns()) {
+                    checks.add(new Check(group.label() + ": address of " + host.name(), false, skip.reason(),
+                        "cannot resolve " + host.name() + ": check the host name in the route or <smarthost>, or the DNS servers"));
+                } else {
+                    checks.add(new Check(group.label() + ": " + host.name(), false, "not tried (" + skip.by() + "): " + skip.reason(),
+                        skip.by().equals("DANE")
+                            ? "delivery skips this MX for its DANE records: the domain's TLSA records or DNSSEC need fixing by its owner"
+                            : "delivery skips this MX for the domain's MTA-STS policy: the domain's owner must list it, or it must not be an MX"));
+                }
                 continue;
             }
-            AddressLookup lookup = active.dns().addresses(host.host());
-            if (lookup instanceof AddressLookup.Found found && !found.addresses().isEmpty()) {
-                targets.add(new Target(host.host(), host.port(), Optional.of(found.addresses().get(0))));
-            } else {
-                checks.add(new Check(group.label() + ": address of " + host.host(), false, String.valueOf(lookup),
-                    "cannot resolve " + host.host() + ": check the host name in the route or <smarthost>, or the DNS servers"));
+            for (InetAddress address : host.addresses()) {
+                targets.add(new Target(host, address, host.addresses().size() > 1));
             }
         }
         return targets;
     }
 
-    private static InetAddress parseIp(String literal) {
-        try {
-            return InetAddress.getByName(literal.replace("[", "").replace("]", ""));
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException(literal, e);
-        }
-    }
-
-    private static Check smtp(RouterRuntime.Active active, HopGroup group, Target target) {
+    private static Check smtp(RouterRuntime.Active active, Target target) {
         SmtpClientSettings settings = active.settings();
-        String where = target.host() + ":" + target.port();
-        String step = group.label() + ": " + where + " (tls=" + group.tls().describe()
-            + group.relay().flatMap(RelaySpec::auth).map(auth -> ", auth=" + auth.username()).orElse("") + ")";
-        InetSocketAddress socket = new InetSocketAddress(target.address().orElseThrow(), target.port());
+        NextHops.Host host = target.host();
+        String where = host.name() + ":" + host.port();
+        String step = host.group().label() + ": " + where + (target.several() ? " [" + target.address().getHostAddress() + "]" : "")
+            + " (tls=" + host.tls().describe() + host.auth().map(auth -> ", auth=" + auth.username()).orElse("") + ")";
+        InetSocketAddress socket = new InetSocketAddress(target.address(), host.port());
         long start = System.nanoTime();
-        try (SmtpConnection connection = SmtpConnection.open(socket, target.host(), group.tls(),
-                group.tls().certificateNames(target.host(), group.mxDomain()), settings)) {
+        try (SmtpConnection connection = SmtpConnection.open(socket, host.name(), host.tls(), host.certificateNames(), host.dane(), settings)) {
             StringBuilder detail = new StringBuilder("greeting: ").append(connection.greeting().lines().findFirst().orElse(""))
                 .append("; EHLO ok");
             detail.append("; ").append(TlsSession.describe(connection.tlsSession()))
                 .append(connection.isTlsActive() || !connection.supports("STARTTLS") ? "" : " (STARTTLS offered)");
-            if (group.relay().flatMap(RelaySpec::auth).isPresent()) {
-                connection.authenticate(group.relay().get().auth().get(), group.tls());
-                detail.append("; AUTH ok as ").append(group.relay().get().auth().get().username());
+            if (host.auth().isPresent()) {
+                connection.authenticate(host.auth().get(), host.tls());
+                detail.append("; AUTH ok as ").append(host.auth().get().username());
             }
             detail.append("; ").append(Duration.ofNanos(System.nanoTime() - start).toMillis()).append(" ms");
             return new Check(step, true, detail.toString(), "");

@@ -6,16 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 import org.apache.james.core.Domain;
-import org.jamesrouting.dns.AddressLookup;
 import org.jamesrouting.dns.DnsPins;
-import org.jamesrouting.dns.MailDns;
-import org.jamesrouting.dns.MxLookup;
-import org.jamesrouting.mtasts.MtaStsPolicies;
-import org.jamesrouting.route.TlsMode;
 import org.jamesrouting.local.LocalDomains;
-import org.jamesrouting.route.MailHost;
-import org.jamesrouting.route.RelayAuth;
-import org.jamesrouting.route.RelaySpec;
 import org.jamesrouting.route.RouteJson;
 import org.jamesrouting.route.MessageContext;
 import org.jamesrouting.route.RouteMatch;
@@ -78,90 +70,39 @@ public final class RouteExplainer {
                 explained.skipped(), null);
         }
         DeliveryPlan plan = active.get().planner().plan(address, match);
+        NextHops nextHops = new NextHops(active.get().dns(), pins, active.get().configuration().mxPort(), active.get().mtaSts());
         List<Hop> hops = new ArrayList<>();
-        MailDns dns = active.get().dns();
         String mtaStsNote = null;
         for (HopGroup group : plan.groups()) {
-            if (group.mxDomain().isPresent() && pins.hostsFor(group.mxDomain().get()).isPresent()) {
-                for (MailHost host : pins.hostsFor(group.mxDomain().get()).get()) {
-                    hops.add(hop(dns, host, group, "pinned in the domain name cache"));
-                }
-            } else if (group.mxDomain().isPresent()) {
-                MxLookup mx = dns.mx(group.mxDomain().get());
-                Optional<MtaStsPolicies.Finding> sts = Optional.empty();
-                if (!group.mtaSts()) {
-                    mtaStsNote = "not consulted: <mxTlsPolicy> gives " + group.mxDomain().get() + " its own level";
-                } else if (active.get().mtaSts().isEmpty()) {
-                    mtaStsNote = "off (<mtaSts>false</mtaSts>)";
-                } else {
-                    sts = Optional.of(active.get().mtaSts().get().policyFor(group.mxDomain().get()));
-                    mtaStsNote = sts.get().note();
-                }
-                if (mx instanceof MxLookup.Hosts hosts) {
-                    int mxPort = active.get().configuration().mxPort();
-                    for (MxLookup.MxHost host : hosts.hosts()) {
-                        MxHostTls hostTls = MxHostTls.decide(dns, group.tls(), group.mxDomain().get(), host.host(), hosts.authenticated(),
-                            mxPort, sts);
-                        String note = "MX preference " + host.preference();
-                        if (!hostTls.daneReason().isEmpty() && !hostTls.refusedBy().equals("DANE")) {
-                            note += "; " + hostTls.daneReason() + (hostTls.dane().isEmpty() ? "" : " (" + String.join(", ",
-                                hostTls.dane().stream().map(org.jamesrouting.dns.TlsaLookup.Tlsa::describe).toList()) + ")");
-                        }
-                        if (!hostTls.allowed()) {
-                            note += "; skipped: " + hostTls.refusal();
-                        }
-                        hops.add(hop(dns, host.host(), mxPort, group, hostTls.tls(), note));
-                    }
-                } else {
-                    hops.add(new Hop(group.mxDomain().get(), active.get().configuration().mxPort(), List.of(), group.via().asString(),
-                        describe(mx), tls(group, group.mxDomain().get())));
-                }
+            NextHops.Expansion expansion = nextHops.expand(group);
+            if (expansion instanceof NextHops.Hosts hosts) {
+                mtaStsNote = hosts.mtaStsNote().orElse(mtaStsNote);
+                hosts.hosts().forEach(host -> hops.add(hop(host)));
             } else {
-                for (MailHost host : group.relay().get().hosts()) {
-                    hops.add(hop(dns, host, group, group.label()));
-                }
+                String why = expansion instanceof NextHops.NoMail noMail ? noMail.explanation()
+                    : ((NextHops.LookupFailed) expansion).reason() + " (deferred)";
+                hops.add(new Hop(group.mxDomain().orElseThrow(), active.get().configuration().mxPort(), List.of(), group.via().asString(),
+                    why, group.tls().explain(group.mxDomain().get(), group.mxDomain(), Optional.empty())));
             }
         }
         return new Explanation(address.asString(), false, match.map(m -> RouteJson.of(m.route(), false)).orElse(null), plan.reason(), hops,
             explained.skipped(), mtaStsNote);
     }
 
-    /** An IP literal is its own address; a name is looked up (A/AAAA) as delivery would. */
-    private static Hop hop(MailDns dns, MailHost host, HopGroup group, String note) {
-        if (host.isIpLiteral()) {
-            return new Hop(host.host(), host.port(), List.of(host.host()), group.via().asString(), note, tls(group, host.host()));
+    /** A host of the expansion as explain shows it: its addresses, why it is there, DANE's word, why it is skipped. */
+    private static Hop hop(NextHops.Host host) {
+        String note = host.note();
+        boolean refusedByDane = host.skip().filter(skip -> skip.by().equals("DANE")).isPresent();
+        if (!host.daneReason().isEmpty() && !refusedByDane) {
+            note += "; " + host.daneReason() + (host.dane().isEmpty() ? "" : " (" + String.join(", ",
+                host.dane().stream().map(org.jamesrouting.dns.TlsaLookup.Tlsa::describe).toList()) + ")");
         }
-        return hop(dns, host.host(), host.port(), group, group.tls(), note);
+        if (host.skip().isPresent()) {
+            NextHops.Skip skip = host.skip().get();
+            note += skip.byDns() ? "; " + (skip.status().equals("4.4.4") ? "no A/AAAA record" : skip.reason()) : "; skipped: " + skip.reason();
+        }
+        return new Hop(host.name(), host.port(), host.addresses().stream().map(InetAddress::getHostAddress).toList(),
+            host.group().via().asString(), note, host.describeTls());
     }
 
-    private static Hop hop(MailDns dns, String host, int port, HopGroup group, TlsMode tls, String note) {
-        AddressLookup lookup = dns.addresses(host);
-        List<String> addresses = new ArrayList<>();
-        String detail = note;
-        if (lookup instanceof AddressLookup.Found found) {
-            for (InetAddress address : found.addresses()) {
-                addresses.add(address.getHostAddress());
-            }
-        } else if (lookup instanceof AddressLookup.Failure failure) {
-            detail = note + "; " + failure.reason();
-        } else {
-            detail = note + "; no A/AAAA record";
-        }
-        return new Hop(host, port, addresses, group.via().asString(), detail,
-            tls.explain(host, group.mxDomain(), group.relay().flatMap(RelaySpec::auth).map(RelayAuth::username)));
-    }
-
-    private static String tls(HopGroup group, String host) {
-        return group.tls().explain(host, group.mxDomain(), group.relay().flatMap(RelaySpec::auth).map(RelayAuth::username));
-    }
-
-    private static String describe(MxLookup mx) {
-        if (mx instanceof MxLookup.NullMx) {
-            return "null MX: the domain accepts no mail (bounced)";
-        }
-        if (mx instanceof MxLookup.NoSuchDomain) {
-            return "NXDOMAIN: the domain does not exist (bounced)";
-        }
-        return ((MxLookup.Failure) mx).reason() + " (deferred)";
-    }
 }
