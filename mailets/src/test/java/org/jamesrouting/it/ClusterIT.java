@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Two James servers without a smart host (our server, as bin/james-routing runs it, each its own process and working
  * directory) sharing one real Cassandra for the dynamic routing table and the pins: the set-up
- * of README "Running on a cluster".
+ * of docs/cluster.md.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
