@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import org.jamesrouting.testing.TestSmtpServer;
 import org.jamesrouting.testing.TestSmtpServer.Stage;
@@ -61,17 +60,9 @@ class GiveUpAndImplicitTlsIT {
         smtps.close();
     }
 
-    private static String send(String to, String subject) throws Exception {
-        String message = SmtpTestClient.message("alice@example.com", to, subject);
-        try (SmtpTestClient smtp = james.smtp()) {
-            assertThat(smtp.send("alice@example.com", List.of(to), message).dataReply().code()).isEqualTo(250);
-        }
-        return SmtpTestClient.messageId(message);
-    }
-
     @Test
     void aRecipientDeferredPastMaxAgeGetsItsSenderADsnAndLeavesTheQueue() throws Exception {
-        send("someone@busy.test", "always deferred");
+        ItSupport.send(james, "alice@example.com", "someone@busy.test", "always deferred");
 
         String status = ItSupport.awaitDsnFor(james.mailboxes(), "alice@example.com", "alicepass", "someone@busy.test");
         assertThat(status).contains("Action: failed").contains("Status: 5.3.0")
@@ -85,7 +76,7 @@ class GiveUpAndImplicitTlsIT {
 
     @Test
     void anImplicitTlsRouteDeliversOverVerifiedTlsFromTheFirstByte() throws Exception {
-        String id = send("someone@smtps.test", "over implicit TLS");
+        String id = ItSupport.send(james, "alice@example.com", "someone@smtps.test", "over implicit TLS");
 
         ItSupport.await("the message at the SMTPS peer", () -> ItSupport.arrivals(smtps, id) == 1 ? true : null);
         TestSmtpServer.Received received = smtps.received().stream()

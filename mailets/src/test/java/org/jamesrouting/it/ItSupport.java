@@ -15,7 +15,6 @@ public final class ItSupport {
     private ItSupport() {
     }
 
-    /** Polls until the probe returns non-null (30 s at most); the last probe error is reported. */
     /** Sends a small message from/to through James's SMTP port, expects 250, returns its Message-ID. */
     public static String send(InProcessJames james, String from, String to, String subject) throws Exception {
         String message = SmtpTestClient.message(from, to, subject);
@@ -31,6 +30,7 @@ public final class ItSupport {
         return peer.received().stream().filter(received -> received.header("Message-ID").orElse("").equals(messageId)).count();
     }
 
+    /** Polls until the probe returns non-null (30 s at most); the last probe error is reported. */
     public static <T> T await(String what, Callable<T> probe) throws Exception {
         return await(what, java.time.Duration.ofSeconds(30), probe);
     }
