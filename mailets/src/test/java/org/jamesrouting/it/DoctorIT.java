@@ -46,7 +46,8 @@ class DoctorIT {
 
     @BeforeAll
     static void start() throws Exception {
-        dns = Dnsmasq.start(directory, "--host-record=relay.doctor.test,127.0.0.1");
+        dns = Dnsmasq.start(directory, "--host-record=relay.doctor.test,127.0.0.1",
+            "--host-record=multi.doctor.test,127.0.0.1", "--host-record=multi.doctor.test,127.0.0.2");
         silentDns = new DatagramSocket(org.jamesrouting.testing.TestPorts.free(), InetAddress.getByName("127.0.0.1"));
         closedPort = new Socket();
         closedPort.bind(new InetSocketAddress("127.0.0.1", org.jamesrouting.testing.TestPorts.free()));
@@ -68,7 +69,8 @@ class DoctorIT {
                 untrusted.test  127.0.0.1:%d  tls=starttls-required
                 dead.test       127.0.0.1:%d  tls=none
                 plain.test      127.0.0.1:%d  auth=relay password=right-password
-                """.formatted(good.port(), untrusted.port(), closedPort.getLocalPort(), good.port())));
+                multi.test      multi.doctor.test:%d  tls=none
+                """.formatted(good.port(), untrusted.port(), closedPort.getLocalPort(), good.port(), good.port())));
         james.webAdmin().addDomain("example.com");
         url = "http://127.0.0.1:" + james.home().webAdminPort();
     }
@@ -116,5 +118,15 @@ class DoctorIT {
             .contains("offered no STARTTLS; credentials are only sent over TLS", "they only go over TLS");
         assertThat(good.commands()).noneMatch(command -> command.toUpperCase().startsWith("AUTH"));
         assertThat(doctor("x@example.com").out()).contains("ok    route", "example.com is a local domain");
+    }
+
+    /** Every address of a host is probed, as delivery would try each: here one answers and one does not. */
+    @Test
+    void everyAddressOfAHostIsProbed() {
+        String out = doctor("x@multi.test").out();
+        String where = "route static-5: multi.doctor.test:" + good.port();
+        assertThat(out).contains("ok    " + where + " [127.0.0.1]")
+            .contains("FAIL  " + where + " [127.0.0.2]")
+            .contains("nothing listens on multi.doctor.test:" + good.port());
     }
 }
