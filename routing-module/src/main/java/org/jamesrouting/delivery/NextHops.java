@@ -49,11 +49,22 @@ public final class NextHops {
     /**
      * Why a host is not tried: refused by {@code DANE} or an {@code MTA-STS enforce} policy
      * ({@code reason}: the refusal, e.g. "not in the MTA-STS policy of ..."), or by {@code DNS}
-     * (its name has no usable address).
+     * (its name has no usable address). {@code brief}: the reason as the log and explain say it.
      */
-    public record Skip(String status, String reason, String by) {
+    public record Skip(String status, String reason, String by, String brief) {
+        static final String DNS = "DNS";
+        static final String DANE = "DANE";
+
+        Skip(String status, String reason, String by) {
+            this(status, reason, by, reason);
+        }
+
         public boolean byDns() {
-            return by.equals("DNS");
+            return by.equals(DNS);
+        }
+
+        public boolean byDane() {
+            return by.equals(DANE);
         }
     }
 
@@ -164,9 +175,9 @@ public final class NextHops {
         if (lookup instanceof AddressLookup.Found found) {
             addresses = found.addresses();
         } else if (lookup instanceof AddressLookup.Failure failure) {
-            skip = Optional.of(new Skip("4.4.3", failure.reason(), "DNS"));
+            skip = Optional.of(new Skip("4.4.3", failure.reason(), Skip.DNS));
         } else {
-            skip = Optional.of(new Skip("4.4.4", "the mail host " + name + " has no address (A/AAAA)", "DNS"));
+            skip = Optional.of(new Skip("4.4.4", "the mail host " + name + " has no address (A/AAAA)", Skip.DNS, "no A/AAAA record"));
         }
         return new Host(group, name, port, note, tls, auth, sts, dane, daneReason, addresses, skip);
     }

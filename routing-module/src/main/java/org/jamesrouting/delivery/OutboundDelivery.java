@@ -186,14 +186,12 @@ public final class OutboundDelivery {
     private void skipped(Envelope envelope, Progress progress, HopGroup group, NextHops.Host host, NextHops.Skip skip) {
         if (skip.byDns()) {
             progress.temporary(skip.status(), skip.reason(), Optional.empty(), false);
-            log(envelope, progress.pending, group.via().asString() + " " + host.name(),
-                skip.status().equals("4.4.4") ? "no A/AAAA record" : skip.reason(), "skipped", 0);
+            log(envelope, progress.pending, group.via().asString() + " " + host.name(), skip.brief(), "skipped", 0);
             return;
         }
-        boolean dane = skip.by().equals("DANE");
-        String why = dane ? skip.reason() : "the MX host " + host.name() + " is " + skip.reason();
+        String why = skip.byDane() ? skip.reason() : "the MX host " + host.name() + " is " + skip.reason();
         progress.temporary(skip.status(), why, Optional.empty(), false);
-        if (dane) {
+        if (skip.byDane()) {
             stats.problem(group.destination(), skip.status() + " " + why);
         } else {
             mtaSts.get().failure(group.mxDomain().orElseThrow(), why);

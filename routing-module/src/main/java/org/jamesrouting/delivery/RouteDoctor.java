@@ -113,7 +113,7 @@ public final class RouteDoctor {
                         "cannot resolve " + host.name() + ": check the host name in the route or <smarthost>, or the DNS servers"));
                 } else {
                     checks.add(new Check(group.label() + ": " + host.name(), false, "not tried (" + skip.by() + "): " + skip.reason(),
-                        skip.by().equals("DANE")
+                        skip.byDane()
                             ? "delivery skips this MX for its DANE records: the domain's TLSA records or DNSSEC need fixing by its owner"
                             : "delivery skips this MX for the domain's MTA-STS policy: the domain's owner must list it, or it must not be an MX"));
                 }

@@ -92,14 +92,14 @@ public final class RouteExplainer {
     /** A host of the expansion as explain shows it: its addresses, why it is there, DANE's word, why it is skipped. */
     private static Hop hop(NextHops.Host host) {
         String note = host.note();
-        boolean refusedByDane = host.skip().filter(skip -> skip.by().equals("DANE")).isPresent();
+        boolean refusedByDane = host.skip().filter(NextHops.Skip::byDane).isPresent();
         if (!host.daneReason().isEmpty() && !refusedByDane) {
             note += "; " + host.daneReason() + (host.dane().isEmpty() ? "" : " (" + String.join(", ",
                 host.dane().stream().map(org.jamesrouting.dns.TlsaLookup.Tlsa::describe).toList()) + ")");
         }
         if (host.skip().isPresent()) {
             NextHops.Skip skip = host.skip().get();
-            note += skip.byDns() ? "; " + (skip.status().equals("4.4.4") ? "no A/AAAA record" : skip.reason()) : "; skipped: " + skip.reason();
+            note += skip.byDns() ? "; " + skip.brief() : "; skipped: " + skip.reason();
         }
         return new Hop(host.name(), host.port(), host.addresses().stream().map(InetAddress::getHostAddress).toList(),
             host.group().via().asString(), note, host.describeTls());

@@ -14,7 +14,7 @@ import com.google.common.base.Ticker;
  * James's JPA domain list with a {@link ReadCache} on "is this one of our domains?", asked
  * several times for every message (SMTP RCPT, the local/remote split, the relay check): one
  * database query per domain every few seconds instead of one per question. Adding or removing a
- * domain through this server clears the cache before it returns.
+ * domain through this server clears the cache before and after ({@link ReadCache#write}).
  */
 public class CachingJpaDomainList extends JPADomainList {
     private final ReadCache<Domain, Boolean> contains;
@@ -36,19 +36,11 @@ public class CachingJpaDomainList extends JPADomainList {
 
     @Override
     public void addDomain(Domain domain) throws DomainListException {
-        try {
-            super.addDomain(domain);
-        } finally {
-            contains.clear();
-        }
+        contains.write(() -> super.addDomain(domain));
     }
 
     @Override
     public void doRemoveDomain(Domain domain) throws DomainListException {
-        try {
-            super.doRemoveDomain(domain);
-        } finally {
-            contains.clear();
-        }
+        contains.write(() -> super.doRemoveDomain(domain));
     }
 }

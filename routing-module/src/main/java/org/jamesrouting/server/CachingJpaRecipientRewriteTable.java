@@ -13,7 +13,8 @@ import com.google.common.base.Ticker;
  * {@link ReadCache} on the stored mappings of a source, read for every recipient of every
  * message (the RecipientRewriteTable mailet, the local/remote split): one query per source every
  * few seconds instead of several per message. A mapping added or removed through this server
- * clears the cache before the write reads the current mappings and again after it.
+ * clears the cache before the write reads the current mappings and again after it
+ * ({@link ReadCache#write}).
  */
 public class CachingJpaRecipientRewriteTable extends JPARecipientRewriteTable {
     private final ReadCache<MappingSource, Mappings> stored;
@@ -33,21 +34,11 @@ public class CachingJpaRecipientRewriteTable extends JPARecipientRewriteTable {
 
     @Override
     public void addMapping(MappingSource source, Mapping mapping) throws RecipientRewriteTableException {
-        stored.clear();
-        try {
-            super.addMapping(source, mapping);
-        } finally {
-            stored.clear();
-        }
+        stored.write(() -> super.addMapping(source, mapping));
     }
 
     @Override
     public void removeMapping(MappingSource source, Mapping mapping) throws RecipientRewriteTableException {
-        stored.clear();
-        try {
-            super.removeMapping(source, mapping);
-        } finally {
-            stored.clear();
-        }
+        stored.write(() -> super.removeMapping(source, mapping));
     }
 }

@@ -33,6 +33,12 @@ final class ReadCache<K, V> {
             .build();
     }
 
+    /** A database write, which may fail with the store's own exception. */
+    interface Write<E extends Exception> {
+        void run() throws E;
+    }
+
+    /** The cached answer, else {@code read}'s; the read's own failures (checked or not) come out as they are. */
     <E extends Exception> V get(K key, Read<V, E> read, Class<E> failure) throws E {
         try {
             return cache.get(key, read::load);
@@ -40,11 +46,24 @@ final class ReadCache<K, V> {
             if (failure.isInstance(e.getCause())) {
                 throw failure.cast(e.getCause());
             }
+            if (e.getCause() instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
             throw new IllegalStateException(e.getCause());
         }
     }
 
-    void clear() {
+    /**
+     * A write through this server: the cache is cleared before it (a write that reads first, as
+     * adding a mapping does, reads the database) and after it (the next read sees it), also when
+     * it fails.
+     */
+    <E extends Exception> void write(Write<E> write) throws E {
         cache.invalidateAll();
+        try {
+            write.run();
+        } finally {
+            cache.invalidateAll();
+        }
     }
 }

@@ -388,17 +388,16 @@ public final class SmtpConnection implements Closeable {
         if (supports("8BITMIME")) {
             mailFrom.append(" BODY=8BITMIME");
         }
-        boolean dsnSupported = supports("DSN");
-        if (dsnSupported) {
-            mailFrom.append(dsn.mailParameters());
-        }
+        // RFC 3461 §4: the sender's request only to a server that announces DSN
+        DsnRequest passedOn = supports("DSN") ? dsn : DsnRequest.NONE;
+        mailFrom.append(passedOn.mailParameters());
         SmtpReply mailReply;
         Map<String, SmtpReply> rcptReplies = new java.util.LinkedHashMap<>();
         if (supports("PIPELINING")) {
             // RFC 2920: MAIL, every RCPT and DATA in one write, the replies read after it (one round trip)
             write(mailFrom.toString());
             for (String recipient : recipients) {
-                write("RCPT TO:<" + recipient + ">" + (dsnSupported ? dsn.rcptParameters(recipient) : ""));
+                write(rcptTo(recipient, passedOn));
             }
             write("DATA");
             out.flush();
@@ -426,7 +425,7 @@ public final class SmtpConnection implements Closeable {
             mailReply = command(mailFrom.toString());
             if (mailReply.isPositive()) {
                 for (String recipient : recipients) {
-                    rcptReplies.put(recipient, command("RCPT TO:<" + recipient + ">" + (dsnSupported ? dsn.rcptParameters(recipient) : "")));
+                    rcptReplies.put(recipient, command(rcptTo(recipient, passedOn)));
                 }
             }
         }
@@ -439,6 +438,10 @@ public final class SmtpConnection implements Closeable {
             return new Transaction(mailReply, rcptReplies, Optional.of(dataStart));
         }
         return sendContent(mailReply, rcptReplies, message);
+    }
+
+    private static String rcptTo(String recipient, DsnRequest dsn) {
+        return "RCPT TO:<" + recipient + ">" + dsn.rcptParameters(recipient);
     }
 
     /** After 354: the message, dot-stuffed, and the server's reply within {@code dataTimeout}. */
