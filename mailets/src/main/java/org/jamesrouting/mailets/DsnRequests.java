@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 
 import org.apache.mailet.DsnParameters;
 import org.apache.mailet.Mail;
-import org.jamesrouting.delivery.smtp.DsnRequest;
+import org.jamesrouting.smtpclient.DsnRequest;
 
 /**
  * The DSN request (RFC 3461) James's SMTP server kept on a mail (its {@code DSN*Hook}s in

@@ -1,5 +1,6 @@
 package org.jamesrouting.delivery;
 
+import org.jamesrouting.schedule.PoisonPolicy;
 import org.apache.mailet.AttributeName;
 
 /** What the outbound router records on a queued mail, read back by webadmin's queue view. */

@@ -2,8 +2,8 @@ package org.jamesrouting.delivery;
 
 import java.util.OptionalLong;
 
-import org.jamesrouting.delivery.smtp.DsnRequest;
-import org.jamesrouting.delivery.smtp.SmtpConnection;
+import org.jamesrouting.smtpclient.DsnRequest;
+import org.jamesrouting.smtpclient.SmtpConnection;
 
 /**
  * What one delivery sends: names for the logs, the envelope sender ("" for none), the

@@ -1,5 +1,8 @@
 package org.jamesrouting.delivery;
 
+import org.jamesrouting.nexthop.MxTlsPolicy;
+import org.jamesrouting.schedule.PoisonPolicy;
+import org.jamesrouting.schedule.RetrySchedule;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;

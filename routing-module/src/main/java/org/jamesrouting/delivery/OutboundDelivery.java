@@ -1,5 +1,9 @@
 package org.jamesrouting.delivery;
 
+import org.jamesrouting.nexthop.DeliveryPlan;
+import org.jamesrouting.nexthop.HopGroup;
+import org.jamesrouting.nexthop.NextHops;
+import org.jamesrouting.smtpclient.ConnectionPool;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -8,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.jamesrouting.delivery.smtp.SmtpClientSettings;
-import org.jamesrouting.delivery.smtp.SmtpConnection;
-import org.jamesrouting.delivery.smtp.SmtpFailure;
-import org.jamesrouting.delivery.smtp.SmtpReply;
-import org.jamesrouting.delivery.smtp.TlsSession;
+import org.jamesrouting.smtpclient.SmtpClientSettings;
+import org.jamesrouting.smtpclient.SmtpConnection;
+import org.jamesrouting.smtpclient.SmtpFailure;
+import org.jamesrouting.smtpclient.SmtpReply;
+import org.jamesrouting.smtpclient.TlsSession;
 import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.MailDns;
 import org.jamesrouting.dns.TlsaLookup;

@@ -7,7 +7,7 @@ import java.util.Optional;
  * not yet (4xx, nobody reachable: retry later). {@code status} is an RFC 3463 code such as
  * 5.1.1; {@code diagnostic} the remote reply or our reason; {@code remoteMta} the host that
  * answered, when one did; {@code tls} the protection of the connection that answered
- * ({@code TLSv1.3 verified}, {@code plain}, see {@link org.jamesrouting.delivery.smtp.TlsSession}).
+ * ({@code TLSv1.3 verified}, {@code plain}, see {@link org.jamesrouting.smtpclient.TlsSession}).
  */
 public record RecipientOutcome(String recipient, Kind kind, String status, String diagnostic, Optional<String> remoteMta,
                                boolean remoteReply, Optional<String> tls) {

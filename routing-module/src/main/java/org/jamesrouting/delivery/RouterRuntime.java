@@ -1,5 +1,7 @@
 package org.jamesrouting.delivery;
 
+import org.jamesrouting.nexthop.NextHopPlanner;
+import org.jamesrouting.schedule.DestinationLimits;
 import java.util.Optional;
 
 import org.jamesrouting.dns.DomainNameCache;
@@ -12,7 +14,7 @@ import org.jamesrouting.dns.MailDns;
 public class RouterRuntime {
     /** The running router, for webadmin: its settings, planner, DNS, and what it is doing (limits in use, statistics). */
     public record Active(OutboundConfiguration configuration, NextHopPlanner planner, MailDns dns, DomainNameCache cache,
-                         DestinationLimits limits, DeliveryStats stats, org.jamesrouting.delivery.smtp.SmtpClientSettings settings,
+                         DestinationLimits limits, DeliveryStats stats, org.jamesrouting.smtpclient.SmtpClientSettings settings,
                          java.util.Optional<org.jamesrouting.mtasts.MtaStsPolicies> mtaSts) {
     }
 

@@ -7,7 +7,7 @@ import java.time.Clock;
 import javax.inject.Singleton;
 
 import org.apache.james.filesystem.api.FileSystem;
-import org.jamesrouting.delivery.RouteExplainer;
+import org.jamesrouting.ops.RouteExplainer;
 import org.jamesrouting.delivery.RouterRuntime;
 import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.DomainNameCache;

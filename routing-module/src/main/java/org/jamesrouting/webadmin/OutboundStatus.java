@@ -26,7 +26,7 @@ import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.Mail;
 import org.jamesrouting.delivery.DeliveryAttributes;
 import org.jamesrouting.delivery.DeliveryStats;
-import org.jamesrouting.delivery.DestinationLimits;
+import org.jamesrouting.schedule.DestinationLimits;
 import org.jamesrouting.delivery.MailContexts;
 import org.jamesrouting.delivery.RouterRuntime;
 import org.jamesrouting.route.MessageContext;

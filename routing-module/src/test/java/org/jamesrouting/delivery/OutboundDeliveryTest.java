@@ -1,5 +1,9 @@
 package org.jamesrouting.delivery;
 
+import org.jamesrouting.bounce.DsnComposer;
+import org.jamesrouting.nexthop.DeliveryPlan;
+import org.jamesrouting.nexthop.NextHopPlanner;
+import org.jamesrouting.smtpclient.ConnectionPool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -9,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-import org.jamesrouting.delivery.smtp.SmtpClientSettings;
+import org.jamesrouting.smtpclient.SmtpClientSettings;
 import org.jamesrouting.dns.AddressLookup;
 import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.MailDns;

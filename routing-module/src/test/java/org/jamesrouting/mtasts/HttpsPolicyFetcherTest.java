@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.jamesrouting.delivery.smtp.SmtpClientSettings;
+import org.jamesrouting.smtpclient.SmtpClientSettings;
 import org.jamesrouting.dns.AddressLookup;
 import org.jamesrouting.dns.MailDns;
 import org.jamesrouting.dns.MxLookup;

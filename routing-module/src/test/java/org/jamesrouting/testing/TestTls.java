@@ -71,7 +71,7 @@ public final class TestTls {
 
     /** Trusts this certificate only. */
     public javax.net.ssl.X509TrustManager trustManager() throws Exception {
-        return org.jamesrouting.delivery.smtp.SmtpClientSettings.trusting(load());
+        return org.jamesrouting.smtpclient.SmtpClientSettings.trusting(load());
     }
 
     public SSLContext trustingClientContext() throws Exception {
