@@ -8,7 +8,7 @@ import javax.inject.Singleton;
 
 import org.apache.james.filesystem.api.FileSystem;
 import org.jamesrouting.ops.RouteExplainer;
-import org.jamesrouting.delivery.RouterRuntime;
+import org.jamesrouting.engine.OutboundEngine;
 import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.DomainNameCache;
 import org.jamesrouting.local.LocalDomains;
@@ -35,7 +35,7 @@ public class RoutingExtensionModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(LocalDomains.class).in(Scopes.SINGLETON);
-        bind(RouterRuntime.class).in(Scopes.SINGLETON);
+        bind(OutboundEngine.class).in(Scopes.SINGLETON);
     }
 
     @Provides
@@ -64,7 +64,7 @@ public class RoutingExtensionModule extends AbstractModule {
 
     @Provides
     @Singleton
-    RouteExplainer routeExplainer(LocalDomains localDomains, RoutingTables tables, RouterRuntime runtime, DnsPins pins) {
-        return new RouteExplainer(localDomains, tables, runtime, pins);
+    RouteExplainer routeExplainer(LocalDomains localDomains, RoutingTables tables, OutboundEngine engine, DnsPins pins) {
+        return new RouteExplainer(localDomains, tables, engine, pins);
     }
 }

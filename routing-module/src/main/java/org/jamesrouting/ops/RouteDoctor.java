@@ -1,6 +1,6 @@
 package org.jamesrouting.ops;
 
-import org.jamesrouting.delivery.RouterRuntime;
+import org.jamesrouting.engine.Running;
 import org.jamesrouting.nexthop.DeliveryPlan;
 import org.jamesrouting.nexthop.HopGroup;
 import org.jamesrouting.nexthop.NextHops;
@@ -56,7 +56,7 @@ public final class RouteDoctor {
     /**
      * @param isLocal whether a domain is one of James's (mail for it is not routed)
      */
-    public Report examine(RouterRuntime.Active active, Optional<String> addressText, java.util.function.Predicate<String> isLocal) {
+    public Report examine(Running active, Optional<String> addressText, java.util.function.Predicate<String> isLocal) {
         List<Check> checks = new ArrayList<>();
         for (InetSocketAddress server : active.configuration().dnsServers()) {
             checks.add(dnsServer(server, active.configuration().dnsTimeout(), addressText.map(text -> RoutingAddress.parse(text).domain())));
@@ -131,7 +131,7 @@ public final class RouteDoctor {
         return targets;
     }
 
-    private static Check smtp(RouterRuntime.Active active, Target target) {
+    private static Check smtp(Running active, Target target) {
         SmtpClientSettings settings = active.settings();
         NextHops.Host host = target.host();
         String where = host.name() + ":" + host.port();
@@ -157,7 +157,7 @@ public final class RouteDoctor {
         }
     }
 
-    static String advice(SmtpFailure failure, String where, RouterRuntime.Active active) {
+    static String advice(SmtpFailure failure, String where, Running active) {
         Throwable cause = failure.getCause();
         return switch (failure.kind()) {
             case CONNECTION -> cause instanceof ConnectException

@@ -1,6 +1,7 @@
 package org.jamesrouting.ops;
 
-import org.jamesrouting.delivery.RouterRuntime;
+import org.jamesrouting.engine.OutboundEngine;
+import org.jamesrouting.engine.Running;
 import org.jamesrouting.nexthop.DeliveryPlan;
 import org.jamesrouting.nexthop.HopGroup;
 import org.jamesrouting.nexthop.NextHops;
@@ -37,13 +38,13 @@ public final class RouteExplainer {
 
     private final LocalDomains localDomains;
     private final RoutingTables tables;
-    private final RouterRuntime runtime;
+    private final OutboundEngine engine;
     private final DnsPins pins;
 
-    public RouteExplainer(LocalDomains localDomains, RoutingTables tables, RouterRuntime runtime, DnsPins pins) {
+    public RouteExplainer(LocalDomains localDomains, RoutingTables tables, OutboundEngine engine, DnsPins pins) {
         this.localDomains = localDomains;
         this.tables = tables;
-        this.runtime = runtime;
+        this.engine = engine;
         this.pins = pins;
     }
 
@@ -67,7 +68,7 @@ public final class RouteExplainer {
         }
         RoutingTable.Explanation explained = tables.current().explain(address, context);
         Optional<RouteMatch> match = explained.match();
-        Optional<RouterRuntime.Active> active = runtime.active();
+        Optional<Running> active = engine.running();
         if (active.isEmpty()) {
             return new Explanation(address.asString(), false, match.map(m -> RouteJson.of(m.route(), false)).orElse(null),
                 match.map(RouteMatch::reason).orElse("no route matches") + "; the outbound router is not running", List.of(),

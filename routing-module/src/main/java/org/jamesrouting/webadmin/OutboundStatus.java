@@ -28,7 +28,8 @@ import org.jamesrouting.delivery.DeliveryAttributes;
 import org.jamesrouting.delivery.DeliveryStats;
 import org.jamesrouting.schedule.DestinationLimits;
 import org.jamesrouting.delivery.MailContexts;
-import org.jamesrouting.delivery.RouterRuntime;
+import org.jamesrouting.engine.OutboundEngine;
+import org.jamesrouting.engine.Running;
 import org.jamesrouting.route.MessageContext;
 import org.jamesrouting.route.RoutingAddress;
 import org.jamesrouting.route.RoutingTable;
@@ -83,24 +84,24 @@ public class OutboundStatus {
 
     private final MailQueueFactory<? extends ManageableMailQueue> queues;
     private final RoutingTables tables;
-    private final RouterRuntime runtime;
+    private final OutboundEngine engine;
     private final MailRepositoryStore repositories;
 
     @Inject
-    public OutboundStatus(MailQueueFactory<? extends ManageableMailQueue> queues, RoutingTables tables, RouterRuntime runtime,
+    public OutboundStatus(MailQueueFactory<? extends ManageableMailQueue> queues, RoutingTables tables, OutboundEngine engine,
                           MailRepositoryStore repositories) {
         this.repositories = repositories;
         this.queues = queues;
         this.tables = tables;
-        this.runtime = runtime;
+        this.engine = engine;
     }
 
-    public Optional<RouterRuntime.Active> active() {
-        return runtime.active();
+    public Optional<Running> active() {
+        return engine.running();
     }
 
     public Status status() throws Exception {
-        RouterRuntime.Active active = runtime.active().orElseThrow(() -> new IllegalStateException("the outbound router is not running"));
+        Running active = engine.running().orElseThrow(() -> new IllegalStateException("the outbound router is not running"));
         List<QueuedMail> queued = queued(active);
         Map<String, Integer> queuedByDestination = new TreeMap<>();
         queued.forEach(mail -> queuedByDestination.merge(mail.destination(), 1, Integer::sum));
@@ -128,7 +129,7 @@ public class OutboundStatus {
     }
 
     public QueueView queue(Optional<String> destination) throws Exception {
-        RouterRuntime.Active active = runtime.active().orElseThrow(() -> new IllegalStateException("the outbound router is not running"));
+        Running active = engine.running().orElseThrow(() -> new IllegalStateException("the outbound router is not running"));
         Instant now = Instant.now();
         List<QueuedMail> mails = queued(active).stream()
             .filter(mail -> destination.isEmpty() || mail.destination().equals(destination.get()))
@@ -168,7 +169,7 @@ public class OutboundStatus {
      * @return how many were flushed
      */
     public int flush(String destination) throws Exception {
-        RouterRuntime.Active active = runtime.active().orElseThrow(() -> new IllegalStateException("the outbound router is not running"));
+        Running active = engine.running().orElseThrow(() -> new IllegalStateException("the outbound router is not running"));
         if (destination.equals(PARKED)) {
             return releaseParked(active);
         }
@@ -198,11 +199,11 @@ public class OutboundStatus {
         return flushed;
     }
 
-    private MailRepository parkedRepository(RouterRuntime.Active active) throws MailRepositoryStore.MailRepositoryStoreException {
+    private MailRepository parkedRepository(Running active) throws MailRepositoryStore.MailRepositoryStoreException {
         return repositories.select(MailRepositoryUrl.from(active.configuration().poisonRepository()));
     }
 
-    private List<ParkedMail> parked(RouterRuntime.Active active) throws Exception {
+    private List<ParkedMail> parked(Running active) throws Exception {
         MailRepository repository = parkedRepository(active);
         List<ParkedMail> result = new ArrayList<>();
         java.util.Iterator<MailKey> keys = repository.list();
@@ -222,7 +223,7 @@ public class OutboundStatus {
     }
 
     /** Parked mail back into the outgoing queue, its failure count cleared, then out of the repository. */
-    private int releaseParked(RouterRuntime.Active active) throws Exception {
+    private int releaseParked(Running active) throws Exception {
         MailRepository repository = parkedRepository(active);
         ManageableMailQueue queue = queue(active);
         List<MailKey> keys = new ArrayList<>();
@@ -247,7 +248,7 @@ public class OutboundStatus {
         return released;
     }
 
-    private ManageableMailQueue queue(RouterRuntime.Active active) {
+    private ManageableMailQueue queue(Running active) {
         return queues.getQueue(MailQueueName.of(active.configuration().outgoingQueue()))
             .orElseThrow(() -> new IllegalStateException("no mail queue " + active.configuration().outgoingQueue()));
     }
@@ -257,7 +258,7 @@ public class OutboundStatus {
     }
 
     /** Each queued mail, with the destination the router would send it to, in queue order. */
-    private void browse(RouterRuntime.Active active, Visitor visitor) throws Exception {
+    private void browse(Running active, Visitor visitor) throws Exception {
         RoutingTable table = tables.current();
         ManageableMailQueue.MailQueueIterator iterator = queue(active).browse();
         try {
@@ -270,7 +271,7 @@ public class OutboundStatus {
         }
     }
 
-    private List<QueuedMail> queued(RouterRuntime.Active active) throws Exception {
+    private List<QueuedMail> queued(Running active) throws Exception {
         List<QueuedMail> result = new ArrayList<>();
         browse(active, (view, destination) -> {
             Mail mail = view.getMail();
@@ -286,7 +287,7 @@ public class OutboundStatus {
     }
 
     /** The destination(s) the router would try first for the mail's recipients, as in its limits and statistics. */
-    private static String destination(RouterRuntime.Active active, RoutingTable table, Mail mail) {
+    private static String destination(Running active, RoutingTable table, Mail mail) {
         MessageContext context = MailContexts.of(mail);
         Set<String> destinations = new LinkedHashSet<>();
         for (MailAddress recipient : mail.getRecipients()) {

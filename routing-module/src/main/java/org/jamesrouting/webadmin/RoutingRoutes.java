@@ -14,7 +14,8 @@ import org.apache.james.webadmin.utils.ErrorResponder;
 import org.apache.james.webadmin.utils.JsonTransformer;
 import org.jamesrouting.ops.RouteDoctor;
 import org.jamesrouting.ops.RouteExplainer;
-import org.jamesrouting.delivery.RouterRuntime;
+import org.jamesrouting.engine.OutboundEngine;
+import org.jamesrouting.engine.Running;
 import org.jamesrouting.dns.AddressLookup;
 import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.DomainNameCache;
@@ -106,7 +107,7 @@ public class RoutingRoutes implements Routes {
 
     private final RoutingTables tables;
     private final RouteExplainer explainer;
-    private final RouterRuntime runtime;
+    private final OutboundEngine engine;
     private final DomainNameCache cache;
     private final DnsPins pins;
     private final OutboundStatus status;
@@ -117,7 +118,7 @@ public class RoutingRoutes implements Routes {
     private final WebAdminRequestGuard guard;
 
     @Inject
-    public RoutingRoutes(RoutingTables tables, RouteExplainer explainer, RouterRuntime runtime, DomainNameCache cache,
+    public RoutingRoutes(RoutingTables tables, RouteExplainer explainer, OutboundEngine engine, DomainNameCache cache,
                          DnsPins pins, OutboundStatus status, LocalDomains localDomains, JsonTransformer jsonTransformer,
                          org.apache.james.webadmin.WebAdminConfiguration webAdmin) {
         this.guard = new WebAdminRequestGuard(java.util.Optional.ofNullable(webAdmin.getHost()));
@@ -134,7 +135,7 @@ public class RoutingRoutes implements Routes {
         this.doctor = new RouteDoctor(tables, pins);
         this.tables = tables;
         this.explainer = explainer;
-        this.runtime = runtime;
+        this.engine = engine;
         this.cache = cache;
         this.pins = pins;
         this.jsonTransformer = jsonTransformer;
@@ -213,7 +214,7 @@ public class RoutingRoutes implements Routes {
     }
 
     private org.jamesrouting.mtasts.MtaStsPolicies mtaSts() {
-        RouterRuntime.Active active = runtime.active()
+        Running active = engine.running()
             .orElseThrow(() -> error(409, ErrorResponder.ErrorType.WRONG_STATE, "the outbound router is not running"));
         return active.mtaSts()
             .orElseThrow(() -> error(409, ErrorResponder.ErrorType.WRONG_STATE, "MTA-STS is off (<mtaSts>false</mtaSts> in mailetcontainer.xml)"));
@@ -385,7 +386,7 @@ public class RoutingRoutes implements Routes {
     }
 
     private Object doctor(Request request, Response response) {
-        RouterRuntime.Active active = runtime.active()
+        Running active = engine.running()
             .orElseThrow(() -> error(409, ErrorResponder.ErrorType.WRONG_STATE, "the outbound router is not running"));
         Optional<String> address = Optional.ofNullable(request.queryParams("address")).filter(text -> !text.isBlank());
         try {
@@ -414,7 +415,7 @@ public class RoutingRoutes implements Routes {
     }
 
     private Object smarthost(Request request, Response response) {
-        RouterRuntime.Active active = runtime.active()
+        Running active = engine.running()
             .orElseThrow(() -> error(409, ErrorResponder.ErrorType.WRONG_STATE, "the outbound router is not running"));
         Map<String, Object> result = new java.util.LinkedHashMap<>();
         result.put("primary", active.configuration().smarthost().map(RelayView::of).orElse(null));

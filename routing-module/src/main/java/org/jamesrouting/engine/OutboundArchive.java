@@ -1,4 +1,4 @@
-package org.jamesrouting.mailets;
+package org.jamesrouting.engine;
 
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;

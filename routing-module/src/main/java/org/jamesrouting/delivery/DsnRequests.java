@@ -1,4 +1,4 @@
-package org.jamesrouting.mailets;
+package org.jamesrouting.delivery;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,15 +14,15 @@ import org.jamesrouting.smtpclient.DsnRequest;
  * {@code conf/smtpserver.xml} store {@code RET}, {@code ENVID}, {@code NOTIFY} and {@code ORCPT}
  * as mail attributes), in the form our delivery passes on and our bounces read.
  */
-final class DsnRequests {
+public final class DsnRequests {
     private DsnRequests() {
     }
 
-    static DsnRequest of(Mail mail) {
+    public static DsnRequest of(Mail mail) {
         return mail.dsnParameters().map(DsnRequests::of).orElse(DsnRequest.NONE);
     }
 
-    static DsnRequest of(DsnParameters parameters) {
+    public static DsnRequest of(DsnParameters parameters) {
         Map<String, DsnRequest.Recipient> recipients = new LinkedHashMap<>();
         parameters.getRcptParameters().forEach((address, given) -> recipients.put(address.asString(), new DsnRequest.Recipient(
             given.getNotifyParameter().map(notify -> notify.stream().map(Enum::name).collect(Collectors.toSet())).orElse(Set.of()),

@@ -1,0 +1,165 @@
+package org.jamesrouting.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.jamesrouting.delivery.DeliveryStats;
+import org.jamesrouting.delivery.DsnRequests;
+import org.jamesrouting.delivery.Envelope;
+import org.jamesrouting.delivery.MailContexts;
+import org.jamesrouting.delivery.OutboundDelivery;
+import org.jamesrouting.delivery.RecipientOutcome;
+import org.jamesrouting.nexthop.DeliveryPlan;
+import org.jamesrouting.nexthop.HopGroup;
+import org.jamesrouting.nexthop.NextHopPlanner;
+import org.jamesrouting.route.MessageContext;
+import org.jamesrouting.route.RoutingAddress;
+import org.jamesrouting.route.RoutingTable;
+import org.jamesrouting.route.RoutingTables;
+import org.jamesrouting.schedule.AfterAttempt;
+import org.jamesrouting.schedule.DestinationLimits;
+import org.jamesrouting.smtpclient.SevenBitConverter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pass over the recipients of a message: each recipient resolved (route table, then the
+ * planner's next hop), the recipients grouped by plan, and each group sent in one SMTP
+ * transaction when its destination has room — or left waiting when it has none, or when it
+ * deferred its latest mail and this is a first try from the spool. Says how every recipient
+ * came out; what follows (retry, DSN) is {@link AfterAttempt}'s decision.
+ */
+final class DeliveryPass {
+    private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryPass.class);
+    /** How long a delivery waits on its thread for a slot of a quick destination (see DestinationLimits) before it goes back to the queue. */
+    static final Duration SLOT_PATIENCE = Duration.ofSeconds(1);
+    /** A destination whose latest outcome is a deferral this recent gets new mail through the queue, not from the spool. */
+    static final Duration DEFERRING_WINDOW = Duration.ofMinutes(1);
+
+    private final RoutingTables tables;
+    private final NextHopPlanner planner;
+    private final DestinationLimits limits;
+    private final DeliveryStats stats;
+    private final OutboundDelivery delivery;
+    private final int maxHops;
+
+    DeliveryPass(RoutingTables tables, NextHopPlanner planner, DestinationLimits limits, DeliveryStats stats, OutboundDelivery delivery,
+                 int maxHops) {
+        this.tables = tables;
+        this.planner = planner;
+        this.limits = limits;
+        this.stats = stats;
+        this.delivery = delivery;
+        this.maxHops = maxHops;
+    }
+
+    /**
+     * @param fromSpool a first attempt on a spool thread, rather than mail taken from the outgoing queue
+     * @param firstEver no attempt was made before this one
+     */
+    AfterAttempt.Pass run(Mail mail, boolean fromSpool, boolean firstEver) throws MessagingException {
+        int hops = receivedHeaders(mail.getMessage());
+        if (hops > maxHops) {
+            List<RecipientOutcome> looping = mail.getRecipients().stream()
+                .map(recipient -> new RecipientOutcome(recipient.asString(), RecipientOutcome.Kind.PERMANENT, "5.4.6",
+                    "too many hops: " + hops + " Received: headers, more than " + maxHops + " (a mail loop)", Optional.empty(), false))
+                .toList();
+            LOGGER.info("Bounced {} (Message-ID {}) for {}: too many hops ({} Received: headers, more than maxHops {})", mail.getName(),
+                mail.getMessage().getMessageID(), looping.stream().map(RecipientOutcome::recipient).toList(), hops, maxHops);
+            return new AfterAttempt.Pass(List.of(), List.of(), looping, List.of());
+        }
+        Map<List<HopGroup>, Group> groups = group(mail);
+        Envelope envelope = envelope(mail);
+        List<RecipientOutcome> failed = new ArrayList<>();
+        List<RecipientOutcome> deferred = new ArrayList<>();
+        List<RecipientOutcome> delivered = new ArrayList<>();
+        List<RecipientOutcome> waiting = new ArrayList<>();
+        boolean attempted = false;
+        for (Group group : groups.values()) {
+            String destination = DestinationLimits.destinationOf(group.plan());
+            if (fromSpool && stats.deferringNow(destination, DEFERRING_WINDOW)) {
+                LOGGER.info("{} deferred its latest mail: {} for {} goes to the queue without a try from the spool", destination,
+                    mail.getName(), group.recipients());
+                group.recipients().forEach(recipient -> waiting.add(notTried(recipient, "queued: the destination deferred its latest mail")));
+                continue;
+            }
+            Optional<DestinationLimits.Permit> permit = limits.acquire(destination, SLOT_PATIENCE);
+            if (permit.isEmpty()) {
+                LOGGER.info("{} is at its limit ({} deliveries at once): {} for {} waits in the queue", destination,
+                    limits.perDestination(), mail.getName(), group.recipients());
+                group.recipients().forEach(recipient -> waiting.add(notTried(recipient, "waiting: the destination is at its concurrency limit")));
+                continue;
+            }
+            if (!attempted && firstEver) {
+                stats.firstAttempt(fromSpool);
+            }
+            attempted = true;
+            LOGGER.debug("Plan for {} of {}: {}", group.recipients(), mail.getName(), group.plan().reason());
+            try (DestinationLimits.Permit held = permit.get()) {
+                for (RecipientOutcome outcome : delivery.deliver(envelope, group.plan(), group.recipients())) {
+                    stats.record(destination, outcome);
+                    switch (outcome.kind()) {
+                        case PERMANENT -> failed.add(outcome);
+                        case TEMPORARY -> deferred.add(outcome);
+                        case DELIVERED -> delivered.add(outcome);
+                    }
+                }
+            }
+        }
+        return new AfterAttempt.Pass(delivered, deferred, failed, waiting);
+    }
+
+    private record Group(DeliveryPlan plan, List<String> recipients) {
+    }
+
+    /** The recipients by next hop: one transaction for those that share a plan. */
+    private Map<List<HopGroup>, Group> group(Mail mail) {
+        RoutingTable table = tables.current();
+        MessageContext context = MailContexts.of(mail);
+        Map<List<HopGroup>, Group> groups = new LinkedHashMap<>();
+        for (MailAddress recipient : mail.getRecipients()) {
+            RoutingAddress address = RoutingAddress.of(recipient);
+            DeliveryPlan plan = planner.plan(address, table.resolve(address, context));
+            groups.computeIfAbsent(plan.groups(), any -> new Group(plan, new ArrayList<>())).recipients().add(recipient.asString());
+        }
+        return groups;
+    }
+
+    private static Envelope envelope(Mail mail) throws MessagingException {
+        MimeMessage message = mail.getMessage();
+        String messageId = Optional.ofNullable(message.getMessageID()).orElse("none");
+        long size = mail.getMessageSize();
+        return new Envelope(mail.getName(), messageId, mail.getMaybeSender().asString(""),
+            size > 0 ? OptionalLong.of(size) : OptionalLong.empty(), DsnRequests.of(mail), (out, eightBitAllowed) -> {
+                try {
+                    if (eightBitAllowed || !SevenBitConverter.hasEightBit(message)) {
+                        message.writeTo(out);
+                    } else {
+                        LOGGER.info("Converting {} to 7 bit: the receiving server lacks 8BITMIME", mail.getName());
+                        SevenBitConverter.toSevenBit(message).writeTo(out);
+                    }
+                } catch (MessagingException e) {
+                    throw new java.io.IOException("cannot read message " + mail.getName(), e);
+                }
+            });
+    }
+
+    private static RecipientOutcome notTried(String recipient, String why) {
+        return new RecipientOutcome(recipient, RecipientOutcome.Kind.TEMPORARY, "4.4.5", why, Optional.empty(), false);
+    }
+
+    private static int receivedHeaders(MimeMessage message) throws MessagingException {
+        String[] received = message.getHeader("Received");
+        return received == null ? 0 : received.length;
+    }
+}

@@ -1,0 +1,289 @@
+package org.jamesrouting.engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeUtils;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.MailetContext;
+import org.jamesrouting.bounce.Bouncer;
+import org.jamesrouting.delivery.DeliveryAttributes;
+import org.jamesrouting.delivery.RecipientOutcome;
+import org.jamesrouting.schedule.AfterAttempt;
+import org.jamesrouting.schedule.QueueEntryTracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * The outbound engine, one per server (a Guice singleton): the OutboundRouter mailet hands it
+ * the mail, webadmin and the CLI read and steer it. Started by the mailet with its parameters
+ * ({@link RouterSetup}); until then, and on a server whose mailet container has no
+ * OutboundRouter, {@link #running()} is empty.
+ *
+ * <p>A message's way: a first attempt on the spool thread when a slot is free (else straight to
+ * the durable {@code outgoing} queue); from the queue, delivery threads take it; each attempt is
+ * a {@link DeliveryPass}, after which {@link AfterAttempt} decides what is queued again and who
+ * gets a DSN ({@link Bouncer}).
+ */
+@Singleton
+public class OutboundEngine {
+    private static final Logger LOGGER = LoggerFactory.getLogger(OutboundEngine.class);
+    public static final AttributeName FIRST_ATTEMPT = DeliveryAttributes.FIRST_ATTEMPT;
+    public static final AttributeName ATTEMPTS = DeliveryAttributes.ATTEMPTS;
+    /** How long mail for a destination at its concurrency limit waits before it is dequeued again. */
+    static final Duration LIMIT_WAIT = Duration.ofSeconds(2);
+
+    private final MailQueueFactory<?> queueFactory;
+    private final RouterSetup setup;
+    private final Clock clock = Clock.systemUTC();
+
+    private volatile Running running;
+    private volatile Parts parts;
+    /** Set when the server stops: a dequeue interrupted by the stop is not an error. */
+    private volatile boolean stopping;
+    private Scheduler scheduler;
+    private Scheduler dequeueScheduler;
+    private Disposable dequeuing;
+    private Disposable idleReaper;
+
+    /** What a started engine works with. */
+    private record Parts(Running view, MailQueue queue, DeliveryPass pass, Bouncer bouncer, Optional<OutboundArchive> archive,
+                         Optional<Semaphore> immediateSlots, QueueEntryTracker entries, MailetContext context) {
+    }
+
+    @Inject
+    public OutboundEngine(MailQueueFactory<?> queueFactory, RouterSetup setup) {
+        this.queueFactory = queueFactory;
+        this.setup = setup;
+    }
+
+    /** The parameters {@link #start} knows. */
+    public static Set<String> parameterNames() {
+        return RouterSetup.PARAMETERS;
+    }
+
+    /** The running router, for the operator's views; empty until the OutboundRouter mailet has started it. */
+    public Optional<Running> running() {
+        return Optional.ofNullable(running);
+    }
+
+    /**
+     * Starts delivering with these settings (the OutboundRouter mailet's parameters).
+     *
+     * @throws MessagingException naming the parameter and the problem
+     * @throws IllegalStateException when already started (one OutboundRouter per server)
+     */
+    public synchronized void start(Function<String, Optional<String>> parameters, MailetContext context) throws MessagingException {
+        if (parts != null) {
+            throw new IllegalStateException("the outbound engine is already running: one OutboundRouter mailet per server");
+        }
+        RouterSetup.Built built;
+        try {
+            built = setup.build(parameters, context, clock);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("Mailet OutboundRouter in mailetcontainer.xml: " + e.getMessage(), e);
+        }
+        Running view = built.view();
+        MailQueue queue = queueFactory.createQueue(MailQueueName.of(view.configuration().outgoingQueue()));
+        int immediate = view.configuration().immediateDeliveries();
+        stopping = false;
+        parts = new Parts(view, queue, built.pass(), built.bouncer(), built.archive(),
+            immediate > 0 ? Optional.of(new Semaphore(immediate)) : Optional.empty(), new QueueEntryTracker(100_000), context);
+        startDequeuing(parts);
+        running = view;
+    }
+
+    private void startDequeuing(Parts parts) {
+        Running view = parts.view();
+        int threads = view.configuration().deliveryThreads();
+        scheduler = Schedulers.newBoundedElastic(threads, 100_000, "james-routing-delivery");
+        dequeueScheduler = Schedulers.newSingle("james-routing-dequeue");
+        // A JMS (durable) queue polls on the subscribing thread: never James's start-up thread.
+        // Every receive from the queue on the one dequeue thread (requests included: without
+        // "requestOnSeparateThread" James's JMS queue would poll, for up to 10 s, on whichever
+        // delivery thread asked for more); a failure to dequeue is logged and retried, never the
+        // end of outbound delivery.
+        Flux<MailQueue.MailQueueItem> items = Flux.from(parts.queue().deQueue())
+            .subscribeOn(dequeueScheduler, true)
+            .doOnError(error -> {
+                if (stopping) {
+                    LOGGER.debug("Outbound router: dequeue interrupted by the server's stop", error);
+                } else {
+                    LOGGER.error("Outbound router: cannot take mail from queue {}; trying again in 1 s", view.configuration().outgoingQueue(), error);
+                }
+            })
+            .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, Duration.ofSeconds(1)));
+        dequeuing = items
+            .flatMap(item -> Mono.fromRunnable(() -> process(parts, item)).subscribeOn(scheduler)
+                .onErrorResume(error -> {
+                    LOGGER.error("Outbound router: unexpected error while delivering", error);
+                    return Mono.empty();
+                }), threads)
+            .subscribe(any -> { }, error -> LOGGER.error("Outbound router: delivery stopped", error));
+        idleReaper = Flux.interval(Duration.ofSeconds(5)).subscribe(tick -> view.pool().closeIdle());
+    }
+
+    /** Takes a message from the mailet: tried at once on this (spool) thread when a slot is free, else queued. */
+    public void accept(Mail mail) throws MessagingException {
+        Parts parts = started();
+        if (mail.getRecipients().isEmpty()) {
+            return;
+        }
+        if (mail.getAttribute(FIRST_ATTEMPT).isEmpty()) {
+            mail.setAttribute(new Attribute(FIRST_ATTEMPT, AttributeValue.of(clock.millis())));
+        }
+        boolean firstAttempt = mail.getAttribute(ATTEMPTS).isEmpty();
+        Optional<Semaphore> slot = parts.immediateSlots().filter(slots -> firstAttempt && slots.tryAcquire());
+        if (slot.isEmpty()) {
+            parts.queue().enQueue(mail);
+            return;
+        }
+        try {
+            deliverFromSpool(parts, mail);
+        } finally {
+            slot.get().release();
+        }
+    }
+
+    private Parts started() {
+        Parts current = parts;
+        if (current == null) {
+            throw new IllegalStateException("the outbound engine is not started");
+        }
+        return current;
+    }
+
+    /**
+     * The first attempt, right here on the spool thread: the mail stays in the spool (James
+     * acknowledges it only once this returns), and only what is not delivered now — deferred,
+     * or for a destination that is full or deferring — goes on to the outgoing queue. This saves
+     * every message delivered at once a second durable enqueue and dequeue.
+     */
+    private void deliverFromSpool(Parts parts, Mail mail) throws MessagingException {
+        try {
+            handle(parts, mail, true);
+        } catch (Exception e) {
+            LOGGER.error("Outbound router: the first attempt of {} failed unexpectedly; it goes to queue {}", mail.getName(),
+                parts.view().configuration().outgoingQueue(), e);
+            parts.entries().released(mail.getName());
+            parts.queue().enQueue(mail);
+        }
+    }
+
+    private void process(Parts parts, MailQueue.MailQueueItem item) {
+        Mail mail = item.getMail();
+        try {
+            handle(parts, mail, false);
+            item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+        } catch (Exception | Error e) {
+            parts.entries().released(mail.getName());
+            new PoisonHandling(parts.view().configuration().poison(), parts.queue(), setup.repositories(),
+                parts.bouncer().poisonRepository()).failed(item, mail, e);
+        } finally {
+            LifecycleUtil.dispose(mail);
+        }
+    }
+
+    private void handle(Parts parts, Mail mail, boolean fromSpool) throws MessagingException {
+        int previousAttempts = AttributeUtils.getValueAndCastFromMail(mail, ATTEMPTS, Integer.class).orElse(0);
+        if (!parts.entries().claim(mail.getName(), previousAttempts)) {
+            LOGGER.info("Dropped a duplicate queue entry of {} (attempt {}): already handled or being handled",
+                mail.getName(), previousAttempts + 1);
+            return;
+        }
+        AfterAttempt.Pass pass = parts.pass().run(mail, fromSpool, previousAttempts == 0);
+        if (!pass.delivered().isEmpty()) {
+            parts.archive().ifPresent(copies -> copies.copy(mail, pass.delivered(), parts.context()));
+        }
+        Instant now = clock.instant();
+        Instant first = AttributeUtils.getValueAndCastFromMail(mail, FIRST_ATTEMPT, Long.class).map(Instant::ofEpochMilli).orElse(now);
+        AfterAttempt.Verdict verdict = AfterAttempt.decide(pass, previousAttempts, first, now, fromSpool,
+            parts.view().configuration().retries(), LIMIT_WAIT);
+        if (!verdict.gaveUp().isEmpty()) {
+            LOGGER.info("Giving up on {} for {} after {} attempt(s) since {}", mail.getName(), Bouncer.recipients(verdict.gaveUp()),
+                previousAttempts + 1, first);
+        }
+        if (verdict.requeue().isPresent()) {
+            requeue(parts, mail, verdict.requeue().get());
+        }
+        if (!verdict.bounce().isEmpty()) {
+            parts.bouncer().bounceOrPark(mail, verdict.bounce(), first, now);
+        }
+        if (verdict.finished()) {
+            parts.entries().finished(mail.getName());
+        }
+    }
+
+    private void requeue(Parts parts, Mail mail, AfterAttempt.Requeue requeue) throws MessagingException {
+        List<MailAddress> recipients = new ArrayList<>();
+        for (RecipientOutcome outcome : requeue.recipients()) {
+            recipients.add(new MailAddress(outcome.recipient()));
+        }
+        RecipientOutcome firstOutcome = requeue.recipients().get(0);
+        if (requeue.greylisted()) {
+            LOGGER.info("{} looks greylisted by the remote server: next try in {} rather than on the long schedule", mail.getName(),
+                requeue.delay());
+        }
+        mail.setRecipients(recipients);
+        mail.setAttribute(new Attribute(ATTEMPTS, AttributeValue.of(requeue.attempts())));
+        mail.setErrorMessage(firstOutcome.status() + " " + firstOutcome.diagnostic());
+        parts.entries().requeued(mail.getName(), requeue.attempts());
+        if (requeue.delay().isZero()) {
+            // without a delay: James's JMS queue gives it to the consumer waiting now (a
+            // zero delay would be a due time after that consumer's selector, seen up to 10 s later)
+            parts.queue().enQueue(mail);
+        } else {
+            parts.queue().enQueue(mail, requeue.delay());
+        }
+        LOGGER.info("Deferred {} for {} (attempt {}): {}; next try in {}", mail.getName(), Bouncer.recipients(requeue.recipients()),
+            requeue.attempts(), firstOutcome.diagnostic(), requeue.delay());
+    }
+
+    /** Stops taking mail from the queue and closes the connections kept open. */
+    public synchronized void stop() {
+        stopping = true;
+        running = null;
+        if (dequeuing != null) {
+            dequeuing.dispose();
+        }
+        if (idleReaper != null) {
+            idleReaper.dispose();
+        }
+        if (parts != null) {
+            parts.view().pool().close();
+        }
+        if (scheduler != null) {
+            scheduler.dispose();
+        }
+        if (dequeueScheduler != null) {
+            dequeueScheduler.dispose();
+        }
+        parts = null;
+    }
+}
