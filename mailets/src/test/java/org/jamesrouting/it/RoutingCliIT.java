@@ -117,6 +117,43 @@ class RoutingCliIT {
     }
 
     @Test
+    void holdsAndReleasesADestinationFromTheCommandLine() throws Exception {
+        Result held = cli("queue", "hold", "smarthost", "--reason", "relay maintenance");
+        try {
+            heldSmartHost(held);
+        } finally {
+            cli("queue", "release", "smart host");
+        }
+    }
+
+    private void heldSmartHost(Result held) throws Exception {
+        assertThat(held.exit()).as(held.err()).isZero();
+        assertThat(held.out()).contains("smart host is on hold; held 0 mail(s)");
+        String id = ItSupport.send(james, "someone@example.com", "r@held-by-cli.test", "held by the CLI");
+
+        String holds = ItSupport.await("one mail held", () -> {
+            Result listed = cli("queue", "holds");
+            return listed.out().matches("(?s).*smart host\\s+\\S+\\s+1\\s+relay maintenance.*") ? listed.out() : null;
+        });
+        assertThat(holds).contains("DESTINATION", "HELD MAILS");
+        Result queue = cli("queue");
+        assertThat(queue.out()).contains("on hold", "r@held-by-cli.test", "smart host", "relay maintenance");
+        assertThat(ItSupport.arrivals(smart, id)).isZero();
+
+        Result released = cli("queue", "release", "smart host");
+        assertThat(released.exit()).as(released.err()).isZero();
+        assertThat(released.out()).contains("smart host is released; released 1 mail(s)");
+        ItSupport.await("the released mail at the smart host", () -> ItSupport.arrivals(smart, id) == 1 ? true : null);
+        assertThat(cli("queue", "holds").out()).contains("no destination is on hold");
+        Result usage = cli("queue", "hold");
+        assertThat(usage.exit()).isEqualTo(2);
+        assertThat(usage.err()).contains("queue hold DESTINATION | queue hold --message NAME [--reason TEXT]");
+        Result badDestination = cli("queue", "bounce", "route a/b");
+        assertThat(badDestination.exit()).isEqualTo(1);
+        assertThat(badDestination.err()).contains("route id");
+    }
+
+    @Test
     void refusalsAndMistakesHaveTheirExitCodes() {
         Result badPattern = cli("routes", "add", "sales*@", "host");
         assertThat(badPattern.exit()).isEqualTo(RoutingCli.REFUSED);

@@ -103,4 +103,32 @@ final class OperatorViews {
         }
         return rows;
     }
+
+    /** Mail on hold, for which destination (or "message") and since when; empty when there is none. */
+    static List<List<String>> heldRows(JsonNode queue) {
+        List<List<String>> rows = new ArrayList<>();
+        if (queue.path("held").isEmpty()) {
+            return rows;
+        }
+        rows.add(List.of("HELD", "FOR", "SENDER", "RECIPIENTS", "SINCE", "REASON"));
+        for (JsonNode mail : queue.path("held")) {
+            List<String> recipients = new ArrayList<>();
+            mail.path("recipients").forEach(recipient -> recipients.add(recipient.asText()));
+            rows.add(List.of(mail.path("name").asText(), mail.path("heldFor").asText(), mail.path("sender").asText(),
+                String.join(",", recipients), mail.path("since").asText("-"), mail.path("reason").asText("").isEmpty() ? "-"
+                    : mail.path("reason").asText()));
+        }
+        return rows;
+    }
+
+    /** The destinations on hold. */
+    static List<List<String>> holdRows(JsonNode holds) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("DESTINATION", "SINCE", "HELD MAILS", "REASON"));
+        for (JsonNode hold : holds) {
+            rows.add(List.of(hold.path("destination").asText(), hold.path("since").asText(), hold.path("held").asText(),
+                hold.path("reason").asText("").isEmpty() ? "-" : hold.path("reason").asText()));
+        }
+        return rows;
+    }
 }

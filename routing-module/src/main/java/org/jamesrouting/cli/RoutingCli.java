@@ -57,6 +57,13 @@ public final class RoutingCli {
                                                (last minute/hour), last problem; refreshes like top
           queue [DESTINATION]                  queued mail by destination and age (like qshape), with reasons
           queue flush DESTINATION              send that destination's queued mail now
+          queue holds                          the destinations on hold
+          queue hold DESTINATION|--message NAME [--reason TEXT]
+                                               hold: not tried, not ageing, kept across restarts
+          queue release DESTINATION|--message NAME    held mail back into the queue, delivered now
+          queue bounce DESTINATION|--message NAME     DSN to the sender ("removed by the mail administrator")
+          queue delete DESTINATION|--message NAME     removed without a DSN (logged)
+                                               DESTINATION as status names it: 'route ID', 'smart host', 'mx:DOMAIN'
           doctor [ADDRESS]                     "mail will not send out": checks DNS servers, the way to ADDRESS
                                                (or the smart host), connect/EHLO/STARTTLS/AUTH to each host, advice
         route options: --tls none|may|encrypt|verify|secure|implicit|implicit-encrypt|implicit-secure  --tls-match NAMES  --user NAME
@@ -511,8 +518,24 @@ public final class RoutingCli {
             out.println(json ? result.toPrettyString() : "flushed " + result.get("flushed").asInt() + " mail(s) of " + args.get(1));
             return;
         }
+        if (!args.isEmpty() && args.get(0).equals("holds")) {
+            expectArgs(args, 1, "queue holds");
+            JsonNode holds = call("GET", "/routing/queue/holds", null);
+            if (json) {
+                out.println(holds.toPrettyString());
+            } else if (holds.isEmpty()) {
+                out.println("no destination is on hold");
+            } else {
+                printTable(OperatorViews.holdRows(holds));
+            }
+            return;
+        }
+        if (!args.isEmpty() && List.of("hold", "release", "bounce", "delete").contains(args.get(0))) {
+            queueAction(args);
+            return;
+        }
         if (args.size() > 1) {
-            throw new UsageException("queue [DESTINATION] | queue flush DESTINATION");
+            throw new UsageException("queue [DESTINATION] | queue flush|hold|release|bounce|delete ... | queue holds");
         }
         JsonNode queue = call("GET", "/routing/queue" + (args.isEmpty() ? "" : "?destination=" + encode(args.get(0))), null);
         if (json) {
@@ -521,17 +544,73 @@ public final class RoutingCli {
         }
         if (queue.path("mails").isEmpty()) {
             out.println("queue " + queue.path("queue").asText() + " is empty" + (args.isEmpty() ? "" : " for " + args.get(0)));
-            return;
+        } else {
+            out.println("queue " + queue.path("queue").asText() + ", by destination and age (mails older than ...):");
+            printTable(OperatorViews.shapeRows(queue));
+            out.println();
+            printTable(OperatorViews.mailRows(queue));
         }
-        out.println("queue " + queue.path("queue").asText() + ", by destination and age (mails older than ...):");
-        printTable(OperatorViews.shapeRows(queue));
-        out.println();
-        printTable(OperatorViews.mailRows(queue));
+        List<List<String>> held = OperatorViews.heldRows(queue);
+        if (!held.isEmpty()) {
+            out.println();
+            out.println("on hold (bin/james-routing queue release DESTINATION, or --message NAME):");
+            printTable(held);
+        }
         List<List<String>> parked = OperatorViews.parkedRows(queue);
         if (!parked.isEmpty()) {
             out.println();
             out.println("parked after repeated failures (bin/james-routing queue flush parked puts them back):");
             printTable(parked);
+        }
+    }
+
+    /** queue hold|release|bounce|delete DESTINATION | --message NAME [--reason TEXT] */
+    private void queueAction(List<String> args) throws UsageException, Refused, IOException, InterruptedException {
+        String action = args.get(0);
+        String usage = "queue " + action + " DESTINATION | queue " + action + " --message NAME" + (action.equals("hold") ? " [--reason TEXT]" : "");
+        String destination = null;
+        String message = null;
+        String reason = null;
+        for (int i = 1; i < args.size(); i++) {
+            String arg = args.get(i);
+            if ((arg.equals("--message") || arg.equals("--reason")) && i + 1 < args.size()) {
+                if (arg.equals("--message")) {
+                    message = args.get(++i);
+                } else if (action.equals("hold")) {
+                    reason = args.get(++i);
+                } else {
+                    throw new UsageException(usage);
+                }
+            } else if (destination == null && !arg.startsWith("--")) {
+                destination = arg;
+            } else {
+                throw new UsageException(usage);
+            }
+        }
+        if ((destination == null) == (message == null)) {
+            throw new UsageException(usage);
+        }
+        String query = destination != null ? "destination=" + encode(destination) : "message=" + encode(message);
+        JsonNode result = call("POST", "/routing/queue/" + action + "?" + query + (reason == null ? "" : "&reason=" + encode(reason)), null);
+        if (json) {
+            out.println(result.toPrettyString());
+            return;
+        }
+        String done = switch (action) {
+            case "hold" -> "held";
+            case "release" -> "released";
+            case "bounce" -> "bounced";
+            default -> "deleted";
+        };
+        String what = destination != null ? result.path("destination").asText(destination) : message;
+        List<String> names = new ArrayList<>();
+        result.path("done").forEach(name -> names.add(name.asText()));
+        out.println((action.equals("hold") && destination != null ? what + " is on hold; " : action.equals("release") && destination != null
+            ? what + " is released; " : "") + done + " " + names.size() + " mail(s)" + (names.isEmpty() ? "" : ": " + String.join(" ", names)));
+        List<String> busy = new ArrayList<>();
+        result.path("busy").forEach(name -> busy.add(name.asText()));
+        if (!busy.isEmpty()) {
+            out.println("being delivered at this moment, left alone: " + String.join(" ", busy));
         }
     }
 

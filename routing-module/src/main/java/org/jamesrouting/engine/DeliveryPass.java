@@ -28,6 +28,7 @@ import org.jamesrouting.route.RoutingTable;
 import org.jamesrouting.route.RoutingTables;
 import org.jamesrouting.schedule.AfterAttempt;
 import org.jamesrouting.schedule.DestinationLimits;
+import org.jamesrouting.schedule.Holds;
 import org.jamesrouting.smtpclient.SevenBitConverter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * planner's next hop), the recipients grouped by plan, and each group sent in one SMTP
  * transaction when its destination has room — or left waiting when it has none, or when it
  * deferred its latest mail and this is a first try from the spool. Says how every recipient
- * came out; what follows (retry, DSN) is {@link AfterAttempt}'s decision.
+ * came out; what follows (retry, DSN) is {@link AfterAttempt}'s decision. Recipients whose
+ * destination is on hold are not tried: they are handed back to be kept on hold.
  */
 final class DeliveryPass {
     private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryPass.class);
@@ -51,10 +53,16 @@ final class DeliveryPass {
     private final DestinationLimits limits;
     private final DeliveryStats stats;
     private final OutboundDelivery delivery;
+    private final Holds holds;
     private final int maxHops;
 
+    /** How the recipients came out, and those not tried because their destination is on hold (by destination). */
+    record Outcome(AfterAttempt.Pass pass, Map<String, List<String>> held) {
+    }
+
     DeliveryPass(RoutingTables tables, NextHopPlanner planner, DestinationLimits limits, DeliveryStats stats, OutboundDelivery delivery,
-                 int maxHops) {
+                 Holds holds, int maxHops) {
+        this.holds = holds;
         this.tables = tables;
         this.planner = planner;
         this.limits = limits;
@@ -67,7 +75,7 @@ final class DeliveryPass {
      * @param fromSpool a first attempt on a spool thread, rather than mail taken from the outgoing queue
      * @param firstEver no attempt was made before this one
      */
-    AfterAttempt.Pass run(Mail mail, boolean fromSpool, boolean firstEver) throws MessagingException {
+    Outcome run(Mail mail, boolean fromSpool, boolean firstEver) throws MessagingException {
         int hops = receivedHeaders(mail.getMessage());
         if (hops > maxHops) {
             List<RecipientOutcome> looping = mail.getRecipients().stream()
@@ -76,7 +84,7 @@ final class DeliveryPass {
                 .toList();
             LOGGER.info("Bounced {} (Message-ID {}) for {}: too many hops ({} Received: headers, more than maxHops {})", mail.getName(),
                 mail.getMessage().getMessageID(), looping.stream().map(RecipientOutcome::recipient).toList(), hops, maxHops);
-            return new AfterAttempt.Pass(List.of(), List.of(), looping, List.of());
+            return new Outcome(new AfterAttempt.Pass(List.of(), List.of(), looping, List.of()), Map.of());
         }
         Map<List<HopGroup>, Group> groups = group(mail);
         Envelope envelope = envelope(mail);
@@ -84,9 +92,14 @@ final class DeliveryPass {
         List<RecipientOutcome> deferred = new ArrayList<>();
         List<RecipientOutcome> delivered = new ArrayList<>();
         List<RecipientOutcome> waiting = new ArrayList<>();
+        Map<String, List<String>> held = new LinkedHashMap<>();
         boolean attempted = false;
         for (Group group : groups.values()) {
             String destination = DestinationLimits.destinationOf(group.plan());
+            if (holds.isHeld(destination)) {
+                held.computeIfAbsent(destination, any -> new ArrayList<>()).addAll(group.recipients());
+                continue;
+            }
             if (fromSpool && stats.deferringNow(destination, DEFERRING_WINDOW)) {
                 LOGGER.info("{} deferred its latest mail: {} for {} goes to the queue without a try from the spool", destination,
                     mail.getName(), group.recipients());
@@ -105,7 +118,7 @@ final class DeliveryPass {
             }
             attempted = true;
             LOGGER.debug("Plan for {} of {}: {}", group.recipients(), mail.getName(), group.plan().reason());
-            try (DestinationLimits.Permit held = permit.get()) {
+            try (DestinationLimits.Permit slot = permit.get()) {
                 for (RecipientOutcome outcome : delivery.deliver(envelope, group.plan(), group.recipients())) {
                     stats.record(destination, outcome);
                     switch (outcome.kind()) {
@@ -116,7 +129,7 @@ final class DeliveryPass {
                 }
             }
         }
-        return new AfterAttempt.Pass(delivered, deferred, failed, waiting);
+        return new Outcome(new AfterAttempt.Pass(delivered, deferred, failed, waiting), held);
     }
 
     private record Group(DeliveryPlan plan, List<String> recipients) {

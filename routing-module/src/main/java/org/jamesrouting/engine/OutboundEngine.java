@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -19,6 +20,7 @@ import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeUtils;
@@ -29,6 +31,7 @@ import org.jamesrouting.bounce.Bouncer;
 import org.jamesrouting.delivery.DeliveryAttributes;
 import org.jamesrouting.delivery.RecipientOutcome;
 import org.jamesrouting.schedule.AfterAttempt;
+import org.jamesrouting.route.RoutingTables;
 import org.jamesrouting.schedule.QueueEntryTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,13 +77,17 @@ public class OutboundEngine {
 
     /** What a started engine works with. */
     private record Parts(Running view, MailQueue queue, DeliveryPass pass, Bouncer bouncer, Optional<OutboundArchive> archive,
-                         Optional<Semaphore> immediateSlots, QueueEntryTracker entries, MailetContext context) {
+                         Optional<Semaphore> immediateSlots, QueueEntryTracker entries, MailetContext context, HeldMail held,
+                         QueueControl control) {
     }
 
+    private final RoutingTables tables;
+
     @Inject
-    public OutboundEngine(MailQueueFactory<?> queueFactory, RouterSetup setup) {
+    public OutboundEngine(MailQueueFactory<?> queueFactory, RouterSetup setup, RoutingTables tables) {
         this.queueFactory = queueFactory;
         this.setup = setup;
+        this.tables = tables;
     }
 
     /** The parameters {@link #start} knows. */
@@ -91,6 +98,11 @@ public class OutboundEngine {
     /** The running router, for the operator's views; empty until the OutboundRouter mailet has started it. */
     public Optional<Running> running() {
         return Optional.ofNullable(running);
+    }
+
+    /** The operator's hand on the queue (hold, release, bounce, delete); empty until started. */
+    public Optional<QueueControl> control() {
+        return Optional.ofNullable(parts).map(Parts::control);
     }
 
     /**
@@ -111,10 +123,21 @@ public class OutboundEngine {
         }
         Running view = built.view();
         MailQueue queue = queueFactory.createQueue(MailQueueName.of(view.configuration().outgoingQueue()));
+        if (!(queue instanceof ManageableMailQueue manageable)) {
+            throw new MessagingException("Mailet OutboundRouter: queue " + view.configuration().outgoingQueue()
+                + " cannot be browsed (" + queue.getClass().getName() + "); the router needs a manageable mail queue");
+        }
+        try {
+            built.held().recover(manageable);
+        } catch (Exception e) {
+            throw new MessagingException("Outbound router: cannot finish the releases from hold interrupted by the last stop ("
+                + built.held().repositoryName() + "): " + e.getMessage(), e);
+        }
         int immediate = view.configuration().immediateDeliveries();
         stopping = false;
         parts = new Parts(view, queue, built.pass(), built.bouncer(), built.archive(),
-            immediate > 0 ? Optional.of(new Semaphore(immediate)) : Optional.empty(), new QueueEntryTracker(100_000), context);
+            immediate > 0 ? Optional.of(new Semaphore(immediate)) : Optional.empty(), new QueueEntryTracker(100_000), context,
+            built.held(), new QueueControl(view, manageable, built.held(), built.bouncer(), tables));
         startDequeuing(parts);
         running = view;
     }
@@ -217,7 +240,9 @@ public class OutboundEngine {
                 mail.getName(), previousAttempts + 1);
             return;
         }
-        AfterAttempt.Pass pass = parts.pass().run(mail, fromSpool, previousAttempts == 0);
+        parts.held().releasedMailTaken(mail);
+        DeliveryPass.Outcome outcome = parts.pass().run(mail, fromSpool, previousAttempts == 0);
+        AfterAttempt.Pass pass = keepHeld(parts, mail, outcome);
         if (!pass.delivered().isEmpty()) {
             parts.archive().ifPresent(copies -> copies.copy(mail, pass.delivered(), parts.context()));
         }
@@ -238,6 +263,26 @@ public class OutboundEngine {
         if (verdict.finished()) {
             parts.entries().finished(mail.getName());
         }
+    }
+
+    /**
+     * Keeps the recipients for destinations on hold in held mail; those whose destination was
+     * released meanwhile wait for the next try with the recipients not tried.
+     */
+    private static AfterAttempt.Pass keepHeld(Parts parts, Mail mail, DeliveryPass.Outcome outcome) throws MessagingException {
+        AfterAttempt.Pass pass = outcome.pass();
+        List<RecipientOutcome> waiting = new ArrayList<>(pass.waiting());
+        for (Map.Entry<String, List<String>> held : outcome.held().entrySet()) {
+            Optional<String> kept = parts.held().keepIfHeld(mail, held.getValue(), held.getKey());
+            if (kept.isPresent()) {
+                parts.entries().forget(kept.get());
+            } else {
+                held.getValue().forEach(recipient -> waiting.add(new RecipientOutcome(recipient, RecipientOutcome.Kind.TEMPORARY, "4.4.5",
+                    "waiting: its destination was released from hold", Optional.empty(), false)));
+            }
+        }
+        return waiting.size() == pass.waiting().size() ? pass
+            : new AfterAttempt.Pass(pass.delivered(), pass.deferred(), pass.failed(), waiting);
     }
 
     private void requeue(Parts parts, Mail mail, AfterAttempt.Requeue requeue) throws MessagingException {

@@ -35,6 +35,7 @@ import org.jamesrouting.route.Route;
 import org.jamesrouting.route.RoutingTables;
 import org.jamesrouting.route.StaticRoutesParser;
 import org.jamesrouting.schedule.DestinationLimits;
+import org.jamesrouting.schedule.Holds;
 import org.jamesrouting.smtpclient.ConnectionPool;
 import org.jamesrouting.smtpclient.SmtpClientSettings;
 
@@ -48,13 +49,16 @@ public class RouterSetup {
     static final String FAILED_REPOSITORY = "failedRepository";
     static final String ARCHIVE_COPY_TO = "archiveCopyTo";
     static final String ARCHIVE_PATTERN = "archivePattern";
+    static final String HELD_REPOSITORY = "heldRepository";
+    /** A file:// repository: held mail outlives a restart. */
+    static final String DEFAULT_HELD_REPOSITORY = "file://var/mail/outbound-held/";
     static final String DEFAULT_FAILED_REPOSITORY = "memory://var/mail/outbound-failed/";
     /** Every parameter the OutboundRouter mailet takes. */
     static final Set<String> PARAMETERS;
 
     static {
         Set<String> all = new HashSet<>(OutboundConfiguration.PARAMETERS);
-        all.addAll(List.of(FAILED_REPOSITORY, ARCHIVE_COPY_TO, ARCHIVE_PATTERN));
+        all.addAll(List.of(FAILED_REPOSITORY, ARCHIVE_COPY_TO, ARCHIVE_PATTERN, HELD_REPOSITORY));
         PARAMETERS = Set.copyOf(all);
     }
 
@@ -70,10 +74,12 @@ public class RouterSetup {
     private final RoutingTables tables;
     private final DomainNameCache dnsCache;
     private final DnsPins pins;
+    private final Holds holds;
 
     @Inject
     public RouterSetup(FileSystem fileSystem, MailRepositoryStore repositories, RoutingTables tables, DomainNameCache dnsCache,
-                       DnsPins pins) {
+                       DnsPins pins, Holds holds) {
+        this.holds = holds;
         this.fileSystem = fileSystem;
         this.repositories = repositories;
         this.tables = tables;
@@ -82,7 +88,7 @@ public class RouterSetup {
     }
 
     /** What the engine is started with. */
-    record Built(Running view, DeliveryPass pass, Bouncer bouncer, Optional<OutboundArchive> archive) {
+    record Built(Running view, DeliveryPass pass, Bouncer bouncer, Optional<OutboundArchive> archive, HeldMail held) {
     }
 
     MailRepositoryStore repositories() {
@@ -111,8 +117,15 @@ public class RouterSetup {
             : Optional.empty();
         OutboundDelivery delivery = new OutboundDelivery(dns, pins, settings, configuration.mxPort(), pool, stats, mtaSts);
         Running view = new Running(configuration, planner, dns, dnsCache, limits, stats, settings, mtaSts, pool);
-        return new Built(view, new DeliveryPass(tables, planner, limits, stats, delivery, configuration.maxHops()),
-            new Bouncer(repositories, failedRepository, poisonRepository, configuration.heloName(), context), archive);
+        String heldRepository = parameters.apply(HELD_REPOSITORY).filter(text -> !text.isBlank()).orElse(DEFAULT_HELD_REPOSITORY);
+        HeldMail held;
+        try {
+            held = new HeldMail(repositories.select(MailRepositoryUrl.from(heldRepository)), heldRepository, holds, clock);
+        } catch (MailRepositoryStore.MailRepositoryStoreException | RuntimeException e) {
+            throw new IllegalArgumentException("<" + HELD_REPOSITORY + ">: cannot open " + heldRepository + ": " + e.getMessage(), e);
+        }
+        return new Built(view, new DeliveryPass(tables, planner, limits, stats, delivery, holds, configuration.maxHops()),
+            new Bouncer(repositories, failedRepository, poisonRepository, configuration.heloName(), context), archive, held);
     }
 
     private Path workingDirectory() {

@@ -1,6 +1,15 @@
 package org.jamesrouting.engine;
 
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.jamesrouting.delivery.MailContexts;
+import org.jamesrouting.route.MessageContext;
+import org.jamesrouting.route.RoutingAddress;
+import org.jamesrouting.route.RoutingTable;
 
 import org.jamesrouting.delivery.DeliveryStats;
 import org.jamesrouting.delivery.OutboundConfiguration;
@@ -19,4 +28,14 @@ import org.jamesrouting.smtpclient.SmtpClientSettings;
 public record Running(OutboundConfiguration configuration, NextHopPlanner planner, MailDns dns, DomainNameCache cache,
                       DestinationLimits limits, DeliveryStats stats, SmtpClientSettings settings, Optional<MtaStsPolicies> mtaSts,
                       ConnectionPool pool) {
+    /** The destination(s) the router would try first for the mail's recipients, as in its limits, statistics and holds ("a + b"). */
+    public String destinationOf(RoutingTable table, Mail mail) {
+        MessageContext context = MailContexts.of(mail);
+        Set<String> destinations = new LinkedHashSet<>();
+        for (MailAddress recipient : mail.getRecipients()) {
+            RoutingAddress address = RoutingAddress.of(recipient);
+            destinations.add(DestinationLimits.destinationOf(planner.plan(address, table.resolve(address, context))));
+        }
+        return String.join(" + ", destinations);
+    }
 }

@@ -14,6 +14,7 @@ import org.jamesrouting.dns.DomainNameCache;
 import org.jamesrouting.local.LocalDomains;
 import org.jamesrouting.route.DynamicRouteStore;
 import org.jamesrouting.route.RoutingTables;
+import org.jamesrouting.schedule.Holds;
 import org.jamesrouting.store.FileDocumentStore;
 
 import com.google.inject.AbstractModule;
@@ -31,6 +32,7 @@ import com.google.inject.Scopes;
 public class RoutingExtensionModule extends AbstractModule {
     public static final String DYNAMIC_ROUTES_FILE = "var/routing/dynamic-routes.json";
     public static final String DNS_PINS_FILE = "var/routing/dns-pins.json";
+    public static final String HOLDS_FILE = "var/routing/held-destinations.json";
 
     @Override
     protected void configure() {
@@ -54,6 +56,12 @@ public class RoutingExtensionModule extends AbstractModule {
     @Singleton
     DomainNameCache domainNameCache() {
         return new DomainNameCache(100_000, Clock.systemUTC());
+    }
+
+    @Provides
+    @Singleton
+    Holds holds(FileSystem fileSystem) throws FileNotFoundException {
+        return new Holds(Path.of(fileSystem.getBasedir().getPath(), HOLDS_FILE));
     }
 
     @Provides

@@ -56,4 +56,9 @@ public final class QueueEntryTracker {
             states.put(mailName, new State(state.latestAttempts(), false, false));
         }
     }
+
+    /** The mail was put on hold under this name: when released it is a new entry, whatever happened to the name before. */
+    public synchronized void forget(String mailName) {
+        states.remove(mailName);
+    }
 }

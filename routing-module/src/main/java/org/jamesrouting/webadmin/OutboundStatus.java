@@ -79,7 +79,8 @@ public class OutboundStatus {
     /** The destination name that {@link #flush} takes for the parked mail. */
     public static final String PARKED = "parked";
 
-    public record QueueView(String queue, List<Integer> ageMinutes, List<QueueShape> shape, List<QueuedMail> mails, List<ParkedMail> parked) {
+    public record QueueView(String queue, List<Integer> ageMinutes, List<QueueShape> shape, List<QueuedMail> mails,
+                            List<org.jamesrouting.engine.HeldMail.Entry> held, List<ParkedMail> parked) {
     }
 
     private final MailQueueFactory<? extends ManageableMailQueue> queues;
@@ -157,7 +158,13 @@ public class OutboundStatus {
         for (int age : AGE_MINUTES) {
             ages.add(age);
         }
-        return new QueueView(active.configuration().outgoingQueue(), ages, shape, mails,
+        List<org.jamesrouting.engine.HeldMail.Entry> held = new ArrayList<>();
+        if (engine.control().isPresent()) {
+            engine.control().get().held().list().stream()
+                .filter(entry -> destination.isEmpty() || entry.heldFor().equals(destination.get()))
+                .forEach(held::add);
+        }
+        return new QueueView(active.configuration().outgoingQueue(), ages, shape, mails, held,
             destination.isEmpty() || destination.get().equals(PARKED) ? parked(active) : List.of());
     }
 
@@ -264,7 +271,7 @@ public class OutboundStatus {
         try {
             while (iterator.hasNext()) {
                 ManageableMailQueue.MailQueueItemView view = iterator.next();
-                visitor.visit(view, destination(active, table, view.getMail()));
+                visitor.visit(view, active.destinationOf(table, view.getMail()));
             }
         } finally {
             iterator.close();
@@ -284,16 +291,5 @@ public class OutboundStatus {
                 mail.getErrorMessage()));
         });
         return result;
-    }
-
-    /** The destination(s) the router would try first for the mail's recipients, as in its limits and statistics. */
-    private static String destination(Running active, RoutingTable table, Mail mail) {
-        MessageContext context = MailContexts.of(mail);
-        Set<String> destinations = new LinkedHashSet<>();
-        for (MailAddress recipient : mail.getRecipients()) {
-            RoutingAddress address = RoutingAddress.of(recipient);
-            destinations.add(DestinationLimits.destinationOf(active.planner().plan(address, table.resolve(address, context))));
-        }
-        return String.join(" + ", destinations);
     }
 }

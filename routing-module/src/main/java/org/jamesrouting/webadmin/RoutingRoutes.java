@@ -64,9 +64,7 @@ import spark.Service;
  * DELETE /routing/dns-cache/{domain}/pin  remove the pin
  * GET    /routing/status                  per destination: in flight, queued, delivered/deferred/bounced
  *                                         in the last minute and hour, the last problem
- * GET    /routing/queue[?destination=d]   the queued mail by destination, with ages (qshape) and reasons
- * POST   /routing/queue/flush?destination=d   send that destination's queued mail now (destination=parked:
- *                                         parked mail back into the queue)
+ * (the queue: {@link QueueRoutes})
  * GET    /routing/doctor[?address=a@b.c]   checks DNS servers, the way to the address (or the smart host)
  *                                         and each of its hosts: connect, EHLO, STARTTLS, AUTH; with advice
  * GET    /routing/smarthost               smart host and backup (password masked)
@@ -183,16 +181,6 @@ public class RoutingRoutes implements Routes {
         service.get(BASE + "/smarthost", this::smarthost, jsonTransformer);
         service.get(BASE + "/status", (request, response) -> running(status::status), jsonTransformer);
         service.get(BASE + "/doctor", this::doctor, jsonTransformer);
-        service.get(BASE + "/queue", (request, response) ->
-            running(() -> status.queue(Optional.ofNullable(request.queryParams("destination")).filter(d -> !d.isBlank()))), jsonTransformer);
-        service.post(BASE + "/queue/flush", (request, response) -> {
-            String destination = request.queryParams("destination");
-            if (destination == null || destination.isBlank()) {
-                throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT,
-                    "give the destination: /routing/queue/flush?destination=route%20partner (see GET /routing/queue)");
-            }
-            return Map.of("destination", destination, "flushed", running(() -> status.flush(destination)));
-        }, jsonTransformer);
         service.get(BASE + "/mta-sts", (request, response) -> mtaSts().list(), jsonTransformer);
         service.get(BASE + "/mta-sts/:domain", (request, response) -> policyNow(request.params("domain")), jsonTransformer);
         service.delete(BASE + "/mta-sts", (request, response) -> Map.of("flushed", mtaSts().flush(Optional.empty())), jsonTransformer);

@@ -1,0 +1,179 @@
+package org.jamesrouting.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.james.server.core.MailImpl;
+import org.apache.mailet.AttributeUtils;
+import org.apache.mailet.Mail;
+import org.jamesrouting.bounce.Bouncer;
+import org.jamesrouting.delivery.DeliveryAttributes;
+import org.jamesrouting.delivery.RecipientOutcome;
+import org.jamesrouting.route.RoutingTables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's hand on the queue (Postfix's postsuper, Exim's -M options, Exchange's
+ * Suspend-Queue and Remove-Message): hold and release a destination or one message, bounce
+ * (one DSN to the sender, "removed by the operator") or delete (no DSN, logged) a message or
+ * all the mail of a destination. Acts on the outgoing queue and on held mail; a message being
+ * delivered at this moment is left alone and reported as busy.
+ */
+public final class QueueControl {
+    private static final Logger LOGGER = LoggerFactory.getLogger(QueueControl.class);
+    /** The status and text of a recipient removed from the queue by the operator, in the DSN. */
+    static final String REMOVED_STATUS = "5.0.0";
+    static final String REMOVED_TEXT = "removed from the queue by the mail administrator";
+
+    /** What an action did: the mails it acted on, and those being delivered right now and left alone. */
+    public record Result(List<String> done, List<String> busy) {
+    }
+
+    /** Which mail an action is for: one message by name, or all the mail of a destination. */
+    public record Selector(Optional<String> message, Optional<String> destination) {
+        public static Selector message(String name) {
+            return new Selector(Optional.of(name), Optional.empty());
+        }
+
+        public static Selector destination(String destination) {
+            return new Selector(Optional.empty(), Optional.of(destination));
+        }
+
+        boolean queued(Mail mail, String mailDestination) {
+            return message.map(mail.getName()::equals).orElse(false) || destination.map(mailDestination::equals).orElse(false);
+        }
+
+        boolean held(HeldMail.Entry entry) {
+            return message.map(entry.name()::equals).orElse(false) || destination.map(entry.heldFor()::equals).orElse(false);
+        }
+    }
+
+    private final Running running;
+    private final ManageableMailQueue queue;
+    private final HeldMail held;
+    private final Bouncer bouncer;
+    private final RoutingTables tables;
+
+    QueueControl(Running running, ManageableMailQueue queue, HeldMail held, Bouncer bouncer, RoutingTables tables) {
+        this.running = running;
+        this.queue = queue;
+        this.held = held;
+        this.bouncer = bouncer;
+        this.tables = tables;
+    }
+
+    public HeldMail held() {
+        return held;
+    }
+
+    /**
+     * Puts a destination on hold; its queued mail (all of whose recipients go there) is moved to
+     * hold now, mail with other recipients too when it is next tried.
+     */
+    public Result holdDestination(String destination, String reason) throws Exception {
+        held.holdDestination(destination, reason);
+        return moveToHold(Selector.destination(destination), destination, reason);
+    }
+
+    /** Takes a destination off hold: its held mail is queued for delivery now. */
+    public Result releaseDestination(String destination) throws Exception {
+        return new Result(held.releaseDestination(destination, queue), List.of());
+    }
+
+    /** Holds one queued message until it is released by name. */
+    public Result holdMessage(String name, String reason) throws Exception {
+        return moveToHold(Selector.message(name), HeldMail.MESSAGE, reason);
+    }
+
+    /** Releases held mail by name (held for a destination still on hold or by itself). */
+    public Result releaseMessage(String name) throws Exception {
+        return new Result(held.release(entry -> entry.name().equals(name), queue), List.of());
+    }
+
+    /** One DSN per message to its sender ({@value #REMOVED_TEXT}), and the mail leaves the queue or hold. */
+    public Result bounce(Selector selector) throws Exception {
+        return remove(selector, mail -> {
+            Instant now = Instant.now();
+            Instant first = AttributeUtils.getValueAndCastFromMail(mail, DeliveryAttributes.FIRST_ATTEMPT, Long.class)
+                .map(Instant::ofEpochMilli).orElse(now);
+            List<RecipientOutcome> removed = mail.getRecipients().stream()
+                .map(recipient -> new RecipientOutcome(recipient.asString(), RecipientOutcome.Kind.PERMANENT, REMOVED_STATUS, REMOVED_TEXT,
+                    Optional.empty(), false))
+                .toList();
+            bouncer.bounceOrPark(mail, removed, first, now);
+            LOGGER.info("Bounced {} from {} for {} at the operator's request", mail.getName(), mail.getMaybeSender().asString("<>"),
+                Bouncer.recipients(removed));
+        });
+    }
+
+    /** The mail leaves the queue or hold without a DSN (logged). */
+    public Result delete(Selector selector) throws Exception {
+        return remove(selector, mail -> LOGGER.info("Deleted {} from {} for {} at the operator's request (no DSN)", mail.getName(),
+            mail.getMaybeSender().asString("<>"), mail.getRecipients()));
+    }
+
+    private Result remove(Selector selector, HeldMail.MailAction action) throws Exception {
+        List<String> done = new ArrayList<>();
+        List<String> busy = new ArrayList<>();
+        for (Mail mail : queuedMatching(selector)) {
+            try {
+                if (queue.remove(ManageableMailQueue.Type.Name, mail.getName()) == 0) {
+                    busy.add(mail.getName());
+                    continue;
+                }
+                action.apply(mail);
+                done.add(mail.getName());
+            } finally {
+                LifecycleUtil.dispose(mail);
+            }
+        }
+        done.addAll(held.take(selector::held, action));
+        return new Result(done, busy);
+    }
+
+    private Result moveToHold(Selector selector, String heldFor, String reason) throws Exception {
+        List<String> done = new ArrayList<>();
+        List<String> busy = new ArrayList<>();
+        for (Mail mail : queuedMatching(selector)) {
+            try {
+                List<String> recipients = mail.getRecipients().stream().map(Object::toString).toList();
+                String copy = held.keep(mail, recipients, heldFor, reason);
+                if (queue.remove(ManageableMailQueue.Type.Name, mail.getName()) == 0) {
+                    // being delivered now: not held; a deferral will find the destination on hold
+                    held.take(entry -> entry.name().equals(copy), any -> { });
+                    busy.add(mail.getName());
+                } else {
+                    done.add(copy);
+                }
+            } finally {
+                LifecycleUtil.dispose(mail);
+            }
+        }
+        return new Result(done, busy);
+    }
+
+    /** Copies of the queued mail that the selector takes (each to be disposed). */
+    private List<Mail> queuedMatching(Selector selector) throws Exception {
+        List<Mail> matching = new ArrayList<>();
+        ManageableMailQueue.MailQueueIterator iterator = queue.browse();
+        try {
+            while (iterator.hasNext()) {
+                Mail mail = iterator.next().getMail();
+                if (selector.queued(mail, running.destinationOf(tables.current(), mail))) {
+                    MailImpl copy = MailImpl.duplicate(mail);
+                    copy.setName(mail.getName()); // duplicate derives a new name; the queue knows this one
+                    matching.add(copy);
+                }
+            }
+        } finally {
+            iterator.close();
+        }
+        return matching;
+    }
+}

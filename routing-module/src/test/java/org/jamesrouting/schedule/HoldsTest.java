@@ -1,0 +1,71 @@
+package org.jamesrouting.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HoldsTest {
+    private static final Instant NOW = Instant.parse("2026-12-03T11:00:00Z");
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void destinationsAreNamedAsTheViewsNameThem() {
+        assertThat(Holds.destinationOf("route partner")).isEqualTo("route partner");
+        assertThat(Holds.destinationOf("route:partner")).isEqualTo("route partner");
+        assertThat(Holds.destinationOf(" smarthost ")).isEqualTo("smart host");
+        assertThat(Holds.destinationOf("Smart Host")).isEqualTo("smart host");
+        assertThat(Holds.destinationOf("mx:Example.COM")).isEqualTo("mx:example.com");
+        assertThat(Holds.destinationOf("example.com")).isEqualTo("mx:example.com");
+    }
+
+    @Test
+    void whatIsNotADestinationIsRefusedWithTheFormsThatAre() {
+        assertThatThrownBy(() -> Holds.destinationOf("route a/b")).hasMessageContaining("route id");
+        assertThatThrownBy(() -> Holds.destinationOf("route ")).hasMessageContaining("route id");
+        assertThatThrownBy(() -> Holds.destinationOf("not a domain!")).hasMessageContaining("'route <id>', 'smart host' or 'mx:<domain>'");
+        assertThatThrownBy(() -> Holds.destinationOf("")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aHoldOutlivesTheObjectAndTheFirstHoldStays() {
+        Path file = directory.resolve("routing/held.json");
+        Holds holds = new Holds(file);
+        assertThat(holds.hold("route partner", "moving", NOW)).isTrue();
+        assertThat(holds.hold("route partner", "again", NOW.plusSeconds(60))).isFalse();
+
+        Holds reread = new Holds(file);
+
+        assertThat(reread.isHeld("route partner")).isTrue();
+        assertThat(reread.holdOf("route partner")).contains(new Holds.Hold(NOW, "moving"));
+        assertThat(reread.release("route partner")).isTrue();
+        assertThat(reread.release("route partner")).isFalse();
+        assertThat(new Holds(file).all()).isEmpty();
+    }
+
+    @Test
+    void anUnreadableFileIsRefusedWithItsName() throws Exception {
+        Path file = directory.resolve("held.json");
+        Files.writeString(file, "{not json");
+
+        assertThatThrownBy(() -> new Holds(file)).isInstanceOf(IllegalStateException.class).hasMessageContaining(file.toString());
+    }
+
+    @Test
+    void theNumberOfHoldsIsBounded() {
+        Holds holds = new Holds(directory.resolve("held.json"), 3);
+        for (int i = 0; i < 3; i++) {
+            holds.hold("mx:d" + i + ".test", "", NOW);
+        }
+
+        assertThatThrownBy(() -> holds.hold("mx:one-more.test", "", NOW)).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("release some first");
+    }
+}
