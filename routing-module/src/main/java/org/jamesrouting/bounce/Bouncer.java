@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
@@ -96,21 +97,62 @@ public final class Bouncer {
             LOGGER.info("No DSN for {} of {}: the sender asked not to be notified of failures (NOTIFY)",
                 recipients(failed.stream().filter(outcome -> !notified.contains(outcome)).toList()), mail.getName());
         }
+        send(mail, DsnComposer.Action.FAILED, notified, request, Optional.empty(), first, now);
+    }
+
+    /**
+     * Tells the sender the mail is still not delivered to these recipients and is still being
+     * tried until {@code retryUntil} (those that did not ask NOTIFY without DELAY; never the null
+     * sender). A notice that cannot be sent is logged: the mail itself is not affected.
+     */
+    public void tellDelayed(Mail mail, List<RecipientOutcome> waiting, Instant first, Instant now, Instant retryUntil) {
+        notice(mail, DsnComposer.Action.DELAYED, waiting, first, now, Optional.of(retryUntil));
+    }
+
+    /**
+     * Tells the sender these recipients' mail was handed to a next hop that does not offer DSN,
+     * for those that asked NOTIFY=SUCCESS (RFC 3461 §6.2.3: the next hop will not tell).
+     */
+    public void tellRelayed(Mail mail, List<RecipientOutcome> relayed, Instant first, Instant now) {
+        notice(mail, DsnComposer.Action.RELAYED, relayed, first, now, Optional.empty());
+    }
+
+    private void notice(Mail mail, DsnComposer.Action action, List<RecipientOutcome> outcomes, Instant first, Instant now,
+                        Optional<Instant> retryUntil) {
+        if (mail.getMaybeSender().isNullSender() || outcomes.isEmpty()) {
+            return;
+        }
+        DsnRequest request = DsnRequests.of(mail);
+        List<RecipientOutcome> notified = outcomes.stream().filter(outcome -> action == DsnComposer.Action.DELAYED
+            ? request.wantsDelayNotice(outcome.recipient()) : request.wantsSuccessNotice(outcome.recipient())).toList();
+        try {
+            send(mail, action, notified, request, retryUntil, first, now);
+        } catch (MessagingException | RuntimeException e) {
+            LOGGER.error("Outbound router: the {} notice for {} ({}) could not be sent", action.name().toLowerCase(java.util.Locale.ROOT),
+                mail.getName(), recipients(notified), e);
+        }
+    }
+
+    private void send(Mail mail, DsnComposer.Action action, List<RecipientOutcome> notified, DsnRequest request,
+                      Optional<Instant> retryUntil, Instant first, Instant now) throws MessagingException {
         if (notified.isEmpty()) {
             return;
         }
+        MaybeSender sender = mail.getMaybeSender();
         ZoneId zone = ZoneId.systemDefault();
-        MimeMessage dsn = DsnComposer.compose(mail.getMessage(), sender.asString(), notified, request, reportingMta,
-            context.getPostmaster().asString(), ZonedDateTime.ofInstant(first, zone), ZonedDateTime.ofInstant(now, zone));
+        MimeMessage dsn = DsnComposer.compose(action, retryUntil.map(until -> ZonedDateTime.ofInstant(until, zone)), mail.getMessage(),
+            sender.asString(), notified, request, reportingMta, context.getPostmaster().asString(), ZonedDateTime.ofInstant(first, zone),
+            ZonedDateTime.ofInstant(now, zone));
         MailImpl dsnMail = MailImpl.builder()
-            .name(mail.getName() + "-dsn-" + now.toEpochMilli())
+            .name(mail.getName() + "-" + action.name().toLowerCase(java.util.Locale.ROOT) + "-dsn-" + now.toEpochMilli())
             .sender(MaybeSender.nullSender())
             .addRecipient(sender.get())
             .mimeMessage(dsn)
             .build();
         try {
             context.sendMail(dsnMail);
-            LOGGER.info("DSN sent to {} for {} ({})", sender.asString(), mail.getName(), recipients(notified));
+            LOGGER.info("DSN ({}) sent to {} for {} ({})", action.name().toLowerCase(java.util.Locale.ROOT), sender.asString(),
+                mail.getName(), recipients(notified));
         } finally {
             LifecycleUtil.dispose(dsnMail);
         }

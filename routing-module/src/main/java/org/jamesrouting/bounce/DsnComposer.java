@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 
 
@@ -21,12 +22,47 @@ import javax.mail.internet.MimeMultipart;
 
 /**
  * A delivery status notification (RFC 3464, {@code multipart/report; report-type=delivery-status})
- * for recipients that failed: a human-readable part, a {@code message/delivery-status} part
- * with each recipient's own Status, Remote-MTA and Diagnostic-Code (the remote server's reply),
- * and the original message's headers.
+ * for recipients that failed, are delayed, or were relayed to a next hop that does not report
+ * (see {@link Action}): a human-readable part, a {@code message/delivery-status} part with each
+ * recipient's own Action, Status, Remote-MTA and Diagnostic-Code (the remote server's reply),
+ * and the original message's headers — the whole message instead in a failure notice when the
+ * sender asked {@code RET=FULL} and it is at most {@link #FULL_RETURN_LIMIT} bytes (RFC 3461 §4.3).
  */
 public final class DsnComposer {
     private static final String CRLF = "\r\n";
+    /** A failed message is returned whole (RET=FULL) up to this size; beyond it, its headers. */
+    public static final int FULL_RETURN_LIMIT = 1_000_000;
+
+    /** What the notice tells, with RFC 3464's Action. */
+    public enum Action {
+        /** Given up on: failed for good, or deferred until {@code maxAge}. */
+        FAILED("failed", "Undelivered Mail Returned to Sender", "could not be delivered to the following recipient(s):"),
+        /** Still queued past {@code delayWarning}: this server keeps trying. */
+        DELAYED("delayed", "Delayed Mail (still being retried)",
+            "has not been delivered yet to the following recipient(s). This server keeps trying; you do not need to send it again:"),
+        /** Handed to a next hop that does not offer DSN, for a sender who asked NOTIFY=SUCCESS (RFC 3461 §6.2.3). */
+        RELAYED("relayed", "Successful Mail Delivery Report",
+            "was relayed to the following recipient(s)' next mail server, which does not report on delivery (you may not hear more):");
+
+        private final String field;
+        private final String subject;
+        private final String sentence;
+
+        Action(String field, String subject, String sentence) {
+            this.field = field;
+            this.subject = subject;
+            this.sentence = sentence;
+        }
+
+        /** The status as this notice reports it: a failure with its 5.x.x twin, a delay 4.x.x, a relay 2.x.x. */
+        String status(String status) {
+            char wanted = this == FAILED ? '5' : this == DELAYED ? '4' : '2';
+            if (status.length() > 1 && status.charAt(1) == '.' && status.charAt(0) != wanted) {
+                return this == RELAYED ? "2.0.0" : wanted + status.substring(1);
+            }
+            return status;
+        }
+    }
 
     private DsnComposer() {
     }
@@ -47,12 +83,21 @@ public final class DsnComposer {
      */
     public static MimeMessage compose(MimeMessage original, String originalSender, List<RecipientOutcome> reported, DsnRequest request,
                                       String reportingMta, String postmaster, ZonedDateTime arrival, ZonedDateTime now) throws MessagingException {
+        return compose(Action.FAILED, Optional.empty(), original, originalSender, reported, request, reportingMta, postmaster, arrival, now);
+    }
+
+    /**
+     * @param retryUntil for a delay notice, until when this server tries (Will-Retry-Until)
+     */
+    public static MimeMessage compose(Action action, Optional<ZonedDateTime> retryUntil, MimeMessage original, String originalSender,
+                                      List<RecipientOutcome> reported, DsnRequest request, String reportingMta, String postmaster,
+                                      ZonedDateTime arrival, ZonedDateTime now) throws MessagingException {
         List<RecipientOutcome> failed = reported.stream().map(DsnComposer::forTheSender).toList();
         MimeMessage dsn = new MimeMessage(Session.getInstance(new Properties()));
         dsn.setFrom(new InternetAddress(postmaster, false));
         dsn.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress(originalSender, false));
         String subject = original.getSubject();
-        dsn.setSubject("Undelivered Mail Returned to Sender" + (subject == null ? "" : ": " + subject), "UTF-8");
+        dsn.setSubject(action.subject + (subject == null ? "" : ": " + subject), "UTF-8");
         dsn.setHeader("Auto-Submitted", "auto-replied");
         String originalId = original.getMessageID();
         if (originalId != null) {
@@ -61,33 +106,39 @@ public final class DsnComposer {
         }
 
         MimeMultipart report = new MimeMultipart("report; report-type=delivery-status");
-        report.addBodyPart(humanPart(failed, reportingMta, subject));
-        report.addBodyPart(statusPart(failed, request, reportingMta, arrival, now));
-        report.addBodyPart(headersPart(original));
+        report.addBodyPart(humanPart(action, retryUntil, failed, reportingMta, subject));
+        report.addBodyPart(statusPart(action, retryUntil, failed, request, reportingMta, arrival, now));
+        Optional<byte[]> whole = action == Action.FAILED && request.ret().filter("FULL"::equalsIgnoreCase).isPresent()
+            ? wholeMessage(original) : Optional.empty();
+        report.addBodyPart(whole.isPresent() ? messagePart(whole.get()) : headersPart(original));
         dsn.setContent(report);
         dsn.setSentDate(java.util.Date.from(now.toInstant()));
         dsn.saveChanges();
         return dsn;
     }
 
-    private static MimeBodyPart humanPart(List<RecipientOutcome> failed, String reportingMta, String subject) throws MessagingException {
+    private static MimeBodyPart humanPart(Action action, Optional<ZonedDateTime> retryUntil, List<RecipientOutcome> failed,
+                                          String reportingMta, String subject) throws MessagingException {
         StringBuilder text = new StringBuilder()
             .append("This is the mail system at ").append(reportingMta).append('.').append(CRLF).append(CRLF)
             .append("Your message").append(subject == null ? "" : " \"" + subject + "\"")
-            .append(" could not be delivered to the following recipient(s):").append(CRLF).append(CRLF);
+            .append(" ").append(action.sentence).append(CRLF).append(CRLF);
         for (RecipientOutcome outcome : failed) {
             text.append("<").append(outcome.recipient()).append(">: ");
             outcome.remoteMta().ifPresent(host -> text.append("host ").append(host).append(" said: "));
             text.append(outcome.diagnostic()).append(CRLF);
         }
+        retryUntil.ifPresent(until -> text.append(CRLF).append("This server gives up after ").append(rfc822(until))
+            .append(" and will tell you then if the message is still not delivered.").append(CRLF));
         MimeBodyPart part = new MimeBodyPart();
         part.setText(text.toString(), "UTF-8");
         part.setDescription("Notification");
         return part;
     }
 
-    private static MimeBodyPart statusPart(List<RecipientOutcome> failed, DsnRequest request, String reportingMta, ZonedDateTime arrival,
-                                           ZonedDateTime now) throws MessagingException {
+    private static MimeBodyPart statusPart(Action action, Optional<ZonedDateTime> retryUntil, List<RecipientOutcome> failed,
+                                           DsnRequest request, String reportingMta, ZonedDateTime arrival, ZonedDateTime now)
+        throws MessagingException {
         StringBuilder status = new StringBuilder();
         request.envelopeId().ifPresent(id -> status.append("Original-Envelope-Id: ").append(oneLine(DsnRequest.xtextDecode(id))).append(CRLF));
         status.append("Reporting-MTA: dns; ").append(reportingMta).append(CRLF)
@@ -97,12 +148,13 @@ public final class DsnComposer {
             request.originalRecipient(outcome.recipient())
                 .ifPresent(address -> status.append("Original-Recipient: rfc822; ").append(oneLine(address)).append(CRLF));
             status.append("Final-Recipient: rfc822; ").append(outcome.recipient()).append(CRLF)
-                .append("Action: failed").append(CRLF)
-                .append("Status: ").append(toFailureStatus(outcome.status())).append(CRLF);
+                .append("Action: ").append(action.field).append(CRLF)
+                .append("Status: ").append(action.status(outcome.status())).append(CRLF);
             outcome.remoteMta().ifPresent(host -> status.append("Remote-MTA: dns; ").append(host).append(CRLF));
             status.append("Diagnostic-Code: ").append(outcome.remoteReply() ? "smtp; " : "X-james-routing; ")
                 .append(oneLine(outcome.diagnostic())).append(CRLF)
                 .append("Last-Attempt-Date: ").append(rfc822(now)).append(CRLF);
+            retryUntil.ifPresent(until -> status.append("Will-Retry-Until: ").append(rfc822(until)).append(CRLF));
         }
         MimeBodyPart part = new MimeBodyPart();
         part.setText(status.toString(), "US-ASCII");
@@ -129,9 +181,67 @@ public final class DsnComposer {
         return outcome;
     }
 
-    /** A temporary status given up on is reported as failed with its 5.x.x twin (RFC 3464 "failed" wants 5.x.x). */
-    static String toFailureStatus(String status) {
-        return status.startsWith("4.") ? "5" + status.substring(1) : status;
+    /** The whole original, when it is small enough to send back. */
+    private static Optional<byte[]> wholeMessage(MimeMessage original) throws MessagingException {
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            original.writeTo(new LimitedOutputStream(bytes, FULL_RETURN_LIMIT));
+            return Optional.of(bytes.toByteArray());
+        } catch (LimitedOutputStream.TooBig e) {
+            return Optional.empty();
+        } catch (java.io.IOException e) {
+            throw new MessagingException("cannot read the original message", e);
+        }
+    }
+
+    private static MimeBodyPart messagePart(byte[] message) throws MessagingException {
+        MimeBodyPart part = new MimeBodyPart();
+        part.setDataHandler(new javax.activation.DataHandler(new javax.mail.util.ByteArrayDataSource(message, "message/rfc822")));
+        part.setHeader("Content-Type", "message/rfc822");
+        boolean eightBit = false;
+        for (byte b : message) {
+            if (b < 0) {
+                eightBit = true;
+                break;
+            }
+        }
+        part.setHeader("Content-Transfer-Encoding", eightBit ? "8bit" : "7bit");
+        part.setDescription("Undelivered message");
+        return part;
+    }
+
+    /** Stops writing past a limit. */
+    private static final class LimitedOutputStream extends java.io.FilterOutputStream {
+        static final class TooBig extends java.io.IOException {
+            TooBig() {
+                super("too big");
+            }
+        }
+
+        private final int limit;
+        private int written;
+
+        LimitedOutputStream(java.io.OutputStream out, int limit) {
+            super(out);
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(int b) throws java.io.IOException {
+            if (++written > limit) {
+                throw new TooBig();
+            }
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            written += len;
+            if (written > limit) {
+                throw new TooBig();
+            }
+            out.write(b, off, len);
+        }
     }
 
     /** The original headers in a DSN stop at this size (Postfix's bounce_size_limit): no amplification by huge headers. */

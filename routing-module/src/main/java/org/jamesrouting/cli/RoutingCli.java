@@ -459,6 +459,9 @@ public final class RoutingCli {
         if (explanation.hasNonNull("mtaSts")) {
             out.println("MTA-STS: " + explanation.get("mtaSts").asText());
         }
+        if (explanation.hasNonNull("retry")) {
+            out.println("retry:   " + explanation.get("retry").asText());
+        }
         JsonNode hops = explanation.get("hops");
         if (hops != null && hops.size() > 0) {
             List<List<String>> rows = new ArrayList<>();

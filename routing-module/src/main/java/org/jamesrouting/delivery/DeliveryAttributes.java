@@ -23,6 +23,8 @@ public final class DeliveryAttributes {
     public static final AttributeName ORIGINAL_NAME = AttributeName.of("org.jamesrouting.delivery.originalName");
     /** On mail being released from hold: its held copy is removed before it is delivered (exactly once, even across a crash). */
     public static final AttributeName RELEASED = AttributeName.of("org.jamesrouting.delivery.released");
+    /** The sender has had the "delayed" notice of this message (sent once). */
+    public static final AttributeName DELAY_NOTICE_SENT = AttributeName.of("org.jamesrouting.delivery.delayNoticeSent");
 
     private DeliveryAttributes() {
     }

@@ -3,6 +3,7 @@ package org.jamesrouting.delivery;
 import org.jamesrouting.nexthop.MxTlsPolicy;
 import org.jamesrouting.schedule.PoisonPolicy;
 import org.jamesrouting.schedule.RetrySchedule;
+import org.jamesrouting.core.DurationText;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -27,9 +28,11 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
                                     PoisonPolicy poison, String poisonRepository, MxTlsPolicy mxTlsPolicy,
                                     boolean mtaSts, int mtaStsPort) {
     public static final String DEFAULT_POISON_REPOSITORY = "memory://var/mail/outbound-poison/";
+    /** As Exchange and Sendmail (Postfix's delay_warning_time is off by default): the sender hears after 4 hours. */
+    public static final String DEFAULT_DELAY_WARNING = "4h";
 
     public static final Set<String> PARAMETERS = Set.of("outgoingQueue", "smarthost", "backup", "routes", "dnsServers", "dnsTimeout",
-        "mxPort", "mxTls", "retrySchedule", "maxAge", "greylistRetry", "deliveryThreads", "destinationConcurrency", "immediateDeliveries", "heloName", "connectTimeout", "commandTimeout",
+        "mxPort", "mxTls", "retrySchedule", "maxAge", "greylistRetry", "delayWarning", "deliveryThreads", "destinationConcurrency", "immediateDeliveries", "heloName", "connectTimeout", "commandTimeout",
         "truststore", "truststorePassword", "verifyServerIdentity", "maxHops", "poisonAfter",
         "poisonRetry", "poisonRepository", "mxTlsPolicy", "mtaSts", "mtaStsPort");
 
@@ -53,7 +56,8 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
         RetrySchedule retries = named("retrySchedule", () -> new RetrySchedule(
             DurationText.parseList(parameter.apply("retrySchedule").orElse("5m, 15m, 30m, 1h, 2h, 4h")),
             named("maxAge", () -> DurationText.parse(parameter.apply("maxAge").orElse("5d"))),
-            named("greylistRetry", () -> DurationText.parse(parameter.apply("greylistRetry").orElse("5m")))));
+            named("greylistRetry", () -> DurationText.parse(parameter.apply("greylistRetry").orElse("5m"))),
+            named("delayWarning", () -> delayWarning(parameter.apply("delayWarning").orElse(DEFAULT_DELAY_WARNING)))));
         int threads = named("deliveryThreads", () -> positive(parameter.apply("deliveryThreads").orElse("16")));
         int perDestination = named("destinationConcurrency", () -> positive(parameter.apply("destinationConcurrency")
             .orElse(String.valueOf(Math.max(1, threads / 2)))));
@@ -129,6 +133,15 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
             String message = e.getMessage();
             throw new IllegalArgumentException(message != null && message.startsWith("<") ? message : "<" + parameter + ">: " + message, e);
         }
+    }
+
+    /** A duration, or {@code off} (also {@code 0}) for no delay notice. */
+    private static Optional<Duration> delayWarning(String text) {
+        String trimmed = text.trim();
+        if (trimmed.equalsIgnoreCase("off") || trimmed.equals("0")) {
+            return Optional.empty();
+        }
+        return Optional.of(DurationText.parse(trimmed)).filter(warning -> !warning.isZero());
     }
 
     private static int port(String text) {

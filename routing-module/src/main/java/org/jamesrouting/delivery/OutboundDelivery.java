@@ -247,17 +247,18 @@ public final class OutboundDelivery {
             }
             reusable = true;
             Optional<String> protection = Optional.of(TlsSession.describe(connection.tlsSession()));
+            boolean dsnPassedOn = connection.supports("DSN");
             target.sts().ifPresent(finding -> observe(finding, target, connection.tlsSession(), envelope, recipients));
             List<String> summary = new ArrayList<>();
             for (String recipient : recipients) {
                 SmtpReply reply = transaction.outcomeFor(recipient);
                 if (reply.isPositive()) {
                     progress.finish(recipient, new RecipientOutcome(recipient, RecipientOutcome.Kind.DELIVERED, reply.status(),
-                        reply.firstLine(), Optional.of(target.hostName()), true, protection));
+                        reply.firstLine(), Optional.of(target.hostName()), true, protection, dsnPassedOn));
                     summary.add(recipient + " delivered");
                 } else if (reply.isPermanent()) {
                     progress.finish(recipient, new RecipientOutcome(recipient, RecipientOutcome.Kind.PERMANENT, reply.status(),
-                        reply.firstLine(), Optional.of(target.hostName()), true, protection));
+                        reply.firstLine(), Optional.of(target.hostName()), true, protection, dsnPassedOn));
                     summary.add(recipient + " bounced");
                 } else {
                     progress.temporary(reply.status(), reply.firstLine(), Optional.of(target.hostName()), true);

@@ -20,9 +20,10 @@ import org.jamesrouting.delivery.MailContexts;
 import org.jamesrouting.delivery.OutboundDelivery;
 import org.jamesrouting.delivery.RecipientOutcome;
 import org.jamesrouting.nexthop.DeliveryPlan;
-import org.jamesrouting.nexthop.HopGroup;
 import org.jamesrouting.nexthop.NextHopPlanner;
 import org.jamesrouting.route.MessageContext;
+import org.jamesrouting.route.RetryRule;
+import org.jamesrouting.route.RouteMatch;
 import org.jamesrouting.route.RoutingAddress;
 import org.jamesrouting.route.RoutingTable;
 import org.jamesrouting.route.RoutingTables;
@@ -86,15 +87,19 @@ final class DeliveryPass {
                 mail.getMessage().getMessageID(), looping.stream().map(RecipientOutcome::recipient).toList(), hops, maxHops);
             return new Outcome(new AfterAttempt.Pass(List.of(), List.of(), looping, List.of()), Map.of());
         }
-        Map<List<HopGroup>, Group> groups = group(mail);
+        Map<List<Object>, Group> groups = group(mail);
         Envelope envelope = envelope(mail);
         List<RecipientOutcome> failed = new ArrayList<>();
         List<RecipientOutcome> deferred = new ArrayList<>();
         List<RecipientOutcome> delivered = new ArrayList<>();
         List<RecipientOutcome> waiting = new ArrayList<>();
         Map<String, List<String>> held = new LinkedHashMap<>();
+        Map<String, RetryRule> rules = new LinkedHashMap<>();
         boolean attempted = false;
         for (Group group : groups.values()) {
+            if (!group.retry().isEmpty()) {
+                group.recipients().forEach(recipient -> rules.put(recipient, group.retry()));
+            }
             String destination = DestinationLimits.destinationOf(group.plan());
             if (holds.isHeld(destination)) {
                 held.computeIfAbsent(destination, any -> new ArrayList<>()).addAll(group.recipients());
@@ -129,21 +134,24 @@ final class DeliveryPass {
                 }
             }
         }
-        return new Outcome(new AfterAttempt.Pass(delivered, deferred, failed, waiting), held);
+        return new Outcome(new AfterAttempt.Pass(delivered, deferred, failed, waiting, rules), held);
     }
 
-    private record Group(DeliveryPlan plan, List<String> recipients) {
+    /** Recipients that share a plan, and the retry rule of their route. */
+    private record Group(DeliveryPlan plan, RetryRule retry, List<String> recipients) {
     }
 
-    /** The recipients by next hop: one transaction for those that share a plan. */
-    private Map<List<HopGroup>, Group> group(Mail mail) {
+    /** The recipients by next hop (and retry rule): one transaction for those that share a plan. */
+    private Map<List<Object>, Group> group(Mail mail) {
         RoutingTable table = tables.current();
         MessageContext context = MailContexts.of(mail);
-        Map<List<HopGroup>, Group> groups = new LinkedHashMap<>();
+        Map<List<Object>, Group> groups = new LinkedHashMap<>();
         for (MailAddress recipient : mail.getRecipients()) {
             RoutingAddress address = RoutingAddress.of(recipient);
-            DeliveryPlan plan = planner.plan(address, table.resolve(address, context));
-            groups.computeIfAbsent(plan.groups(), any -> new Group(plan, new ArrayList<>())).recipients().add(recipient.asString());
+            Optional<RouteMatch> match = table.resolve(address, context);
+            DeliveryPlan plan = planner.plan(address, match);
+            RetryRule retry = match.map(found -> found.route().retry()).orElse(RetryRule.NONE);
+            groups.computeIfAbsent(List.of(plan.groups(), retry), any -> new Group(plan, retry, new ArrayList<>())).recipients().add(recipient.asString());
         }
         return groups;
     }

@@ -33,6 +33,7 @@ import org.jamesrouting.delivery.RecipientOutcome;
 import org.jamesrouting.schedule.AfterAttempt;
 import org.jamesrouting.route.RoutingTables;
 import org.jamesrouting.schedule.QueueEntryTracker;
+import org.jamesrouting.schedule.RetrySchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -248,8 +249,18 @@ public class OutboundEngine {
         }
         Instant now = clock.instant();
         Instant first = AttributeUtils.getValueAndCastFromMail(mail, FIRST_ATTEMPT, Long.class).map(Instant::ofEpochMilli).orElse(now);
-        AfterAttempt.Verdict verdict = AfterAttempt.decide(pass, previousAttempts, first, now, fromSpool,
-            parts.view().configuration().retries(), LIMIT_WAIT);
+        RetrySchedule retries = parts.view().configuration().retries();
+        AfterAttempt.Verdict verdict = AfterAttempt.decide(pass, previousAttempts, first, now, fromSpool, retries, LIMIT_WAIT,
+            mail.getAttribute(DeliveryAttributes.DELAY_NOTICE_SENT).isPresent());
+        List<RecipientOutcome> relayed = pass.delivered().stream().filter(delivered -> !delivered.dsnPassedOn()).toList();
+        if (!relayed.isEmpty()) {
+            parts.bouncer().tellRelayed(mail, relayed, first, now);
+        }
+        if (verdict.delayNotice().isPresent()) {
+            AfterAttempt.DelayNotice notice = verdict.delayNotice().get();
+            parts.bouncer().tellDelayed(mail, notice.recipients(), first, now, notice.retryUntil());
+            mail.setAttribute(new Attribute(DeliveryAttributes.DELAY_NOTICE_SENT, AttributeValue.of(true)));
+        }
         if (!verdict.gaveUp().isEmpty()) {
             LOGGER.info("Giving up on {} for {} after {} attempt(s) since {}", mail.getName(), Bouncer.recipients(verdict.gaveUp()),
                 previousAttempts + 1, first);
@@ -282,7 +293,7 @@ public class OutboundEngine {
             }
         }
         return waiting.size() == pass.waiting().size() ? pass
-            : new AfterAttempt.Pass(pass.delivered(), pass.deferred(), pass.failed(), waiting);
+            : new AfterAttempt.Pass(pass.delivered(), pass.deferred(), pass.failed(), waiting, pass.rules());
     }
 
     private void requeue(Parts parts, Mail mail, AfterAttempt.Requeue requeue) throws MessagingException {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.apache.james.core.Domain;
 import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.local.LocalDomains;
+import org.jamesrouting.route.RetryRule;
 import org.jamesrouting.route.RouteJson;
 import org.jamesrouting.route.MessageContext;
 import org.jamesrouting.route.RouteMatch;
@@ -32,8 +33,12 @@ public final class RouteExplainer {
     /** @param skipped routes before the one taken whose pattern matched but whose conditions did not hold, with why */
     /** @param mtaSts for direct MX delivery, the recipient domain's MTA-STS policy in force (or why none is) */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    /** @param retry when mail for the address is tried again and given up on: the route's own rule, else the mailet's */
     public record Explanation(String address, boolean local, RouteJson route, String reason, List<Hop> hops, List<String> skipped,
-                              String mtaSts) {
+                              String mtaSts, String retry) {
+        Explanation(String address, boolean local, RouteJson route, String reason, List<Hop> hops, List<String> skipped, String mtaSts) {
+            this(address, local, route, reason, hops, skipped, mtaSts, null);
+        }
     }
 
     private final LocalDomains localDomains;
@@ -90,8 +95,12 @@ public final class RouteExplainer {
                     why, group.tls().explain(group.mxDomain().get(), group.mxDomain(), Optional.empty())));
             }
         }
+        RetryRule rule = match.map(m -> m.route().retry()).orElse(RetryRule.NONE);
+        String retry = active.get().configuration().retries().with(rule).describe()
+            + (rule.isEmpty() ? " (the OutboundRouter's <retrySchedule>, <maxAge>, <delayWarning>)"
+                : " (route " + match.get().route().id() + ": " + rule.describe() + ")");
         return new Explanation(address.asString(), false, match.map(m -> RouteJson.of(m.route(), false)).orElse(null), plan.reason(), hops,
-            explained.skipped(), mtaStsNote);
+            explained.skipped(), mtaStsNote, retry);
     }
 
     /** A host of the expansion as explain shows it: its addresses, why it is there, DANE's word, why it is skipped. */

@@ -59,6 +59,7 @@ public final class Route {
     private final boolean enabled;
     private final String comment;
     private final RouteConditions conditions;
+    private final RetryRule retry;
 
     private Route(Builder builder) {
         this.id = Objects.requireNonNull(builder.id, "id");
@@ -72,6 +73,7 @@ public final class Route {
         this.enabled = builder.enabled;
         this.comment = builder.comment;
         this.conditions = builder.conditions;
+        this.retry = builder.retry;
     }
 
     public static Builder builder() {
@@ -80,7 +82,7 @@ public final class Route {
 
     public Builder toBuilder() {
         return new Builder().id(id).source(source).pattern(pattern).hosts(hosts).tls(tls).auth(auth).enabled(enabled).comment(comment)
-            .conditions(conditions);
+            .conditions(conditions).retry(retry);
     }
 
     public String id() {
@@ -119,22 +121,28 @@ public final class Route {
         return conditions;
     }
 
+    /** The route's own retry delays and maximum age ({@link RetryRule#NONE}: the mailet's). */
+    public RetryRule retry() {
+        return retry;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Route other && id.equals(other.id) && source == other.source && pattern.equals(other.pattern)
             && hosts.equals(other.hosts) && tls.equals(other.tls) && auth.equals(other.auth) && enabled == other.enabled
-            && comment.equals(other.comment) && conditions.equals(other.conditions);
+            && comment.equals(other.comment) && conditions.equals(other.conditions) && retry.equals(other.retry);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, source, pattern, hosts, tls, auth, enabled, comment, conditions);
+        return Objects.hash(id, source, pattern, hosts, tls, auth, enabled, comment, conditions, retry);
     }
 
     @Override
     public String toString() {
         return id + " " + pattern.asString() + " -> " + hosts + " tls=" + tls.describe()
-            + auth.map(a -> " auth=" + a).orElse("") + (conditions.isEmpty() ? "" : " if " + conditions.describe())
+            + auth.map(a -> " auth=" + a).orElse("") + (retry.isEmpty() ? "" : " " + retry.describe())
+            + (conditions.isEmpty() ? "" : " if " + conditions.describe())
             + (enabled ? "" : " (disabled)");
     }
 
@@ -148,6 +156,7 @@ public final class Route {
         private boolean enabled = true;
         private String comment = "";
         private RouteConditions conditions = RouteConditions.NONE;
+        private RetryRule retry = RetryRule.NONE;
 
         public Builder id(String id) {
             this.id = id;
@@ -199,6 +208,11 @@ public final class Route {
 
         public Builder conditions(RouteConditions conditions) {
             this.conditions = Objects.requireNonNull(conditions);
+            return this;
+        }
+
+        public Builder retry(RetryRule retry) {
+            this.retry = Objects.requireNonNull(retry);
             return this;
         }
 

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * A route as JSON, for webadmin and the dynamic store:
- * {@code {"id","pattern","hosts":["host:port"],"tls","tlsMatch","username","password","enabled","comment"}}.
+ * {@code {"id","pattern","hosts":["host:port"],"tls","tlsMatch","username","password","enabled","comment",
+ * "sender","authUser","headers","retry":"5m,15m,1h","maxAge":"1d"}}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -29,6 +30,10 @@ public class RouteJson {
     public String authUser;
     /** {@code Name=value} or {@code Name~pattern} each. */
     public List<String> headers;
+    /** The route's own retry delays, {@code "5m,15m,1h"} (else the mailet's {@code <retrySchedule>}). */
+    public String retry;
+    /** How long the route's mail is tried, {@code "1d"} (else the mailet's {@code <maxAge>}). */
+    public String maxAge;
 
     public static RouteJson of(Route route, boolean withPassword) {
         RouteJson json = new RouteJson();
@@ -44,6 +49,8 @@ public class RouteJson {
         json.sender = route.conditions().sender().orElse(null);
         json.authUser = route.conditions().authUser().orElse(null);
         json.headers = route.conditions().headers().isEmpty() ? null : route.conditions().headers();
+        json.retry = route.retry().delaysText().orElse(null);
+        json.maxAge = route.retry().maxAgeText().orElse(null);
         return json;
     }
 
@@ -87,6 +94,7 @@ public class RouteJson {
         builder.enabled(enabled == null || enabled);
         builder.comment(comment);
         builder.conditions(RouteConditions.of(Optional.ofNullable(sender), Optional.ofNullable(authUser), headers));
+        builder.retry(RetryRule.parse(Optional.ofNullable(retry), Optional.ofNullable(maxAge)));
         return builder.build();
     }
 }

@@ -25,7 +25,8 @@ import java.util.Set;
  * Conditions, all required ({@link RouteConditions}): {@code sender=<pattern>} ({@code <>} for
  * the null sender), {@code auth-user=<pattern>}, and any number of
  * {@code header:<Name>=<value>} / {@code header:<Name>~<pattern>} (quote values with spaces:
- * {@code header:Subject~"*big invoice*"}).
+ * {@code header:Subject~"*big invoice*"}). The route's own retry rule ({@link RetryRule}):
+ * {@code retry=5m,15m,1h} and {@code max-age=1d}.
  */
 public final class StaticRoutesParser {
     /** Where passwords named by password-env and password-file come from. */
@@ -49,7 +50,7 @@ public final class StaticRoutesParser {
     }
 
     private static final Set<String> OPTIONS = Set.of("tls", "tls-match", "auth", "password", "password-env", "password-file",
-        "enabled", "id", "comment", "sender", "auth-user", "header:<name>");
+        "enabled", "id", "comment", "sender", "auth-user", "header:<name>", "retry", "max-age");
 
     private final SecretSource secrets;
 
@@ -110,6 +111,8 @@ public final class StaticRoutesParser {
         List<String> headers = new ArrayList<>();
         TlsMode tls = Route.DEFAULT_TLS;
         Optional<String> tlsMatch = Optional.empty();
+        Optional<String> retry = Optional.empty();
+        Optional<String> maxAge = Optional.empty();
         for (String option : tokens.subList(next + 1, tokens.size())) {
             if (option.regionMatches(true, 0, "header:", 0, 7)) {
                 headers.add(option.substring(7));
@@ -142,6 +145,8 @@ public final class StaticRoutesParser {
                 case "comment" -> route.comment(value);
                 case "sender" -> sender = Optional.of(value);
                 case "auth-user" -> authUser = Optional.of(value);
+                case "retry" -> retry = Optional.of(value);
+                case "max-age" -> maxAge = Optional.of(value);
                 default -> throw new IllegalStateException(name);
             }
         }
@@ -151,6 +156,9 @@ public final class StaticRoutesParser {
         Optional<String> senderCondition = sender;
         Optional<String> authUserCondition = authUser;
         route.conditions(parseWith(where, () -> RouteConditions.of(senderCondition, authUserCondition, headers)));
+        Optional<String> retryDelays = retry;
+        Optional<String> retryMaxAge = maxAge;
+        route.retry(parseWith(where, () -> RetryRule.parse(retryDelays, retryMaxAge)));
         if (user.isPresent() != password.isPresent()) {
             throw new RouteTableException(where + (user.isPresent()
                 ? ": auth=" + user.get() + " needs a password (password=, password-env= or password-file=)"
@@ -184,6 +192,12 @@ public final class StaticRoutesParser {
         for (String option : List.of("enabled=", "sender=", "auth-user=", "header:")) {
             if (tokens.stream().anyMatch(token -> token.toLowerCase(Locale.ROOT).startsWith(option))) {
                 throw new RouteTableException(where + ": option '" + option.replaceAll("[=:]$", "") + "' is for routes only");
+            }
+        }
+        for (String option : List.of("retry=", "max-age=")) {
+            if (tokens.stream().anyMatch(token -> token.toLowerCase(Locale.ROOT).startsWith(option))) {
+                throw new RouteTableException(where + ": option '" + option.replace("=", "") + "' is for routes only: "
+                    + "<retrySchedule> and <maxAge> set the smart host's");
             }
         }
         List<String> withPattern = new ArrayList<>();

@@ -1,6 +1,7 @@
 package org.jamesrouting.schedule;
 
 import org.jamesrouting.delivery.RecipientOutcome;
+import org.jamesrouting.route.RetryRule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,15 +14,17 @@ import java.util.regex.Pattern;
  * reads as greylisting ("451 4.7.1 Greylisted, please try again later") is retried after
  * {@code greylistRetry} instead, for the first {@link #GREYLIST_SHORT_RETRIES} attempts: a
  * greylisting server takes the mail on a retry a few minutes later, the long schedule would
- * only delay it.
+ * only delay it. Mail still not delivered {@code delayWarning} after its first attempt gets its
+ * sender one "delayed" notice (off when empty).
  */
-public record RetrySchedule(List<Duration> delays, Duration maxAge, Duration greylistRetry) {
+public record RetrySchedule(List<Duration> delays, Duration maxAge, Duration greylistRetry, Optional<Duration> delayWarning) {
     public static final int GREYLIST_SHORT_RETRIES = 3;
     private static final Pattern GREYLISTING = Pattern.compile(
         "(?i)gr[ae]y[- ]?list|come back (later|in)|try (again )?later|please retry (later|in)");
 
     public RetrySchedule {
         delays = List.copyOf(delays);
+        delayWarning = delayWarning.filter(warning -> !warning.isZero());
         if (delays.isEmpty()) {
             throw new IllegalArgumentException("empty retry schedule");
         }
@@ -29,6 +32,37 @@ public record RetrySchedule(List<Duration> delays, Duration maxAge, Duration gre
 
     public RetrySchedule(List<Duration> delays, Duration maxAge) {
         this(delays, maxAge, Duration.ofMinutes(5));
+    }
+
+    public RetrySchedule(List<Duration> delays, Duration maxAge, Duration greylistRetry) {
+        this(delays, maxAge, greylistRetry, Optional.empty());
+    }
+
+    /** This schedule with a route's own delays and maximum age where the route gives them. */
+    public RetrySchedule with(RetryRule rule) {
+        if (rule.isEmpty()) {
+            return this;
+        }
+        return new RetrySchedule(rule.delays().orElse(delays), rule.maxAge().orElse(maxAge), greylistRetry, delayWarning);
+    }
+
+    /** "retry 5m,15m,1h (the last repeats), given up after 5d, delay notice after 4h", as explain shows it. */
+    public String describe() {
+        RetryRule written = new RetryRule(Optional.of(delays), Optional.of(maxAge));
+        return "retry " + written.delaysText().orElseThrow() + (delays.size() > 1 ? " (the last repeats)" : " (repeated)")
+            + ", given up after " + written.maxAgeText().orElseThrow()
+            + delayWarning.map(warning -> ", delay notice after " + new RetryRule(Optional.of(List.of(warning)), Optional.empty())
+                .delaysText().orElseThrow()).orElse(", no delay notice");
+    }
+
+    /** Whether mail first tried at {@code firstAttempt} and still queued is due its "delayed" notice now. */
+    public boolean delayNoticeDue(Instant firstAttempt, Instant now) {
+        return delayWarning.filter(warning -> !now.isBefore(firstAttempt.plus(warning))).isPresent();
+    }
+
+    /** Until when mail first tried at {@code firstAttempt} is retried (RFC 3464 Will-Retry-Until). */
+    public Instant retriedUntil(Instant firstAttempt) {
+        return firstAttempt.plus(maxAge);
     }
 
     /** The delay before attempt number {@code attemptsSoFar + 1}, or empty when the mail has waited long enough. */

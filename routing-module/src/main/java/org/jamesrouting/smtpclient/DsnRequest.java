@@ -63,6 +63,18 @@ public record DsnRequest(Optional<String> ret, Optional<String> envelopeId, Map<
         return given == null || given.notifyOn().isEmpty() || given.notifyOn().contains("FAILURE");
     }
 
+    /** Whether the sender wants to hear that delivery to this recipient is delayed (no NOTIFY: yes, RFC 3461 §4.1). */
+    public boolean wantsDelayNotice(String recipient) {
+        Recipient given = recipients.get(recipient);
+        return given == null || given.notifyOn().isEmpty() || given.notifyOn().contains("DELAY");
+    }
+
+    /** Whether the sender asked to hear of successful delivery to this recipient (only when it said NOTIFY=SUCCESS). */
+    public boolean wantsSuccessNotice(String recipient) {
+        Recipient given = recipients.get(recipient);
+        return given != null && given.notifyOn().contains("SUCCESS");
+    }
+
     public Optional<String> originalRecipient(String recipient) {
         return Optional.ofNullable(recipients.get(recipient)).flatMap(Recipient::originalRecipient);
     }

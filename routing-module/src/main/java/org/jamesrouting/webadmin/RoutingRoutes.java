@@ -79,17 +79,22 @@ public class RoutingRoutes implements Routes {
     public static final String BASE = "/routing";
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    /** A route as webadmin shows it (never its password); {@code sender}, {@code authUser}, {@code headers}: its conditions, if any. */
+    /**
+     * A route as webadmin shows it (never its password); {@code sender}, {@code authUser}, {@code headers}: its conditions, if
+     * any; {@code retry}, {@code maxAge}: its own retry rule, if any.
+     */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record RouteView(String id, int position, String source, String pattern, List<String> hosts, String tls, List<String> tlsMatch,
-                            String username, boolean enabled, String comment, String sender, String authUser, List<String> headers) {
+                            String username, boolean enabled, String comment, String sender, String authUser, List<String> headers,
+                            String retry, String maxAge) {
         static RouteView of(Route route, int position) {
             return new RouteView(route.id(), position, route.source().asString(), route.pattern().asString(),
                 route.hosts().stream().map(MailHost::asString).toList(), route.tls().asString(),
                 route.tls().match().isEmpty() ? null : route.tls().match(),
                 route.auth().map(RelayAuth::username).orElse(null), route.enabled(), route.comment(),
                 route.conditions().sender().orElse(null), route.conditions().authUser().orElse(null),
-                route.conditions().headers().isEmpty() ? null : route.conditions().headers());
+                route.conditions().headers().isEmpty() ? null : route.conditions().headers(),
+                route.retry().delaysText().orElse(null), route.retry().maxAgeText().orElse(null));
         }
     }
 

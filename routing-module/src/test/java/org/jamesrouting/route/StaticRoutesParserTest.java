@@ -175,4 +175,34 @@ class StaticRoutesParserTest {
         assertThat(route.auth().orElseThrow().toString()).doesNotContain("Hunter2Secret");
         assertThat(route.auth().orElseThrow().password()).isEqualTo("Hunter2Secret");
     }
+
+    @Test
+    void readsARoutesOwnRetryRuleAndWritesItBackTheSameInJson() {
+        Route route = parse("partner.test mx.partner.test retry=1m,10m,1h max-age=1d id=partner").get(0);
+
+        assertThat(route.retry().delays()).contains(List.of(java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(10),
+            java.time.Duration.ofHours(1)));
+        assertThat(route.retry().maxAge()).contains(java.time.Duration.ofDays(1));
+        assertThat(route.toString()).contains("retry=1m,10m,1h max-age=1d");
+        RouteJson json = RouteJson.of(route, false);
+        assertThat(json.retry).isEqualTo("1m,10m,1h");
+        assertThat(json.maxAge).isEqualTo("1d");
+        assertThat(json.toRoute("partner", Route.Source.DYNAMIC).retry()).isEqualTo(route.retry());
+        assertThat(parse("a.test mx.a.test").get(0).retry()).isEqualTo(RetryRule.NONE);
+    }
+
+    @Test
+    void aBadRetryRuleNamesTheLineAndTheOption() {
+        assertThatThrownBy(() -> parse("a.test mx\nb.test mx retry=soon"))
+            .hasMessageStartingWith("conf/routes.conf line 2: retry: 'soon' is not a duration");
+        assertThatThrownBy(() -> parse("a.test mx max-age=0d")).hasMessageContaining("line 1: max-age: give a duration above zero");
+        assertThatThrownBy(() -> parse("a.test mx retry=0s")).hasMessageContaining("line 1: retry: give delays above zero");
+        assertThatThrownBy(() -> new StaticRoutesParser(SECRETS).parseRelay("relay.test:587 retry=1m", "<smarthost>"))
+            .hasMessageContaining("<smarthost>: option 'retry' is for routes only: <retrySchedule> and <maxAge>");
+        RouteJson json = new RouteJson();
+        json.pattern = "a.test";
+        json.hosts = List.of("mx.a.test");
+        json.maxAge = "forever";
+        assertThatThrownBy(() -> json.toRoute("x", Route.Source.DYNAMIC)).hasMessageStartingWith("max-age: 'forever' is not a duration");
+    }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.jamesrouting.delivery.RecipientOutcome;
+import org.jamesrouting.route.RetryRule;
 import org.junit.jupiter.api.Test;
 
 class AfterAttemptTest {
@@ -31,7 +32,7 @@ class AfterAttemptTest {
     @Test
     void deliveredAndFailedFinishTheMessageAndOnlyTheFailedAreBounced() {
         AfterAttempt.Verdict verdict = AfterAttempt.decide(new AfterAttempt.Pass(List.of(DELIVERED), List.of(), List.of(FAILED), List.of()),
-            0, FIRST, FIRST, false, RETRIES, WAITING);
+            0, FIRST, FIRST, false, RETRIES, WAITING, false);
 
         assertThat(verdict.finished()).isTrue();
         assertThat(verdict.bounce()).containsExactly(FAILED);
@@ -41,7 +42,7 @@ class AfterAttemptTest {
     @Test
     void deferredRecipientsFollowTheScheduleCountingThisAttempt() {
         AfterAttempt.Verdict verdict = AfterAttempt.decide(new AfterAttempt.Pass(List.of(DELIVERED), List.of(DEFERRED), List.of(FAILED), List.of()),
-            1, FIRST, FIRST.plusSeconds(300), false, RETRIES, WAITING);
+            1, FIRST, FIRST.plusSeconds(300), false, RETRIES, WAITING, false);
 
         assertThat(verdict.requeue()).contains(new AfterAttempt.Requeue(List.of(DEFERRED), 2, Duration.ofMinutes(30), false));
         assertThat(verdict.bounce()).containsExactly(FAILED);
@@ -51,7 +52,7 @@ class AfterAttemptTest {
     @Test
     void aGreylistingReplyComesBackOnTheShortRetry() {
         AfterAttempt.Verdict verdict = AfterAttempt.decide(new AfterAttempt.Pass(List.of(), List.of(GREYLISTED), List.of(), List.of()),
-            0, FIRST, FIRST, false, RETRIES, WAITING);
+            0, FIRST, FIRST, false, RETRIES, WAITING, false);
 
         assertThat(verdict.requeue()).contains(new AfterAttempt.Requeue(List.of(GREYLISTED), 1, Duration.ofMinutes(2), true));
     }
@@ -59,7 +60,7 @@ class AfterAttemptTest {
     @Test
     void pastTheMaximumAgeTheDeferredAreGivenUpOnAndBounced() {
         AfterAttempt.Verdict verdict = AfterAttempt.decide(new AfterAttempt.Pass(List.of(), List.of(DEFERRED), List.of(FAILED), List.of()),
-            5, FIRST, FIRST.plus(Duration.ofHours(4)), false, RETRIES, WAITING);
+            5, FIRST, FIRST.plus(Duration.ofHours(4)), false, RETRIES, WAITING, false);
 
         assertThat(verdict.finished()).isTrue();
         assertThat(verdict.gaveUp()).containsExactly(DEFERRED);
@@ -69,7 +70,7 @@ class AfterAttemptTest {
     @Test
     void recipientsNotTriedComeBackSoonWithoutCountingAnAttempt() {
         AfterAttempt.Verdict verdict = AfterAttempt.decide(new AfterAttempt.Pass(List.of(DELIVERED), List.of(), List.of(), List.of(WAITING_ONE)),
-            2, FIRST, FIRST, false, RETRIES, WAITING);
+            2, FIRST, FIRST, false, RETRIES, WAITING, false);
 
         assertThat(verdict.requeue()).contains(new AfterAttempt.Requeue(List.of(WAITING_ONE), 2, WAITING, false));
     }
@@ -77,7 +78,7 @@ class AfterAttemptTest {
     @Test
     void fromTheSpoolUntriedMailAloneIsQueuedWithoutDelay() {
         AfterAttempt.Verdict verdict = AfterAttempt.decide(new AfterAttempt.Pass(List.of(), List.of(), List.of(), List.of(WAITING_ONE)),
-            0, FIRST, FIRST, true, RETRIES, WAITING);
+            0, FIRST, FIRST, true, RETRIES, WAITING, false);
 
         assertThat(verdict.requeue().orElseThrow().delay()).isZero();
         assertThat(verdict.requeue().orElseThrow().attempts()).isZero();
@@ -86,8 +87,70 @@ class AfterAttemptTest {
     @Test
     void waitingWithDeferredRecipientsCountsTheAttemptAndWaitsTogether() {
         AfterAttempt.Verdict verdict = AfterAttempt.decide(new AfterAttempt.Pass(List.of(), List.of(DEFERRED), List.of(), List.of(WAITING_ONE)),
-            0, FIRST, FIRST, true, RETRIES, WAITING);
+            0, FIRST, FIRST, true, RETRIES, WAITING, false);
 
         assertThat(verdict.requeue()).contains(new AfterAttempt.Requeue(List.of(DEFERRED, WAITING_ONE), 1, WAITING, false));
+    }
+
+    private static final RetrySchedule WARNING_AFTER_1H = new RetrySchedule(List.of(Duration.ofMinutes(30)), Duration.ofHours(4),
+        Duration.ofMinutes(2), Optional.of(Duration.ofHours(1)));
+
+    @Test
+    void mailStillQueuedPastTheDelayWarningGetsOneNoticeForTheRecipientsStillWaiting() {
+        AfterAttempt.Pass pass = new AfterAttempt.Pass(List.of(DELIVERED), List.of(DEFERRED), List.of(), List.of(WAITING_ONE));
+
+        AfterAttempt.Verdict due = AfterAttempt.decide(pass, 2, FIRST, FIRST.plus(Duration.ofHours(1)), false, WARNING_AFTER_1H, WAITING, false);
+        AfterAttempt.Verdict sentAlready = AfterAttempt.decide(pass, 3, FIRST, FIRST.plus(Duration.ofHours(2)), false, WARNING_AFTER_1H,
+            WAITING, true);
+        AfterAttempt.Verdict tooSoon = AfterAttempt.decide(pass, 1, FIRST, FIRST.plus(Duration.ofMinutes(59)), false, WARNING_AFTER_1H,
+            WAITING, false);
+
+        assertThat(due.delayNotice().orElseThrow().recipients()).containsExactly(DEFERRED, WAITING_ONE);
+        assertThat(due.delayNotice().orElseThrow().retryUntil()).isEqualTo(FIRST.plus(Duration.ofHours(4)));
+        assertThat(sentAlready.delayNotice()).isEmpty();
+        assertThat(tooSoon.delayNotice()).isEmpty();
+    }
+
+    @Test
+    void noDelayNoticeWhenOffOrWhenGivenUpOn() {
+        AfterAttempt.Pass deferred = new AfterAttempt.Pass(List.of(), List.of(DEFERRED), List.of(), List.of());
+        Instant late = FIRST.plus(Duration.ofHours(3));
+
+        assertThat(AfterAttempt.decide(deferred, 2, FIRST, late, false, RETRIES, WAITING, false).delayNotice()).as("off").isEmpty();
+        AfterAttempt.Verdict gaveUp = AfterAttempt.decide(deferred, 5, FIRST, FIRST.plus(Duration.ofHours(4)), false, WARNING_AFTER_1H,
+            WAITING, false);
+        assertThat(gaveUp.bounce()).containsExactly(DEFERRED);
+        assertThat(gaveUp.delayNotice()).as("the failure DSN says it").isEmpty();
+        assertThat(new RetrySchedule(List.of(Duration.ofMinutes(5)), Duration.ofDays(1), Duration.ofMinutes(5), Optional.of(Duration.ZERO))
+            .delayWarning()).as("0 is off").isEmpty();
+    }
+
+    @Test
+    void aRecipientWhoseRouteHasItsOwnRuleFollowsItsDelaysAndItsAge() {
+        RetryRule quickAndShort = new RetryRule(Optional.of(List.of(Duration.ofMinutes(1))), Optional.of(Duration.ofMinutes(10)));
+        RecipientOutcome partner = outcome("p@partner.test", RecipientOutcome.Kind.TEMPORARY, "4.3.0", "busy", true);
+        AfterAttempt.Pass pass = new AfterAttempt.Pass(List.of(), List.of(DEFERRED, partner), List.of(), List.of(),
+            java.util.Map.of("p@partner.test", quickAndShort));
+
+        AfterAttempt.Verdict early = AfterAttempt.decide(pass, 1, FIRST, FIRST.plus(Duration.ofMinutes(2)), false, RETRIES, WAITING, false);
+        AfterAttempt.Verdict late = AfterAttempt.decide(pass, 3, FIRST, FIRST.plus(Duration.ofMinutes(10)), false, RETRIES, WAITING, false);
+
+        assertThat(early.requeue()).as("back at the soonest: the route's 1m, not the mailet's 30m")
+            .contains(new AfterAttempt.Requeue(List.of(DEFERRED, partner), 2, Duration.ofMinutes(1), false));
+        assertThat(late.gaveUp()).as("past the route's max-age, not the mailet's").containsExactly(partner);
+        assertThat(late.bounce()).containsExactly(partner);
+        assertThat(late.requeue()).contains(new AfterAttempt.Requeue(List.of(DEFERRED), 4, Duration.ofMinutes(30), false));
+    }
+
+    @Test
+    void theDelayNoticeSaysUntilWhenTheLongestRuleTries() {
+        RetryRule longer = new RetryRule(Optional.empty(), Optional.of(Duration.ofDays(2)));
+        AfterAttempt.Pass pass = new AfterAttempt.Pass(List.of(), List.of(DEFERRED), List.of(), List.of(),
+            java.util.Map.of("c@x.test", longer));
+
+        AfterAttempt.Verdict verdict = AfterAttempt.decide(pass, 2, FIRST, FIRST.plus(Duration.ofHours(1)), false, WARNING_AFTER_1H,
+            WAITING, false);
+
+        assertThat(verdict.delayNotice().orElseThrow().retryUntil()).isEqualTo(FIRST.plus(Duration.ofDays(2)));
     }
 }

@@ -1,6 +1,6 @@
 package org.jamesrouting.schedule;
 
-import org.jamesrouting.delivery.DurationText;
+import org.jamesrouting.core.DurationText;
 import org.jamesrouting.delivery.RecipientOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -62,5 +62,20 @@ class RetryScheduleTest {
         assertThat(DurationText.parse("250ms")).isEqualTo(Duration.ofMillis(250));
         assertThatThrownBy(() -> DurationText.parse("5 minutes")).hasMessageContaining("is not a duration");
         assertThatThrownBy(() -> DurationText.parseList(" , ")).hasMessageContaining("lists no duration");
+    }
+
+    @Test
+    void aRoutesRuleReplacesWhatItGivesAndExplainSaysSo() {
+        RetrySchedule mailet = new RetrySchedule(DurationText.parseList("5m, 15m, 1h"), Duration.ofDays(5), Duration.ofMinutes(5),
+            java.util.Optional.of(Duration.ofHours(4)));
+        RetrySchedule partner = mailet.with(new org.jamesrouting.route.RetryRule(java.util.Optional.empty(),
+            java.util.Optional.of(Duration.ofHours(6))));
+
+        assertThat(partner.delays()).isEqualTo(mailet.delays());
+        assertThat(partner.maxAge()).isEqualTo(Duration.ofHours(6));
+        assertThat(mailet.with(org.jamesrouting.route.RetryRule.NONE)).isSameAs(mailet);
+        assertThat(mailet.describe()).isEqualTo("retry 5m,15m,1h (the last repeats), given up after 5d, delay notice after 4h");
+        assertThat(new RetrySchedule(DurationText.parseList("90s"), Duration.ofHours(36)).describe())
+            .isEqualTo("retry 90s (repeated), given up after 36h, no delay notice");
     }
 }

@@ -1,4 +1,4 @@
-package org.jamesrouting.delivery;
+package org.jamesrouting.core;
 
 import java.time.Duration;
 import java.util.ArrayList;

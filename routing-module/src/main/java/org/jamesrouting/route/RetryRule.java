@@ -1,0 +1,85 @@
+package org.jamesrouting.route;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import org.jamesrouting.core.DurationText;
+
+/**
+ * A route's own retry rule (Exim's retry rules, Mailtraq's per-route retry): the delays between
+ * attempts ({@code retry=5m,15m,1h}, the last one repeats) and how long its mail is tried before
+ * it is given up on ({@code max-age=1d}). What a route leaves out comes from the OutboundRouter
+ * mailet's {@code <retrySchedule>} and {@code <maxAge>}.
+ */
+public record RetryRule(Optional<List<Duration>> delays, Optional<Duration> maxAge) {
+    public static final RetryRule NONE = new RetryRule(Optional.empty(), Optional.empty());
+
+    public RetryRule {
+        delays = delays.map(List::copyOf);
+        if (delays.isPresent() && (delays.get().isEmpty() || delays.get().stream().anyMatch(delay -> delay.isZero() || delay.isNegative()))) {
+            throw new IllegalArgumentException("retry: give delays above zero, such as retry=5m,15m,1h");
+        }
+        if (maxAge.isPresent() && (maxAge.get().isZero() || maxAge.get().isNegative())) {
+            throw new IllegalArgumentException("max-age: give a duration above zero, such as max-age=1d");
+        }
+    }
+
+    /**
+     * @param retry   the {@code retry=} text ({@code 5m,15m,1h}), when given
+     * @param maxAge  the {@code max-age=} text ({@code 1d}), when given
+     * @throws IllegalArgumentException naming the option and the problem
+     */
+    public static RetryRule parse(Optional<String> retry, Optional<String> maxAge) {
+        Optional<List<Duration>> delays;
+        try {
+            delays = retry.map(DurationText::parseList);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("retry: " + e.getMessage() + " (write retry=5m,15m,1h)");
+        }
+        Optional<Duration> age;
+        try {
+            age = maxAge.map(DurationText::parse);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("max-age: " + e.getMessage());
+        }
+        return new RetryRule(delays, age);
+    }
+
+    public boolean isEmpty() {
+        return delays.isEmpty() && maxAge.isEmpty();
+    }
+
+    /** {@code 5m,15m,1h} as it is written in routes.conf, when the route sets delays. */
+    public Optional<String> delaysText() {
+        return delays.map(list -> list.stream().map(RetryRule::text).collect(Collectors.joining(",")));
+    }
+
+    public Optional<String> maxAgeText() {
+        return maxAge.map(RetryRule::text);
+    }
+
+    /** "retry=5m,15m max-age=1d", or "" for no rule of its own. */
+    public String describe() {
+        return (delaysText().map(text -> "retry=" + text).orElse("") + maxAgeText().map(text -> " max-age=" + text).orElse("")).trim();
+    }
+
+    /** The largest whole unit: 90s as 90s, 3600s as 1h, 86400s as 1d. */
+    static String text(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 86_400_000 == 0) {
+            return millis / 86_400_000 + "d";
+        }
+        if (millis % 3_600_000 == 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        if (millis % 1000 == 0) {
+            return millis / 1000 + "s";
+        }
+        return millis + "ms";
+    }
+}
