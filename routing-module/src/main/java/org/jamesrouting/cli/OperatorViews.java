@@ -39,7 +39,15 @@ final class OperatorViews {
             + status.path("immediateDeliveries").asText() + " at once), " + status.path("firstAttempts").path("throughQueue").asText("0")
             + " through the queue\n"
             + "last minute: " + counts(minute) + "; last hour: " + counts(hour)
+            + shaped(status.path("waitingForRateSlot"))
             + dns(status.path("dnsServers"));
+    }
+
+    /** The mail of shaped destinations waiting in memory for its slot, when there is some. */
+    private static String shaped(JsonNode waiting) {
+        List<String> parts = new ArrayList<>();
+        waiting.fields().forEachRemaining(entry -> parts.add(entry.getKey() + " " + entry.getValue().asText()));
+        return parts.isEmpty() ? "" : "\nwaiting in memory for their rate slot: " + String.join(", ", parts);
     }
 
     private static String dns(JsonNode servers) {

@@ -1,6 +1,7 @@
 package org.jamesrouting.engine;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.jamesrouting.delivery.RecipientOutcome;
 import org.jamesrouting.nexthop.DeliveryPlan;
 import org.jamesrouting.nexthop.NextHopPlanner;
 import org.jamesrouting.route.MessageContext;
+import org.jamesrouting.route.Rate;
 import org.jamesrouting.route.RetryRule;
 import org.jamesrouting.route.RouteMatch;
 import org.jamesrouting.route.RoutingAddress;
@@ -30,6 +32,7 @@ import org.jamesrouting.route.RoutingTables;
 import org.jamesrouting.schedule.AfterAttempt;
 import org.jamesrouting.schedule.DestinationLimits;
 import org.jamesrouting.schedule.Holds;
+import org.jamesrouting.schedule.RateShaper;
 import org.jamesrouting.smtpclient.SevenBitConverter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,15 +58,45 @@ final class DeliveryPass {
     private final DeliveryStats stats;
     private final OutboundDelivery delivery;
     private final Holds holds;
+    private final RateShaper shaper;
     private final int maxHops;
 
-    /** How the recipients came out, and those not tried because their destination is on hold (by destination). */
-    record Outcome(AfterAttempt.Pass pass, Map<String, List<String>> held) {
+    /**
+     * How the recipients came out, those not tried because their destination is on hold (by
+     * destination), and the rate slots given to recipients that wait for them in memory (by
+     * destination; {@code slotWaiting} of the recipients in {@code pass.waiting()} wait for one);
+     * {@code shapedWait}: when every recipient not tried waits for a shaped destination without a
+     * slot, about how long until the soonest slot.
+     */
+    record Outcome(AfterAttempt.Pass pass, Map<String, List<String>> held, Map<String, Instant> slots, int slotWaiting,
+                   Optional<Duration> shapedWait) {
+        Outcome(AfterAttempt.Pass pass, Map<String, List<String>> held) {
+            this(pass, held, Map.of(), 0, Optional.empty());
+        }
+
+        /**
+         * How soon the recipients not tried come back from the queue: {@code usual}, or, when all of
+         * them wait for a shaped destination's slot beyond memory, shortly before that slot.
+         */
+        Duration waitingRetry(Duration usual) {
+            if (shapedWait.isEmpty() || !slots.isEmpty()) {
+                return usual;
+            }
+            Duration beforeTheSlot = shapedWait.get().minus(RateShaper.HORIZON.dividedBy(2));
+            return beforeTheSlot.compareTo(usual) > 0 ? beforeTheSlot : usual;
+        }
+
+        /** Nothing happened but waiting for rate slots: the mail can wait for them in memory, unchanged. */
+        boolean onlyWaitsForSlots() {
+            return !slots.isEmpty() && slotWaiting == pass.waiting().size() && held.isEmpty() && pass.delivered().isEmpty()
+                && pass.deferred().isEmpty() && pass.failed().isEmpty();
+        }
     }
 
     DeliveryPass(RoutingTables tables, NextHopPlanner planner, DestinationLimits limits, DeliveryStats stats, OutboundDelivery delivery,
-                 Holds holds, int maxHops) {
+                 Holds holds, RateShaper shaper, int maxHops) {
         this.holds = holds;
+        this.shaper = shaper;
         this.tables = tables;
         this.planner = planner;
         this.limits = limits;
@@ -75,8 +108,9 @@ final class DeliveryPass {
     /**
      * @param fromSpool a first attempt on a spool thread, rather than mail taken from the outgoing queue
      * @param firstEver no attempt was made before this one
+     * @param reserved the rate slots this mail waited for in memory (by destination): it goes now
      */
-    Outcome run(Mail mail, boolean fromSpool, boolean firstEver) throws MessagingException {
+    Outcome run(Mail mail, boolean fromSpool, boolean firstEver, Map<String, Instant> reserved) throws MessagingException {
         int hops = receivedHeaders(mail.getMessage());
         if (hops > maxHops) {
             List<RecipientOutcome> looping = mail.getRecipients().stream()
@@ -95,6 +129,10 @@ final class DeliveryPass {
         List<RecipientOutcome> waiting = new ArrayList<>();
         Map<String, List<String>> held = new LinkedHashMap<>();
         Map<String, RetryRule> rules = new LinkedHashMap<>();
+        Map<String, Instant> slots = new LinkedHashMap<>();
+        int slotWaiting = 0;
+        Optional<Duration> shapedWait = Optional.empty();
+        int shapedWaiting = 0;
         boolean attempted = false;
         for (Group group : groups.values()) {
             if (!group.retry().isEmpty()) {
@@ -110,6 +148,27 @@ final class DeliveryPass {
                     mail.getName(), group.recipients());
                 group.recipients().forEach(recipient -> waiting.add(notTried(recipient, "queued: the destination deferred its latest mail")));
                 continue;
+            }
+            if (group.rate().isPresent() && !reserved.containsKey(destination)) {
+                Rate rate = group.rate().get();
+                RateShaper.Decision pace = slots.containsKey(destination) ? new RateShaper.WaitHere(slots.get(destination))
+                    : shaper.ask(destination, rate, Instant.now(), !fromSpool);
+                if (pace instanceof RateShaper.WaitHere here) {
+                    slots.put(destination, here.slot());
+                    slotWaiting += group.recipients().size();
+                    group.recipients().forEach(recipient -> waiting.add(notTried(recipient, "waiting for its slot: the destination is "
+                        + "shaped to " + rate.asString())));
+                    continue;
+                }
+                if (pace instanceof RateShaper.WaitInQueue later) {
+                    shapedWait = Optional.of(shapedWait.filter(known -> known.compareTo(later.about()) < 0).orElse(later.about()));
+                    shapedWaiting += group.recipients().size();
+                    LOGGER.debug("{} is shaped to {}: {} for {} waits in the queue (next slot in {})", destination, rate.asString(),
+                        mail.getName(), group.recipients(), later.about());
+                    group.recipients().forEach(recipient -> waiting.add(notTried(recipient, "waiting: the destination is shaped to "
+                        + rate.asString())));
+                    continue;
+                }
             }
             Optional<DestinationLimits.Permit> permit = limits.acquire(destination, SLOT_PATIENCE);
             if (permit.isEmpty()) {
@@ -134,11 +193,12 @@ final class DeliveryPass {
                 }
             }
         }
-        return new Outcome(new AfterAttempt.Pass(delivered, deferred, failed, waiting, rules), held);
+        return new Outcome(new AfterAttempt.Pass(delivered, deferred, failed, waiting, rules), held, slots, slotWaiting,
+            shapedWaiting == waiting.size() ? shapedWait : Optional.empty());
     }
 
-    /** Recipients that share a plan, and the retry rule of their route. */
-    private record Group(DeliveryPlan plan, RetryRule retry, List<String> recipients) {
+    /** Recipients that share a plan, and the retry rule and rate of their route. */
+    private record Group(DeliveryPlan plan, RetryRule retry, Optional<Rate> rate, List<String> recipients) {
     }
 
     /** The recipients by next hop (and retry rule): one transaction for those that share a plan. */
@@ -151,7 +211,9 @@ final class DeliveryPass {
             Optional<RouteMatch> match = table.resolve(address, context);
             DeliveryPlan plan = planner.plan(address, match);
             RetryRule retry = match.map(found -> found.route().retry()).orElse(RetryRule.NONE);
-            groups.computeIfAbsent(List.of(plan.groups(), retry), any -> new Group(plan, retry, new ArrayList<>())).recipients().add(recipient.asString());
+            Optional<Rate> rate = match.flatMap(found -> found.route().rate());
+            groups.computeIfAbsent(List.of(plan.groups(), retry, rate), any -> new Group(plan, retry, rate, new ArrayList<>()))
+                .recipients().add(recipient.asString());
         }
         return groups;
     }

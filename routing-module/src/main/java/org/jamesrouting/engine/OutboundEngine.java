@@ -33,11 +33,13 @@ import org.jamesrouting.delivery.RecipientOutcome;
 import org.jamesrouting.schedule.AfterAttempt;
 import org.jamesrouting.route.RoutingTables;
 import org.jamesrouting.schedule.QueueEntryTracker;
+import org.jamesrouting.schedule.RateShaper;
 import org.jamesrouting.schedule.RetrySchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -79,7 +81,11 @@ public class OutboundEngine {
     /** What a started engine works with. */
     private record Parts(Running view, MailQueue queue, DeliveryPass pass, Bouncer bouncer, Optional<OutboundArchive> archive,
                          Optional<Semaphore> immediateSlots, QueueEntryTracker entries, MailetContext context, HeldMail held,
-                         QueueControl control) {
+                         QueueControl control, RateShaper shaper, Disposable.Composite waits) {
+    }
+
+    /** A mail that waits in memory, its queue entry not yet acknowledged, for the rate slots it was given. */
+    private record Wait(Instant until, Map<String, Instant> slots) {
     }
 
     private final RoutingTables tables;
@@ -138,7 +144,7 @@ public class OutboundEngine {
         stopping = false;
         parts = new Parts(view, queue, built.pass(), built.bouncer(), built.archive(),
             immediate > 0 ? Optional.of(new Semaphore(immediate)) : Optional.empty(), new QueueEntryTracker(100_000), context,
-            built.held(), new QueueControl(view, manageable, built.held(), built.bouncer(), tables));
+            built.held(), new QueueControl(view, manageable, built.held(), built.bouncer(), tables), built.shaper(), Disposables.composite());
         startDequeuing(parts);
         running = view;
     }
@@ -164,7 +170,7 @@ public class OutboundEngine {
             })
             .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, Duration.ofSeconds(1)));
         dequeuing = items
-            .flatMap(item -> Mono.fromRunnable(() -> process(parts, item)).subscribeOn(scheduler)
+            .flatMap(item -> Mono.fromRunnable(() -> process(parts, item, Map.of())).subscribeOn(scheduler)
                 .onErrorResume(error -> {
                     LOGGER.error("Outbound router: unexpected error while delivering", error);
                     return Mono.empty();
@@ -211,7 +217,7 @@ public class OutboundEngine {
      */
     private void deliverFromSpool(Parts parts, Mail mail) throws MessagingException {
         try {
-            handle(parts, mail, true);
+            handle(parts, mail, true, Map.of());
         } catch (Exception e) {
             LOGGER.error("Outbound router: the first attempt of {} failed unexpectedly; it goes to queue {}", mail.getName(),
                 parts.view().configuration().outgoingQueue(), e);
@@ -220,29 +226,72 @@ public class OutboundEngine {
         }
     }
 
-    private void process(Parts parts, MailQueue.MailQueueItem item) {
+    /**
+     * One attempt at a queue entry. The entry is acknowledged when the attempt is over, unless
+     * the mail only waits for rate slots near enough: then it waits in memory, off the delivery
+     * threads and unacknowledged (a crash gives it back), and is attempted again at its slot.
+     *
+     * @param reserved the slots it waited for, when it did
+     */
+    private void process(Parts parts, MailQueue.MailQueueItem item, Map<String, Instant> reserved) {
         Mail mail = item.getMail();
+        boolean waiting = false;
         try {
-            handle(parts, mail, false);
+            Optional<Wait> wait = handle(parts, mail, false, reserved);
+            if (wait.isPresent()) {
+                waiting = true;
+                waitForSlots(parts, item, wait.get());
+                return;
+            }
             item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
         } catch (Exception | Error e) {
             parts.entries().released(mail.getName());
             new PoisonHandling(parts.view().configuration().poison(), parts.queue(), setup.repositories(),
                 parts.bouncer().poisonRepository()).failed(item, mail, e);
         } finally {
-            LifecycleUtil.dispose(mail);
+            if (!waiting) {
+                LifecycleUtil.dispose(mail);
+            }
         }
     }
 
-    private void handle(Parts parts, Mail mail, boolean fromSpool) throws MessagingException {
+    private void waitForSlots(Parts parts, MailQueue.MailQueueItem item, Wait wait) {
+        Duration delay = Duration.between(clock.instant(), wait.until());
+        Disposable[] waiting = new Disposable[1];
+        waiting[0] = Mono.delay(delay.isNegative() ? Duration.ZERO : delay, scheduler)
+            .doFinally(signal -> {
+                if (waiting[0] != null) {
+                    parts.waits().remove(waiting[0]);
+                }
+            })
+            .subscribe(any -> {
+                wait.slots().keySet().forEach(parts.shaper()::arrived);
+                process(parts, item, wait.slots());
+            },
+                error -> LOGGER.error("Outbound router: waiting for the rate slot of {} failed; the queue gives it back at restart",
+                    item.getMail().getName(), error));
+        parts.waits().add(waiting[0]);
+        if (waiting[0].isDisposed()) {
+            parts.waits().remove(waiting[0]); // over before it was added
+        }
+    }
+
+    /** @return a wait for rate slots, when the mail only waits for them (it is left as it is) */
+    private Optional<Wait> handle(Parts parts, Mail mail, boolean fromSpool, Map<String, Instant> reserved) throws MessagingException {
         int previousAttempts = AttributeUtils.getValueAndCastFromMail(mail, ATTEMPTS, Integer.class).orElse(0);
-        if (!parts.entries().claim(mail.getName(), previousAttempts)) {
+        if (reserved.isEmpty() && !parts.entries().claim(mail.getName(), previousAttempts)) {
             LOGGER.info("Dropped a duplicate queue entry of {} (attempt {}): already handled or being handled",
                 mail.getName(), previousAttempts + 1);
-            return;
+            return Optional.empty();
         }
         parts.held().releasedMailTaken(mail);
-        DeliveryPass.Outcome outcome = parts.pass().run(mail, fromSpool, previousAttempts == 0);
+        DeliveryPass.Outcome outcome = parts.pass().run(mail, fromSpool, previousAttempts == 0, reserved);
+        if (outcome.onlyWaitsForSlots()) {
+            Instant until = outcome.slots().values().stream().max(Instant::compareTo).orElseThrow();
+            LOGGER.debug("{} waits in memory until {} for its rate slot(s) {}", mail.getName(), until, outcome.slots());
+            return Optional.of(new Wait(until, outcome.slots()));
+        }
+        outcome.slots().keySet().forEach(parts.shaper()::arrived);
         AfterAttempt.Pass pass = keepHeld(parts, mail, outcome);
         if (!pass.delivered().isEmpty()) {
             parts.archive().ifPresent(copies -> copies.copy(mail, pass.delivered(), parts.context()));
@@ -250,7 +299,8 @@ public class OutboundEngine {
         Instant now = clock.instant();
         Instant first = AttributeUtils.getValueAndCastFromMail(mail, FIRST_ATTEMPT, Long.class).map(Instant::ofEpochMilli).orElse(now);
         RetrySchedule retries = parts.view().configuration().retries();
-        AfterAttempt.Verdict verdict = AfterAttempt.decide(pass, previousAttempts, first, now, fromSpool, retries, LIMIT_WAIT,
+        AfterAttempt.Verdict verdict = AfterAttempt.decide(pass, previousAttempts, first, now, fromSpool, retries,
+            outcome.waitingRetry(LIMIT_WAIT),
             mail.getAttribute(DeliveryAttributes.DELAY_NOTICE_SENT).isPresent());
         List<RecipientOutcome> relayed = pass.delivered().stream().filter(delivered -> !delivered.dsnPassedOn()).toList();
         if (!relayed.isEmpty()) {
@@ -274,6 +324,7 @@ public class OutboundEngine {
         if (verdict.finished()) {
             parts.entries().finished(mail.getName());
         }
+        return Optional.empty();
     }
 
     /**
@@ -330,6 +381,9 @@ public class OutboundEngine {
         }
         if (idleReaper != null) {
             idleReaper.dispose();
+        }
+        if (parts != null) {
+            parts.waits().dispose();
         }
         if (parts != null) {
             parts.view().pool().close();

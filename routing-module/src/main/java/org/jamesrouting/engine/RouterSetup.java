@@ -36,6 +36,7 @@ import org.jamesrouting.route.RoutingTables;
 import org.jamesrouting.route.StaticRoutesParser;
 import org.jamesrouting.schedule.DestinationLimits;
 import org.jamesrouting.schedule.Holds;
+import org.jamesrouting.schedule.RateShaper;
 import org.jamesrouting.smtpclient.ConnectionPool;
 import org.jamesrouting.smtpclient.SmtpClientSettings;
 
@@ -88,7 +89,7 @@ public class RouterSetup {
     }
 
     /** What the engine is started with. */
-    record Built(Running view, DeliveryPass pass, Bouncer bouncer, Optional<OutboundArchive> archive, HeldMail held) {
+    record Built(Running view, DeliveryPass pass, Bouncer bouncer, Optional<OutboundArchive> archive, HeldMail held, RateShaper shaper) {
     }
 
     MailRepositoryStore repositories() {
@@ -116,7 +117,8 @@ public class RouterSetup {
                 Optional.of(workingDirectory().resolve(MTA_STS_FILE)), clock, MTA_STS_DOMAINS))
             : Optional.empty();
         OutboundDelivery delivery = new OutboundDelivery(dns, pins, settings, configuration.mxPort(), pool, stats, mtaSts);
-        Running view = new Running(configuration, planner, dns, dnsCache, limits, stats, settings, mtaSts, pool);
+        RateShaper shaper = new RateShaper();
+        Running view = new Running(configuration, planner, dns, dnsCache, limits, stats, settings, mtaSts, pool, shaper);
         String heldRepository = parameters.apply(HELD_REPOSITORY).filter(text -> !text.isBlank()).orElse(DEFAULT_HELD_REPOSITORY);
         HeldMail held;
         try {
@@ -124,8 +126,8 @@ public class RouterSetup {
         } catch (MailRepositoryStore.MailRepositoryStoreException | RuntimeException e) {
             throw new IllegalArgumentException("<" + HELD_REPOSITORY + ">: cannot open " + heldRepository + ": " + e.getMessage(), e);
         }
-        return new Built(view, new DeliveryPass(tables, planner, limits, stats, delivery, holds, configuration.maxHops()),
-            new Bouncer(repositories, failedRepository, poisonRepository, configuration.heloName(), context), archive, held);
+        return new Built(view, new DeliveryPass(tables, planner, limits, stats, delivery, holds, shaper, configuration.maxHops()),
+            new Bouncer(repositories, failedRepository, poisonRepository, configuration.heloName(), context), archive, held, shaper);
     }
 
     private Path workingDirectory() {

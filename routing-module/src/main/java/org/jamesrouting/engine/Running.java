@@ -18,6 +18,7 @@ import org.jamesrouting.dns.MailDns;
 import org.jamesrouting.mtasts.MtaStsPolicies;
 import org.jamesrouting.nexthop.NextHopPlanner;
 import org.jamesrouting.schedule.DestinationLimits;
+import org.jamesrouting.schedule.RateShaper;
 import org.jamesrouting.smtpclient.ConnectionPool;
 import org.jamesrouting.smtpclient.SmtpClientSettings;
 
@@ -27,7 +28,7 @@ import org.jamesrouting.smtpclient.SmtpClientSettings;
  */
 public record Running(OutboundConfiguration configuration, NextHopPlanner planner, MailDns dns, DomainNameCache cache,
                       DestinationLimits limits, DeliveryStats stats, SmtpClientSettings settings, Optional<MtaStsPolicies> mtaSts,
-                      ConnectionPool pool) {
+                      ConnectionPool pool, RateShaper shaper) {
     /** The destination(s) the router would try first for the mail's recipients, as in its limits, statistics and holds ("a + b"). */
     public String destinationOf(RoutingTable table, Mail mail) {
         MessageContext context = MailContexts.of(mail);

@@ -60,6 +60,7 @@ public final class Route {
     private final String comment;
     private final RouteConditions conditions;
     private final RetryRule retry;
+    private final Optional<Rate> rate;
 
     private Route(Builder builder) {
         this.id = Objects.requireNonNull(builder.id, "id");
@@ -74,6 +75,7 @@ public final class Route {
         this.comment = builder.comment;
         this.conditions = builder.conditions;
         this.retry = builder.retry;
+        this.rate = builder.rate;
     }
 
     public static Builder builder() {
@@ -82,7 +84,7 @@ public final class Route {
 
     public Builder toBuilder() {
         return new Builder().id(id).source(source).pattern(pattern).hosts(hosts).tls(tls).auth(auth).enabled(enabled).comment(comment)
-            .conditions(conditions).retry(retry);
+            .conditions(conditions).retry(retry).rate(rate);
     }
 
     public String id() {
@@ -126,22 +128,28 @@ public final class Route {
         return retry;
     }
 
+    /** How fast its mail may go ({@code rate=60/m}), when shaped. */
+    public Optional<Rate> rate() {
+        return rate;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Route other && id.equals(other.id) && source == other.source && pattern.equals(other.pattern)
             && hosts.equals(other.hosts) && tls.equals(other.tls) && auth.equals(other.auth) && enabled == other.enabled
-            && comment.equals(other.comment) && conditions.equals(other.conditions) && retry.equals(other.retry);
+            && comment.equals(other.comment) && conditions.equals(other.conditions) && retry.equals(other.retry) && rate.equals(other.rate);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, source, pattern, hosts, tls, auth, enabled, comment, conditions, retry);
+        return Objects.hash(id, source, pattern, hosts, tls, auth, enabled, comment, conditions, retry, rate);
     }
 
     @Override
     public String toString() {
         return id + " " + pattern.asString() + " -> " + hosts + " tls=" + tls.describe()
             + auth.map(a -> " auth=" + a).orElse("") + (retry.isEmpty() ? "" : " " + retry.describe())
+            + rate.map(shaped -> " rate=" + shaped.asString()).orElse("")
             + (conditions.isEmpty() ? "" : " if " + conditions.describe())
             + (enabled ? "" : " (disabled)");
     }
@@ -157,6 +165,7 @@ public final class Route {
         private String comment = "";
         private RouteConditions conditions = RouteConditions.NONE;
         private RetryRule retry = RetryRule.NONE;
+        private Optional<Rate> rate = Optional.empty();
 
         public Builder id(String id) {
             this.id = id;
@@ -213,6 +222,11 @@ public final class Route {
 
         public Builder retry(RetryRule retry) {
             this.retry = Objects.requireNonNull(retry);
+            return this;
+        }
+
+        public Builder rate(Optional<Rate> rate) {
+            this.rate = Objects.requireNonNull(rate);
             return this;
         }
 

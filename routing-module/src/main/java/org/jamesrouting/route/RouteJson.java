@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * A route as JSON, for webadmin and the dynamic store:
  * {@code {"id","pattern","hosts":["host:port"],"tls","tlsMatch","username","password","enabled","comment",
- * "sender","authUser","headers","retry":"5m,15m,1h","maxAge":"1d"}}.
+ * "sender","authUser","headers","retry":"5m,15m,1h","maxAge":"1d","rate":"60/m"}}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -34,6 +34,8 @@ public class RouteJson {
     public String retry;
     /** How long the route's mail is tried, {@code "1d"} (else the mailet's {@code <maxAge>}). */
     public String maxAge;
+    /** How fast its mail may go, {@code "60/m"}. */
+    public String rate;
 
     public static RouteJson of(Route route, boolean withPassword) {
         RouteJson json = new RouteJson();
@@ -51,6 +53,7 @@ public class RouteJson {
         json.headers = route.conditions().headers().isEmpty() ? null : route.conditions().headers();
         json.retry = route.retry().delaysText().orElse(null);
         json.maxAge = route.retry().maxAgeText().orElse(null);
+        json.rate = route.rate().map(Rate::asString).orElse(null);
         return json;
     }
 
@@ -95,6 +98,7 @@ public class RouteJson {
         builder.comment(comment);
         builder.conditions(RouteConditions.of(Optional.ofNullable(sender), Optional.ofNullable(authUser), headers));
         builder.retry(RetryRule.parse(Optional.ofNullable(retry), Optional.ofNullable(maxAge)));
+        builder.rate(Optional.ofNullable(rate).map(Rate::parse));
         return builder.build();
     }
 }

@@ -26,7 +26,7 @@ import java.util.Set;
  * the null sender), {@code auth-user=<pattern>}, and any number of
  * {@code header:<Name>=<value>} / {@code header:<Name>~<pattern>} (quote values with spaces:
  * {@code header:Subject~"*big invoice*"}). The route's own retry rule ({@link RetryRule}):
- * {@code retry=5m,15m,1h} and {@code max-age=1d}.
+ * {@code retry=5m,15m,1h} and {@code max-age=1d}; its pace ({@link Rate}): {@code rate=60/m}.
  */
 public final class StaticRoutesParser {
     /** Where passwords named by password-env and password-file come from. */
@@ -50,7 +50,7 @@ public final class StaticRoutesParser {
     }
 
     private static final Set<String> OPTIONS = Set.of("tls", "tls-match", "auth", "password", "password-env", "password-file",
-        "enabled", "id", "comment", "sender", "auth-user", "header:<name>", "retry", "max-age");
+        "enabled", "id", "comment", "sender", "auth-user", "header:<name>", "retry", "max-age", "rate");
 
     private final SecretSource secrets;
 
@@ -147,6 +147,7 @@ public final class StaticRoutesParser {
                 case "auth-user" -> authUser = Optional.of(value);
                 case "retry" -> retry = Optional.of(value);
                 case "max-age" -> maxAge = Optional.of(value);
+                case "rate" -> route.rate(Optional.of(parseWith(where, () -> Rate.parse(value))));
                 default -> throw new IllegalStateException(name);
             }
         }
@@ -194,10 +195,10 @@ public final class StaticRoutesParser {
                 throw new RouteTableException(where + ": option '" + option.replaceAll("[=:]$", "") + "' is for routes only");
             }
         }
-        for (String option : List.of("retry=", "max-age=")) {
+        for (String option : List.of("retry=", "max-age=", "rate=")) {
             if (tokens.stream().anyMatch(token -> token.toLowerCase(Locale.ROOT).startsWith(option))) {
                 throw new RouteTableException(where + ": option '" + option.replace("=", "") + "' is for routes only: "
-                    + "<retrySchedule> and <maxAge> set the smart host's");
+                    + "<retrySchedule> and <maxAge> set the smart host's retries; it is not shaped");
             }
         }
         List<String> withPattern = new ArrayList<>();

@@ -61,7 +61,7 @@ public class OutboundStatus {
     public record Status(boolean running, int deliveryThreads, int destinationConcurrency, int immediateDeliveries, String queue,
                          int queued, int inFlight, int parked, DeliveryStats.FirstAttempts firstAttempts,
                          Counts lastMinute, Counts lastHour, List<DestinationStatus> destinations,
-                         List<org.jamesrouting.dns.DnsServerPool.ServerStatus> dnsServers) {
+                         List<org.jamesrouting.dns.DnsServerPool.ServerStatus> dnsServers, Map<String, Integer> waitingForRateSlot) {
     }
 
     public record QueuedMail(String name, String sender, List<String> recipients, String destination, String nextDelivery,
@@ -126,7 +126,8 @@ public class OutboundStatus {
         return new Status(true, active.configuration().deliveryThreads(), active.configuration().destinationConcurrency(),
             active.configuration().immediateDeliveries(), active.configuration().outgoingQueue(), queued.size(),
             inFlight.values().stream().mapToInt(Integer::intValue).sum(), (int) parkedRepository(active).size(), active.stats().firstAttempts(),
-            Counts.of(active.stats().total(true)), Counts.of(active.stats().total(false)), destinations, active.dns().servers());
+            Counts.of(active.stats().total(true)), Counts.of(active.stats().total(false)), destinations, active.dns().servers(),
+            new TreeMap<>(active.shaper().waiting()));
     }
 
     public QueueView queue(Optional<String> destination) throws Exception {

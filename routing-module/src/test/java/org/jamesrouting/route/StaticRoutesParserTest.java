@@ -205,4 +205,17 @@ class StaticRoutesParserTest {
         json.maxAge = "forever";
         assertThatThrownBy(() -> json.toRoute("x", Route.Source.DYNAMIC)).hasMessageStartingWith("max-age: 'forever' is not a duration");
     }
+
+    @Test
+    void readsARoutesRateAndRefusesABadOne() {
+        Route route = parse("bulk.test mx.bulk.test rate=600/h id=bulk").get(0);
+
+        assertThat(route.rate()).contains(Rate.parse("600/h"));
+        assertThat(route.rate().orElseThrow().interval()).isEqualTo(java.time.Duration.ofSeconds(6));
+        assertThat(RouteJson.of(route, false).rate).isEqualTo("600/h");
+        assertThat(RouteJson.of(route, false).toRoute("bulk", Route.Source.DYNAMIC).rate()).isEqualTo(route.rate());
+        assertThatThrownBy(() -> parse("a.test mx rate=lots")).hasMessageStartingWith("conf/routes.conf line 1: rate: 'lots' is not a rate");
+        assertThatThrownBy(() -> new StaticRoutesParser(SECRETS).parseRelay("relay.test:587 rate=1/s", "<smarthost>"))
+            .hasMessageContaining("option 'rate' is for routes only");
+    }
 }

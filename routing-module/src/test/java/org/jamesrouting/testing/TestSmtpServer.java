@@ -34,9 +34,9 @@ import javax.net.ssl.SSLSocket;
 public final class TestSmtpServer implements AutoCloseable {
     public enum Stage { CONNECT, EHLO, MAIL, RCPT, DATA, DATA_END }
 
-    /** A message as received: envelope, content, and how the session went. */
+    /** A message as received: envelope, content, how the session went, and when it was taken (end of DATA). */
     public record Received(String sender, List<String> recipients, String content, boolean tls, String authenticatedUser,
-                           String mailFromLine) {
+                           String mailFromLine, java.time.Instant at) {
         /** The first field of that name, unfolded (continuation lines joined). */
         public Optional<String> header(String name) {
             int end = content.indexOf("\r\n\r\n");
@@ -422,7 +422,7 @@ public final class TestSmtpServer implements AutoCloseable {
                             session.send(end);
                         } else {
                             received.add(new Received(session.sender, List.copyOf(session.recipients), content, session.tls, session.user,
-                                session.mailFromLine));
+                                session.mailFromLine, java.time.Instant.now()));
                             session.send("250 2.0.0 queued as " + received.size());
                         }
                         session.sender = null;
