@@ -462,6 +462,9 @@ public final class RoutingCli {
         if (explanation.hasNonNull("retry")) {
             out.println("retry:   " + explanation.get("retry").asText());
         }
+        if (explanation.hasNonNull("rate")) {
+            out.println("rate:    " + explanation.get("rate").asText());
+        }
         JsonNode hops = explanation.get("hops");
         if (hops != null && hops.size() > 0) {
             List<List<String>> rows = new ArrayList<>();

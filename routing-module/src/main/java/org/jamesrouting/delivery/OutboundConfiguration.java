@@ -1,6 +1,7 @@
 package org.jamesrouting.delivery;
 
 import org.jamesrouting.nexthop.MxTlsPolicy;
+import org.jamesrouting.schedule.DestinationRates;
 import org.jamesrouting.schedule.PoisonPolicy;
 import org.jamesrouting.schedule.RetrySchedule;
 import org.jamesrouting.core.DurationText;
@@ -26,7 +27,7 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
                                     int destinationConcurrency, int immediateDeliveries, String heloName, Duration connectTimeout, Duration commandTimeout, Optional<String> truststore,
                                     String truststorePassword, boolean verifyServerIdentity, int maxHops,
                                     PoisonPolicy poison, String poisonRepository, MxTlsPolicy mxTlsPolicy,
-                                    boolean mtaSts, int mtaStsPort) {
+                                    boolean mtaSts, int mtaStsPort, DestinationRates destinationRates) {
     public static final String DEFAULT_POISON_REPOSITORY = "memory://var/mail/outbound-poison/";
     /** As Exchange and Sendmail (Postfix's delay_warning_time is off by default): the sender hears after 4 hours. */
     public static final String DEFAULT_DELAY_WARNING = "4h";
@@ -34,7 +35,7 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
     public static final Set<String> PARAMETERS = Set.of("outgoingQueue", "smarthost", "backup", "routes", "dnsServers", "dnsTimeout",
         "mxPort", "mxTls", "retrySchedule", "maxAge", "greylistRetry", "delayWarning", "deliveryThreads", "destinationConcurrency", "immediateDeliveries", "heloName", "connectTimeout", "commandTimeout",
         "truststore", "truststorePassword", "verifyServerIdentity", "maxHops", "poisonAfter",
-        "poisonRetry", "poisonRepository", "mxTlsPolicy", "mtaSts", "mtaStsPort");
+        "poisonRetry", "poisonRepository", "mxTlsPolicy", "mtaSts", "mtaStsPort", "destinationRates");
 
     /**
      * @param parameter a mailet parameter by name, empty when not given
@@ -89,7 +90,8 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
             parameter.apply("poisonRepository").filter(text -> !text.isBlank()).map(String::trim).orElse(DEFAULT_POISON_REPOSITORY),
             named("mxTlsPolicy", () -> MxTlsPolicy.parse(mxTls, parameter.apply("mxTlsPolicy").orElse(""))),
             named("mtaSts", () -> bool(parameter.apply("mtaSts").orElse("true"))),
-            named("mtaStsPort", () -> port(parameter.apply("mtaStsPort").orElse("443"))));
+            named("mtaStsPort", () -> port(parameter.apply("mtaStsPort").orElse("443"))),
+            named("destinationRates", () -> DestinationRates.parse(parameter.apply("destinationRates").orElse(""))));
     }
 
     /**

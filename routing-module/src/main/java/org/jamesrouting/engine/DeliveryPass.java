@@ -31,6 +31,7 @@ import org.jamesrouting.route.RoutingTable;
 import org.jamesrouting.route.RoutingTables;
 import org.jamesrouting.schedule.AfterAttempt;
 import org.jamesrouting.schedule.DestinationLimits;
+import org.jamesrouting.schedule.DestinationRates;
 import org.jamesrouting.schedule.Holds;
 import org.jamesrouting.schedule.RateShaper;
 import org.jamesrouting.smtpclient.SevenBitConverter;
@@ -59,6 +60,7 @@ final class DeliveryPass {
     private final OutboundDelivery delivery;
     private final Holds holds;
     private final RateShaper shaper;
+    private final DestinationRates rates;
     private final int maxHops;
 
     /**
@@ -94,8 +96,9 @@ final class DeliveryPass {
     }
 
     DeliveryPass(RoutingTables tables, NextHopPlanner planner, DestinationLimits limits, DeliveryStats stats, OutboundDelivery delivery,
-                 Holds holds, RateShaper shaper, int maxHops) {
+                 Holds holds, RateShaper shaper, DestinationRates rates, int maxHops) {
         this.holds = holds;
+        this.rates = rates;
         this.shaper = shaper;
         this.tables = tables;
         this.planner = planner;
@@ -149,8 +152,9 @@ final class DeliveryPass {
                 group.recipients().forEach(recipient -> waiting.add(notTried(recipient, "queued: the destination deferred its latest mail")));
                 continue;
             }
-            if (group.rate().isPresent() && !reserved.containsKey(destination)) {
-                Rate rate = group.rate().get();
+            Optional<Rate> shaped = group.rate().or(() -> rates.of(destination));
+            if (shaped.isPresent() && !reserved.containsKey(destination)) {
+                Rate rate = shaped.get();
                 RateShaper.Decision pace = slots.containsKey(destination) ? new RateShaper.WaitHere(slots.get(destination))
                     : shaper.ask(destination, rate, Instant.now(), !fromSpool);
                 if (pace instanceof RateShaper.WaitHere here) {

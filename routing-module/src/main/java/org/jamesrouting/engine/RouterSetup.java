@@ -126,7 +126,8 @@ public class RouterSetup {
         } catch (MailRepositoryStore.MailRepositoryStoreException | RuntimeException e) {
             throw new IllegalArgumentException("<" + HELD_REPOSITORY + ">: cannot open " + heldRepository + ": " + e.getMessage(), e);
         }
-        return new Built(view, new DeliveryPass(tables, planner, limits, stats, delivery, holds, shaper, configuration.maxHops()),
+        return new Built(view, new DeliveryPass(tables, planner, limits, stats, delivery, holds, shaper,
+            configuration.destinationRates(), configuration.maxHops()),
             new Bouncer(repositories, failedRepository, poisonRepository, configuration.heloName(), context), archive, held, shaper);
     }
 

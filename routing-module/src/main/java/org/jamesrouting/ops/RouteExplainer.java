@@ -14,6 +14,7 @@ import org.apache.james.core.Domain;
 import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.local.LocalDomains;
 import org.jamesrouting.route.RetryRule;
+import org.jamesrouting.schedule.DestinationLimits;
 import org.jamesrouting.route.RouteJson;
 import org.jamesrouting.route.MessageContext;
 import org.jamesrouting.route.RouteMatch;
@@ -33,11 +34,14 @@ public final class RouteExplainer {
     /** @param skipped routes before the one taken whose pattern matched but whose conditions did not hold, with why */
     /** @param mtaSts for direct MX delivery, the recipient domain's MTA-STS policy in force (or why none is) */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    /** @param retry when mail for the address is tried again and given up on: the route's own rule, else the mailet's */
+    /**
+     * @param retry when mail for the address is tried again and given up on: the route's own rule, else the mailet's
+     * @param rate the pace of its destination and where it is set, when shaped
+     */
     public record Explanation(String address, boolean local, RouteJson route, String reason, List<Hop> hops, List<String> skipped,
-                              String mtaSts, String retry) {
+                              String mtaSts, String retry, String rate) {
         Explanation(String address, boolean local, RouteJson route, String reason, List<Hop> hops, List<String> skipped, String mtaSts) {
-            this(address, local, route, reason, hops, skipped, mtaSts, null);
+            this(address, local, route, reason, hops, skipped, mtaSts, null, null);
         }
     }
 
@@ -99,8 +103,13 @@ public final class RouteExplainer {
         String retry = active.get().configuration().retries().with(rule).describe()
             + (rule.isEmpty() ? " (the OutboundRouter's <retrySchedule>, <maxAge>, <delayWarning>)"
                 : " (route " + match.get().route().id() + ": " + rule.describe() + ")");
+        String destination = DestinationLimits.destinationOf(plan);
+        String rate = match.flatMap(m -> m.route().rate()).map(shaped -> shaped.asString() + " (route " + match.get().route().id() + ")")
+            .or(() -> active.get().configuration().destinationRates().of(destination)
+                .map(shaped -> shaped.asString() + " (<destinationRates>: " + destination + ")"))
+            .orElse(null);
         return new Explanation(address.asString(), false, match.map(m -> RouteJson.of(m.route(), false)).orElse(null), plan.reason(), hops,
-            explained.skipped(), mtaStsNote, retry);
+            explained.skipped(), mtaStsNote, retry, rate);
     }
 
     /** A host of the expansion as explain shows it: its addresses, why it is there, DANE's word, why it is skipped. */

@@ -1,5 +1,8 @@
 package org.jamesrouting.webadmin;
 
+import static org.jamesrouting.webadmin.JsonErrors.error;
+import static org.jamesrouting.webadmin.JsonErrors.running;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +20,6 @@ import org.jamesrouting.engine.OutboundEngine;
 import org.jamesrouting.engine.QueueControl;
 import org.jamesrouting.schedule.Holds;
 
-import spark.HaltException;
 import spark.Request;
 import spark.Service;
 
@@ -133,19 +135,5 @@ public class QueueRoutes implements Routes {
         return engine.control().orElseThrow(() -> error(409, ErrorResponder.ErrorType.WRONG_STATE, "the outbound router is not running"));
     }
 
-    private interface Call<T> {
-        T call() throws Exception;
-    }
 
-    private static <T> T running(Call<T> call) throws Exception {
-        try {
-            return call.call();
-        } catch (IllegalStateException e) {
-            throw error(409, ErrorResponder.ErrorType.WRONG_STATE, e.getMessage());
-        }
-    }
-
-    private static HaltException error(int status, ErrorResponder.ErrorType type, String message) {
-        return ErrorResponder.builder().statusCode(status).type(type).message(message).haltError();
-    }
 }

@@ -1,5 +1,8 @@
 package org.jamesrouting.webadmin;
 
+import static org.jamesrouting.webadmin.JsonErrors.error;
+import static org.jamesrouting.webadmin.JsonErrors.running;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +43,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import spark.HaltException;
+
 import spark.Request;
 import spark.Response;
 import spark.Service;
@@ -396,17 +400,6 @@ public class RoutingRoutes implements Routes {
         }
     }
 
-    private interface StatusCall<T> {
-        T call() throws Exception;
-    }
-
-    private static <T> T running(StatusCall<T> call) throws Exception {
-        try {
-            return call.call();
-        } catch (IllegalStateException e) {
-            throw error(409, ErrorResponder.ErrorType.WRONG_STATE, e.getMessage());
-        }
-    }
 
     private Object smarthost(Request request, Response response) {
         Running active = engine.running()
@@ -486,7 +479,4 @@ public class RoutingRoutes implements Routes {
             + "(mail keeps being routed with the table in use): " + e.getMessage());
     }
 
-    private static HaltException error(int status, ErrorResponder.ErrorType type, String message) {
-        return ErrorResponder.builder().statusCode(status).type(type).message(message).haltError();
-    }
 }

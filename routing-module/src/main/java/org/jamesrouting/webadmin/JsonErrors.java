@@ -1,0 +1,29 @@
+package org.jamesrouting.webadmin;
+
+import org.apache.james.webadmin.utils.ErrorResponder;
+
+import spark.HaltException;
+
+/** The JSON errors our webadmin routes answer with (James's ErrorResponder), shared by each Routes class. */
+final class JsonErrors {
+    private JsonErrors() {
+    }
+
+    /** A call that may find the outbound router not running ({@link IllegalStateException}). */
+    interface Call<T> {
+        T call() throws Exception;
+    }
+
+    static HaltException error(int status, ErrorResponder.ErrorType type, String message) {
+        return ErrorResponder.builder().statusCode(status).type(type).message(message).haltError();
+    }
+
+    /** The call's result; 409 with its message when the router is not running. */
+    static <T> T running(Call<T> call) throws Exception {
+        try {
+            return call.call();
+        } catch (IllegalStateException e) {
+            throw error(409, ErrorResponder.ErrorType.WRONG_STATE, e.getMessage());
+        }
+    }
+}
