@@ -34,6 +34,7 @@ class QueueControlIT {
     static TestSmtpServer releasing;
     static TestSmtpServer removing;
     static TestSmtpServer holding;
+    static TestSmtpServer retrying;
     static InProcessJames james;
 
     @BeforeAll
@@ -41,6 +42,7 @@ class QueueControlIT {
         releasing = TestSmtpServer.start().reply(Stage.RCPT, "451 4.3.0 mailbox busy, try again");
         removing = TestSmtpServer.start().reply(Stage.RCPT, "451 4.3.0 mailbox busy, try again");
         holding = TestSmtpServer.start();
+        retrying = TestSmtpServer.start().reply(Stage.RCPT, "451 4.3.0 mailbox busy, try again");
         JamesHome home = JamesHome.fromProjectConf(directory.resolve("james"))
             .outboundRouter("""
                 <routes>file://conf/routes.conf</routes>
@@ -52,7 +54,8 @@ class QueueControlIT {
                 release.test  127.0.0.1:%d  tls=none id=release
                 remove.test   127.0.0.1:%d  tls=none id=remove
                 hold.test     127.0.0.1:%d  tls=none id=hold
-                """.formatted(releasing.port(), removing.port(), holding.port()));
+                retry.test    127.0.0.1:%d  tls=none id=retry
+                """.formatted(releasing.port(), removing.port(), holding.port(), retrying.port()));
         james = InProcessJames.start(home);
         james.webAdmin().addDomain("example.com");
         james.webAdmin().addUser("alice@example.com", "alicepass");
@@ -66,6 +69,7 @@ class QueueControlIT {
         releasing.close();
         removing.close();
         holding.close();
+        retrying.close();
     }
 
     private static JsonNode post(String path, int expected) throws Exception {
@@ -205,5 +209,21 @@ class QueueControlIT {
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.body()).contains("no held message named 'no-such-mail'");
         assertThat(JSON.readTree(james.webAdmin().get("/routing/queue/holds").body())).isEmpty();
+    }
+
+    @Test
+    void retrySendsAQueuedMessageNowNotAtItsNextTry() throws Exception {
+        String id = ItSupport.send(james, "alice@example.com", "carol@retry.test", "tried again at once");
+        String name = awaitQueued("route retry", 1).get(0);
+        retrying.reset();
+
+        JsonNode retried = post("/routing/queue/retry?message=" + encode(name), 200);
+
+        assertThat(names(retried.path("done"))).hasSize(1);
+        ItSupport.await("the retried mail at the peer, long before its 1 h retry", () -> ItSupport.arrivals(retrying, id) == 1 ? true : null);
+        ItSupport.awaitSettled(james.webAdmin());
+        assertThat(ItSupport.arrivals(retrying, id)).isEqualTo(1);
+        assertThat(queue("route retry").path("mails")).isEmpty();
+        post("/routing/queue/retry?message=" + encode(name), 404);
     }
 }

@@ -63,6 +63,7 @@ public final class RoutingCli {
           queue release DESTINATION|--message NAME    held mail back into the queue, delivered now
           queue bounce DESTINATION|--message NAME     DSN to the sender ("removed by the mail administrator")
           queue delete DESTINATION|--message NAME     removed without a DSN (logged)
+          queue retry DESTINATION|--message NAME      queued mail tried now, not at its next retry
                                                DESTINATION as status names it: 'route ID', 'smart host', 'mx:DOMAIN'
           doctor [ADDRESS]                     "mail will not send out": checks DNS servers, the way to ADDRESS
                                                (or the smart host), connect/EHLO/STARTTLS/AUTH to each host, advice
@@ -536,7 +537,7 @@ public final class RoutingCli {
             }
             return;
         }
-        if (!args.isEmpty() && List.of("hold", "release", "bounce", "delete").contains(args.get(0))) {
+        if (!args.isEmpty() && List.of("hold", "release", "bounce", "delete", "retry").contains(args.get(0))) {
             queueAction(args);
             return;
         }
@@ -606,6 +607,7 @@ public final class RoutingCli {
             case "hold" -> "held";
             case "release" -> "released";
             case "bounce" -> "bounced";
+            case "retry" -> "queued for now";
             default -> "deleted";
         };
         String what = destination != null ? result.path("destination").asText(destination) : message;

@@ -196,8 +196,12 @@ public final class HeldMail {
         void apply(Mail mail) throws Exception;
     }
 
-    /** The router took released mail from the queue: its held copy goes now, before the mail is delivered. */
-    void releasedMailTaken(Mail mail) throws MessagingException {
+    /**
+     * The router took released mail from the queue: its held copy goes now, before the mail is
+     * delivered. Under the lock of {@link #release}, which may still be removing that copy itself
+     * (the queue hands the mail out as soon as it is queued).
+     */
+    synchronized void releasedMailTaken(Mail mail) throws MessagingException {
         if (mail.getAttribute(DeliveryAttributes.RELEASED).isEmpty()) {
             return;
         }

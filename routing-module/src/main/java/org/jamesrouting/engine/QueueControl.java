@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The operator's hand on the queue (Postfix's postsuper, Exim's -M options, Exchange's
- * Suspend-Queue and Remove-Message): hold and release a destination or one message, bounce
+ * Suspend-Queue and Remove-Message): hold and release a destination or one message, retry now, bounce
  * (one DSN to the sender, "removed by the operator") or delete (no DSN, logged) a message or
  * all the mail of a destination. Acts on the outgoing queue and on held mail; a message being
  * delivered at this moment is left alone and reported as busy.
@@ -94,6 +94,39 @@ public final class QueueControl {
     /** Releases held mail by name (held for a destination still on hold or by itself). */
     public Result releaseMessage(String name) throws Exception {
         return new Result(held.release(entry -> entry.name().equals(name), queue), List.of());
+    }
+
+    /**
+     * Sends queued mail now rather than at its next retry (Postfix's {@code postqueue -i},
+     * Exim's {@code -M}): each is queued again without delay under a new name, then its old entry
+     * removed, so a crash in between means one extra delivery, never a lost mail. A message being
+     * delivered at this moment is reported busy (its copy goes out too, or finds it done).
+     *
+     * @return the new names (done), and the old names of the mail being delivered (busy)
+     */
+    public Result retry(Selector selector) throws Exception {
+        List<String> done = new ArrayList<>();
+        List<String> busy = new ArrayList<>();
+        for (Mail mail : queuedMatching(selector)) {
+            MailImpl copy = MailImpl.duplicate(mail);
+            try {
+                queue.enQueue(copy);
+                if (queue.remove(ManageableMailQueue.Type.Name, mail.getName()) == 0) {
+                    LOGGER.info("Retry of {}: it is being delivered now; its copy {} will find it done or go out once more", mail.getName(),
+                        copy.getName());
+                    busy.add(mail.getName());
+                } else {
+                    done.add(copy.getName());
+                }
+            } finally {
+                LifecycleUtil.dispose(copy);
+                LifecycleUtil.dispose(mail);
+            }
+        }
+        if (!done.isEmpty()) {
+            LOGGER.info("Queued {} mail(s) for delivery now at the operator's request: {}", done.size(), done);
+        }
+        return new Result(done, busy);
     }
 
     /** One DSN per message to its sender ({@value #REMOVED_TEXT}), and the mail leaves the queue or hold. */

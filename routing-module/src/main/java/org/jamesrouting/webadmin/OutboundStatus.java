@@ -181,28 +181,8 @@ public class OutboundStatus {
         if (destination.equals(PARKED)) {
             return releaseParked(active);
         }
-        ManageableMailQueue queue = queue(active);
-        List<Mail> mails = new ArrayList<>();
-        browse(active, (view, to) -> {
-            if (to.equals(destination)) {
-                mails.add(view.getMail());
-            }
-        });
-        int flushed = 0;
-        for (Mail mail : mails) {
-            MailImpl copy = MailImpl.duplicate(mail);
-            try {
-                queue.enQueue(copy);
-                long removed = queue.remove(ManageableMailQueue.Type.Name, mail.getName());
-                if (removed == 0) {
-                    LOGGER.info("Flush of {}: {} is being delivered now; its copy {} will find it done or go out once more",
-                        destination, mail.getName(), copy.getName());
-                }
-                flushed++;
-            } finally {
-                org.apache.james.lifecycle.api.LifecycleUtil.dispose(copy);
-            }
-        }
+        int flushed = engine.control().orElseThrow(() -> new IllegalStateException("the outbound router is not running"))
+            .retry(org.jamesrouting.engine.QueueControl.Selector.destination(destination)).done().size();
         LOGGER.info("Flushed {} queued mail(s) of {}", flushed, destination);
         return flushed;
     }

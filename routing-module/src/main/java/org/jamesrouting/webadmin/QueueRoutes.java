@@ -37,6 +37,7 @@ import spark.Service;
  * POST /routing/queue/bounce?destination=d | ?message=name    one DSN to each sender ("removed by the mail
  *                                            administrator"); the mail leaves the queue or hold
  * POST /routing/queue/delete?destination=d | ?message=name    the mail leaves the queue or hold without a DSN (logged)
+ * POST /routing/queue/retry?destination=d | ?message=name     queued mail tried now, not at its next retry
  * </pre>
  * A destination is named as {@code GET /routing/status} names it: {@code route <id>},
  * {@code smart host}, {@code mx:<domain>}. Actions answer {@code {"done":[names],"busy":[names]}}
@@ -82,6 +83,7 @@ public class QueueRoutes implements Routes {
         service.post(BASE + "/release", (request, response) -> act(request, "release"), jsonTransformer);
         service.post(BASE + "/bounce", (request, response) -> act(request, "bounce"), jsonTransformer);
         service.post(BASE + "/delete", (request, response) -> act(request, "delete"), jsonTransformer);
+        service.post(BASE + "/retry", (request, response) -> act(request, "retry"), jsonTransformer);
     }
 
     /** A destination on hold, as {@code GET /routing/queue/holds} shows it. */
@@ -118,6 +120,7 @@ public class QueueRoutes implements Routes {
             case "hold" -> destination.isPresent() ? control.holdDestination(destination.get(), reason) : control.holdMessage(message, reason);
             case "release" -> destination.isPresent() ? control.releaseDestination(destination.get()) : control.releaseMessage(message);
             case "bounce" -> control.bounce(selector);
+            case "retry" -> control.retry(selector);
             default -> control.delete(selector);
         });
         if (message != null && result.done().isEmpty() && result.busy().isEmpty()) {

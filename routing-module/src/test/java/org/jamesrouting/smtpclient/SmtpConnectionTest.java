@@ -403,8 +403,7 @@ class SmtpConnectionTest {
         // a port bound but not listening, held for the whole test: connecting is refused, and no
         // other socket can take the port meanwhile (once, a port just closed by the test server
         // still answered and the client waited for a greeting)
-        try (java.net.Socket bound = new java.net.Socket()) {
-            bound.bind(new InetSocketAddress("127.0.0.1", org.jamesrouting.testing.TestPorts.free()));
+        try (java.net.Socket bound = boundNotListening()) {
             int port = bound.getLocalPort();
 
             assertThatThrownBy(() -> SmtpConnection.open(new InetSocketAddress("127.0.0.1", port), "127.0.0.1", TlsMode.NONE, trusting))
@@ -412,6 +411,26 @@ class SmtpConnectionTest {
                     assertThat(failure.kind()).isEqualTo(SmtpFailure.Kind.CONNECTION);
                     assertThat(failure.isPermanent()).isFalse();
                 });
+        }
+    }
+
+    /**
+     * A socket bound to a free port and not listening. A port TestPorts found free may still have
+     * connections in TIME_WAIT from an earlier test (its check binds with SO_REUSEADDR): then the
+     * next one.
+     */
+    private static java.net.Socket boundNotListening() throws java.io.IOException {
+        for (int attempt = 0; ; attempt++) {
+            java.net.Socket socket = new java.net.Socket();
+            try {
+                socket.bind(new InetSocketAddress("127.0.0.1", org.jamesrouting.testing.TestPorts.free()));
+                return socket;
+            } catch (java.net.BindException e) {
+                socket.close();
+                if (attempt == 20) {
+                    throw e;
+                }
+            }
         }
     }
 }
