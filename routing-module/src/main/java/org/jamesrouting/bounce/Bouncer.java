@@ -128,7 +128,7 @@ public final class Bouncer {
         try {
             send(mail, action, notified, request, retryUntil, first, now);
         } catch (MessagingException | RuntimeException e) {
-            LOGGER.error("Outbound router: the {} notice for {} ({}) could not be sent", action.name().toLowerCase(java.util.Locale.ROOT),
+            LOGGER.error("Outbound router: the {} notice for {} ({}) could not be sent", action.field(),
                 mail.getName(), recipients(notified), e);
         }
     }
@@ -144,14 +144,14 @@ public final class Bouncer {
             sender.asString(), notified, request, reportingMta, context.getPostmaster().asString(), ZonedDateTime.ofInstant(first, zone),
             ZonedDateTime.ofInstant(now, zone));
         MailImpl dsnMail = MailImpl.builder()
-            .name(mail.getName() + "-" + action.name().toLowerCase(java.util.Locale.ROOT) + "-dsn-" + now.toEpochMilli())
+            .name(mail.getName() + "-" + action.field() + "-dsn-" + now.toEpochMilli())
             .sender(MaybeSender.nullSender())
             .addRecipient(sender.get())
             .mimeMessage(dsn)
             .build();
         try {
             context.sendMail(dsnMail);
-            LOGGER.info("DSN ({}) sent to {} for {} ({})", action.name().toLowerCase(java.util.Locale.ROOT), sender.asString(),
+            LOGGER.info("DSN ({}) sent to {} for {} ({})", action.field(), sender.asString(),
                 mail.getName(), recipients(notified));
         } finally {
             LifecycleUtil.dispose(dsnMail);

@@ -54,6 +54,11 @@ public final class DsnComposer {
             this.sentence = sentence;
         }
 
+        /** RFC 3464's word for it: {@code failed}, {@code delayed}, {@code relayed}. */
+        public String field() {
+            return field;
+        }
+
         /** The status as this notice reports it: a failure with its 5.x.x twin, a delay 4.x.x, a relay 2.x.x. */
         String status(String status) {
             char wanted = this == FAILED ? '5' : this == DELAYED ? '4' : '2';

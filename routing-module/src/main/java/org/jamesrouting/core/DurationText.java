@@ -28,6 +28,29 @@ public final class DurationText {
         };
     }
 
+    /** As {@link #parse} reads it, in the largest whole unit: 90s as 90s, 3600s as 1h, 86400s as 1d. */
+    public static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 86_400_000 == 0) {
+            return millis / 86_400_000 + "d";
+        }
+        if (millis % 3_600_000 == 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        if (millis % 1000 == 0) {
+            return millis / 1000 + "s";
+        }
+        return millis + "ms";
+    }
+
+    /** As {@link #parseList} reads it: {@code 5m,15m,1h}. */
+    public static String formatList(List<Duration> durations) {
+        return String.join(",", durations.stream().map(DurationText::format).toList());
+    }
+
     public static List<Duration> parseList(String text) {
         List<Duration> durations = new ArrayList<>();
         for (String part : (text == null ? "" : text).split(",")) {

@@ -3,7 +3,6 @@ package org.jamesrouting.engine;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -71,8 +70,12 @@ public final class HeldMail {
 
     /** The name of the held copy of {@code mail} for {@code heldFor}: the same each time, so keeping it twice keeps one. */
     static String heldName(Mail mail, String heldFor) {
-        String original = AttributeUtils.getValueAndCastFromMail(mail, DeliveryAttributes.ORIGINAL_NAME, String.class).orElse(mail.getName());
-        return original + "-held-" + Integer.toHexString(heldFor.hashCode());
+        return originalName(mail) + "-held-" + Integer.toHexString(heldFor.hashCode());
+    }
+
+    /** The name the mail had before it was first held (held copies are renamed). */
+    private static String originalName(Mail mail) {
+        return AttributeUtils.getValueAndCastFromMail(mail, DeliveryAttributes.ORIGINAL_NAME, String.class).orElse(mail.getName());
     }
 
     /**
@@ -99,8 +102,7 @@ public final class HeldMail {
                 addresses.add(new MailAddress(recipient));
             }
             copy.setRecipients(addresses);
-            copy.setAttribute(new Attribute(DeliveryAttributes.ORIGINAL_NAME, AttributeValue.of(
-                AttributeUtils.getValueAndCastFromMail(mail, DeliveryAttributes.ORIGINAL_NAME, String.class).orElse(mail.getName()))));
+            copy.setAttribute(new Attribute(DeliveryAttributes.ORIGINAL_NAME, AttributeValue.of(originalName(mail))));
             copy.setAttribute(new Attribute(DeliveryAttributes.HELD_FOR, AttributeValue.of(heldFor)));
             copy.setAttribute(new Attribute(DeliveryAttributes.HELD_SINCE, AttributeValue.of(clock.millis())));
             copy.setAttribute(new Attribute(DeliveryAttributes.HELD_REASON, AttributeValue.of(reason)));
@@ -135,15 +137,8 @@ public final class HeldMail {
     /** Queues the held mail that {@code which} selects, exactly once each; returns their names. */
     synchronized List<String> release(Predicate<Entry> which, MailQueue queue) throws Exception {
         List<String> released = new ArrayList<>();
-        for (MailKey key : keys()) {
-            Mail mail = repository.retrieve(key);
-            if (mail == null) {
-                continue;
-            }
-            try {
-                if (!which.test(entryOf(mail))) {
-                    continue;
-                }
+        eachHeld((key, mail) -> {
+            if (which.test(entryOf(mail))) {
                 long heldSince = AttributeUtils.getValueAndCastFromMail(mail, DeliveryAttributes.HELD_SINCE, Long.class).orElse(clock.millis());
                 AttributeUtils.getValueAndCastFromMail(mail, DeliveryAttributes.FIRST_ATTEMPT, Long.class).ifPresent(first ->
                     // the time on hold does not count towards maxAge
@@ -157,10 +152,8 @@ public final class HeldMail {
                 queue.enQueue(mail);
                 repository.remove(key);
                 released.add(mail.getName());
-            } finally {
-                LifecycleUtil.dispose(mail);
             }
-        }
+        });
         if (!released.isEmpty()) {
             LOGGER.info("Released {} held mail(s) into the queue: {}", released.size(), released);
         }
@@ -173,21 +166,13 @@ public final class HeldMail {
      */
     synchronized List<String> take(Predicate<Entry> which, MailAction action) throws Exception {
         List<String> taken = new ArrayList<>();
-        for (MailKey key : keys()) {
-            Mail mail = repository.retrieve(key);
-            if (mail == null) {
-                continue;
+        eachHeld((key, mail) -> {
+            if (which.test(entryOf(mail))) {
+                action.apply(mail);
+                repository.remove(key);
+                taken.add(mail.getName());
             }
-            try {
-                if (which.test(entryOf(mail))) {
-                    action.apply(mail);
-                    repository.remove(key);
-                    taken.add(mail.getName());
-                }
-            } finally {
-                LifecycleUtil.dispose(mail);
-            }
-        }
+        });
         return taken;
     }
 
@@ -211,24 +196,15 @@ public final class HeldMail {
 
     /** Finishes the releases a crash interrupted. */
     synchronized void recover(ManageableMailQueue queue) throws Exception {
-        for (MailKey key : keys()) {
-            Mail mail = repository.retrieve(key);
-            if (mail == null) {
-                continue;
-            }
-            try {
-                if (mail.getAttribute(DeliveryAttributes.RELEASED).isEmpty()) {
-                    continue;
-                }
+        eachHeld((key, mail) -> {
+            if (mail.getAttribute(DeliveryAttributes.RELEASED).isPresent()) {
                 if (!queued(queue, mail.getName())) {
                     queue.enQueue(mail);
                 }
                 repository.remove(key);
                 LOGGER.info("Finished the release of {}, interrupted by a stop", mail.getName());
-            } finally {
-                LifecycleUtil.dispose(mail);
             }
-        }
+        });
     }
 
     private static boolean queued(ManageableMailQueue queue, String name) throws Exception {
@@ -247,28 +223,30 @@ public final class HeldMail {
 
     public synchronized List<Entry> list() throws Exception {
         List<Entry> entries = new ArrayList<>();
-        for (MailKey key : keys()) {
-            Mail mail = repository.retrieve(key);
-            if (mail != null) {
-                try {
-                    entries.add(entryOf(mail));
-                } finally {
-                    LifecycleUtil.dispose(mail);
-                }
-            }
-        }
+        eachHeld((key, mail) -> entries.add(entryOf(mail)));
         return entries;
     }
 
-    public long count() throws Exception {
-        return repository.size();
+    /** One held mail, read from the repository (disposed once visited). */
+    private interface HeldVisitor {
+        void visit(MailKey key, Mail mail) throws Exception;
     }
 
-    private List<MailKey> keys() throws MessagingException {
+    /** Each held mail in turn; one removed meanwhile is passed over. */
+    private void eachHeld(HeldVisitor visitor) throws Exception {
         List<MailKey> keys = new ArrayList<>();
-        Iterator<MailKey> iterator = repository.list();
-        iterator.forEachRemaining(keys::add);
-        return keys;
+        repository.list().forEachRemaining(keys::add);
+        for (MailKey key : keys) {
+            Mail mail = repository.retrieve(key);
+            if (mail == null) {
+                continue;
+            }
+            try {
+                visitor.visit(key, mail);
+            } finally {
+                LifecycleUtil.dispose(mail);
+            }
+        }
     }
 
     private static Entry entryOf(Mail mail) {

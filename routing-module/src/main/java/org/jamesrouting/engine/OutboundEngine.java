@@ -80,8 +80,11 @@ public class OutboundEngine {
 
     /** What a started engine works with. */
     private record Parts(Running view, MailQueue queue, DeliveryPass pass, Bouncer bouncer, Optional<OutboundArchive> archive,
-                         Optional<Semaphore> immediateSlots, QueueEntryTracker entries, MailetContext context, HeldMail held,
-                         QueueControl control, RateShaper shaper, Disposable.Composite waits) {
+                         Optional<Semaphore> immediateSlots, QueueEntryTracker entries, MailetContext context, QueueControl control,
+                         RateShaper shaper, Disposable.Composite waits) {
+        HeldMail held() {
+            return control.held();
+        }
     }
 
     /** A mail that waits in memory, its queue entry not yet acknowledged, for the rate slots it was given. */
@@ -144,7 +147,7 @@ public class OutboundEngine {
         stopping = false;
         parts = new Parts(view, queue, built.pass(), built.bouncer(), built.archive(),
             immediate > 0 ? Optional.of(new Semaphore(immediate)) : Optional.empty(), new QueueEntryTracker(100_000), context,
-            built.held(), new QueueControl(view, manageable, built.held(), built.bouncer(), tables), built.shaper(), Disposables.composite());
+            new QueueControl(view, manageable, built.held(), built.bouncer(), tables), built.shaper(), Disposables.composite());
         startDequeuing(parts);
         running = view;
     }
@@ -384,8 +387,6 @@ public class OutboundEngine {
         }
         if (parts != null) {
             parts.waits().dispose();
-        }
-        if (parts != null) {
             parts.view().pool().close();
         }
         if (scheduler != null) {

@@ -14,6 +14,7 @@ import org.apache.mailet.Mail;
 import org.jamesrouting.bounce.Bouncer;
 import org.jamesrouting.delivery.DeliveryAttributes;
 import org.jamesrouting.delivery.RecipientOutcome;
+import org.jamesrouting.route.RoutingTable;
 import org.jamesrouting.route.RoutingTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -191,22 +192,36 @@ public final class QueueControl {
         return new Result(done, busy);
     }
 
-    /** Copies of the queued mail that the selector takes (each to be disposed). */
-    private List<Mail> queuedMatching(Selector selector) throws Exception {
-        List<Mail> matching = new ArrayList<>();
+    /** A queued mail, with the destination the router would send it to. */
+    public interface QueuedVisitor {
+        void visit(ManageableMailQueue.MailQueueItemView view, String destination) throws Exception;
+    }
+
+    /** Each queued mail, in queue order, with its destination as status and holds name it. */
+    public void browse(QueuedVisitor visitor) throws Exception {
+        RoutingTable table = tables.current();
         ManageableMailQueue.MailQueueIterator iterator = queue.browse();
         try {
             while (iterator.hasNext()) {
-                Mail mail = iterator.next().getMail();
-                if (selector.queued(mail, running.destinationOf(tables.current(), mail))) {
-                    MailImpl copy = MailImpl.duplicate(mail);
-                    copy.setName(mail.getName()); // duplicate derives a new name; the queue knows this one
-                    matching.add(copy);
-                }
+                ManageableMailQueue.MailQueueItemView view = iterator.next();
+                visitor.visit(view, running.destinationOf(table, view.getMail()));
             }
         } finally {
             iterator.close();
         }
+    }
+
+    /** Copies of the queued mail that the selector takes (each to be disposed). */
+    private List<Mail> queuedMatching(Selector selector) throws Exception {
+        List<Mail> matching = new ArrayList<>();
+        browse((view, destination) -> {
+            Mail mail = view.getMail();
+            if (selector.queued(mail, destination)) {
+                MailImpl copy = MailImpl.duplicate(mail);
+                copy.setName(mail.getName()); // duplicate derives a new name; the queue knows this one
+                matching.add(copy);
+            }
+        });
         return matching;
     }
 }

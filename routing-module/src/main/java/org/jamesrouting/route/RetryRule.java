@@ -3,7 +3,6 @@ package org.jamesrouting.route;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 import org.jamesrouting.core.DurationText;
 
@@ -53,33 +52,15 @@ public record RetryRule(Optional<List<Duration>> delays, Optional<Duration> maxA
 
     /** {@code 5m,15m,1h} as it is written in routes.conf, when the route sets delays. */
     public Optional<String> delaysText() {
-        return delays.map(list -> list.stream().map(RetryRule::text).collect(Collectors.joining(",")));
+        return delays.map(DurationText::formatList);
     }
 
     public Optional<String> maxAgeText() {
-        return maxAge.map(RetryRule::text);
+        return maxAge.map(DurationText::format);
     }
 
     /** "retry=5m,15m max-age=1d", or "" for no rule of its own. */
     public String describe() {
         return (delaysText().map(text -> "retry=" + text).orElse("") + maxAgeText().map(text -> " max-age=" + text).orElse("")).trim();
-    }
-
-    /** The largest whole unit: 90s as 90s, 3600s as 1h, 86400s as 1d. */
-    static String text(Duration duration) {
-        long millis = duration.toMillis();
-        if (millis % 86_400_000 == 0) {
-            return millis / 86_400_000 + "d";
-        }
-        if (millis % 3_600_000 == 0) {
-            return millis / 3_600_000 + "h";
-        }
-        if (millis % 60_000 == 0) {
-            return millis / 60_000 + "m";
-        }
-        if (millis % 1000 == 0) {
-            return millis / 1000 + "s";
-        }
-        return millis + "ms";
     }
 }

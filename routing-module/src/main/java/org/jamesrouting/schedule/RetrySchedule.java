@@ -1,6 +1,7 @@
 package org.jamesrouting.schedule;
 
 import org.jamesrouting.delivery.RecipientOutcome;
+import org.jamesrouting.core.DurationText;
 import org.jamesrouting.route.RetryRule;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,11 +49,9 @@ public record RetrySchedule(List<Duration> delays, Duration maxAge, Duration gre
 
     /** "retry 5m,15m,1h (the last repeats), given up after 5d, delay notice after 4h", as explain shows it. */
     public String describe() {
-        RetryRule written = new RetryRule(Optional.of(delays), Optional.of(maxAge));
-        return "retry " + written.delaysText().orElseThrow() + (delays.size() > 1 ? " (the last repeats)" : " (repeated)")
-            + ", given up after " + written.maxAgeText().orElseThrow()
-            + delayWarning.map(warning -> ", delay notice after " + new RetryRule(Optional.of(List.of(warning)), Optional.empty())
-                .delaysText().orElseThrow()).orElse(", no delay notice");
+        return "retry " + DurationText.formatList(delays) + (delays.size() > 1 ? " (the last repeats)" : " (repeated)")
+            + ", given up after " + DurationText.format(maxAge)
+            + delayWarning.map(warning -> ", delay notice after " + DurationText.format(warning)).orElse(", no delay notice");
     }
 
     /** Whether mail first tried at {@code firstAttempt} and still queued is due its "delayed" notice now. */

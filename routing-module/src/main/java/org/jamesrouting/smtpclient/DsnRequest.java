@@ -59,20 +59,23 @@ public record DsnRequest(Optional<String> ret, Optional<String> envelopeId, Map<
 
     /** Whether the sender wants to hear that delivery to this recipient failed (no NOTIFY: yes; NOTIFY without FAILURE: no). */
     public boolean wantsFailureNotice(String recipient) {
-        Recipient given = recipients.get(recipient);
-        return given == null || given.notifyOn().isEmpty() || given.notifyOn().contains("FAILURE");
+        return notifiesOn(recipient, "FAILURE", true);
     }
 
     /** Whether the sender wants to hear that delivery to this recipient is delayed (no NOTIFY: yes, RFC 3461 §4.1). */
     public boolean wantsDelayNotice(String recipient) {
-        Recipient given = recipients.get(recipient);
-        return given == null || given.notifyOn().isEmpty() || given.notifyOn().contains("DELAY");
+        return notifiesOn(recipient, "DELAY", true);
     }
 
     /** Whether the sender asked to hear of successful delivery to this recipient (only when it said NOTIFY=SUCCESS). */
     public boolean wantsSuccessNotice(String recipient) {
+        return notifiesOn(recipient, "SUCCESS", false);
+    }
+
+    /** Whether the recipient's NOTIFY names {@code event}; {@code byDefault} when it gave no NOTIFY. */
+    private boolean notifiesOn(String recipient, String event, boolean byDefault) {
         Recipient given = recipients.get(recipient);
-        return given != null && given.notifyOn().contains("SUCCESS");
+        return given == null || given.notifyOn().isEmpty() ? byDefault : given.notifyOn().contains(event);
     }
 
     public Optional<String> originalRecipient(String recipient) {

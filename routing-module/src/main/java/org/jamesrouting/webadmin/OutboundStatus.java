@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,19 +20,13 @@ import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.queue.api.ManageableMailQueue;
-import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.Mail;
 import org.jamesrouting.delivery.DeliveryAttributes;
 import org.jamesrouting.delivery.DeliveryStats;
-import org.jamesrouting.schedule.DestinationLimits;
-import org.jamesrouting.delivery.MailContexts;
 import org.jamesrouting.engine.OutboundEngine;
+import org.jamesrouting.engine.QueueControl;
 import org.jamesrouting.engine.Running;
-import org.jamesrouting.route.MessageContext;
-import org.jamesrouting.route.RoutingAddress;
-import org.jamesrouting.route.RoutingTable;
-import org.jamesrouting.route.RoutingTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,16 +77,13 @@ public class OutboundStatus {
     }
 
     private final MailQueueFactory<? extends ManageableMailQueue> queues;
-    private final RoutingTables tables;
     private final OutboundEngine engine;
     private final MailRepositoryStore repositories;
 
     @Inject
-    public OutboundStatus(MailQueueFactory<? extends ManageableMailQueue> queues, RoutingTables tables, OutboundEngine engine,
-                          MailRepositoryStore repositories) {
+    public OutboundStatus(MailQueueFactory<? extends ManageableMailQueue> queues, OutboundEngine engine, MailRepositoryStore repositories) {
         this.repositories = repositories;
         this.queues = queues;
-        this.tables = tables;
         this.engine = engine;
     }
 
@@ -159,12 +149,9 @@ public class OutboundStatus {
         for (int age : AGE_MINUTES) {
             ages.add(age);
         }
-        List<org.jamesrouting.engine.HeldMail.Entry> held = new ArrayList<>();
-        if (engine.control().isPresent()) {
-            engine.control().get().held().list().stream()
-                .filter(entry -> destination.isEmpty() || entry.heldFor().equals(destination.get()))
-                .forEach(held::add);
-        }
+        List<org.jamesrouting.engine.HeldMail.Entry> held = control().held().list().stream()
+            .filter(entry -> destination.isEmpty() || entry.heldFor().equals(destination.get()))
+            .toList();
         return new QueueView(active.configuration().outgoingQueue(), ages, shape, mails, held,
             destination.isEmpty() || destination.get().equals(PARKED) ? parked(active) : List.of());
     }
@@ -181,8 +168,7 @@ public class OutboundStatus {
         if (destination.equals(PARKED)) {
             return releaseParked(active);
         }
-        int flushed = engine.control().orElseThrow(() -> new IllegalStateException("the outbound router is not running"))
-            .retry(org.jamesrouting.engine.QueueControl.Selector.destination(destination)).done().size();
+        int flushed = control().retry(QueueControl.Selector.destination(destination)).done().size();
         LOGGER.info("Flushed {} queued mail(s) of {}", flushed, destination);
         return flushed;
     }
@@ -241,27 +227,13 @@ public class OutboundStatus {
             .orElseThrow(() -> new IllegalStateException("no mail queue " + active.configuration().outgoingQueue()));
     }
 
-    private interface Visitor {
-        void visit(ManageableMailQueue.MailQueueItemView view, String destination) throws Exception;
-    }
-
-    /** Each queued mail, with the destination the router would send it to, in queue order. */
-    private void browse(Running active, Visitor visitor) throws Exception {
-        RoutingTable table = tables.current();
-        ManageableMailQueue.MailQueueIterator iterator = queue(active).browse();
-        try {
-            while (iterator.hasNext()) {
-                ManageableMailQueue.MailQueueItemView view = iterator.next();
-                visitor.visit(view, active.destinationOf(table, view.getMail()));
-            }
-        } finally {
-            iterator.close();
-        }
+    private QueueControl control() {
+        return engine.control().orElseThrow(() -> new IllegalStateException("the outbound router is not running"));
     }
 
     private List<QueuedMail> queued(Running active) throws Exception {
         List<QueuedMail> result = new ArrayList<>();
-        browse(active, (view, destination) -> {
+        control().browse((view, destination) -> {
             Mail mail = view.getMail();
             Optional<Long> first = AttributeUtils.getValueAndCastFromMail(mail, DeliveryAttributes.FIRST_ATTEMPT, Long.class);
             result.add(new QueuedMail(mail.getName(), mail.getMaybeSender().asString("<>"),
