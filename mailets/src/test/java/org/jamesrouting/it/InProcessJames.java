@@ -25,7 +25,18 @@ public final class InProcessJames implements AutoCloseable {
 
     public static InProcessJames start(JamesHome home) throws Exception {
         InProcessJames james = new InProcessJames(home);
-        james.server.start();
+        try {
+            james.server.start();
+        } catch (Exception | Error e) {
+            // What did start (the mailet container's MBeans, listening sockets) must not stay
+            // behind and stop every later server in this test JVM.
+            try {
+                james.server.stop();
+            } catch (RuntimeException stopping) {
+                e.addSuppressed(stopping);
+            }
+            throw e;
+        }
         return james;
     }
 

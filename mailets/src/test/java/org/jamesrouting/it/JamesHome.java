@@ -20,6 +20,15 @@ public final class JamesHome {
     }
 
     public static JamesHome fromProjectConf(Path directory) {
+        return fromProjectConf(directory, freePort(), freePort(), freePort(), freePort());
+    }
+
+    /**
+     * The project's conf/ with the given ports. Each shipped bind is replaced as a whole
+     * ({@code <bind>127.0.0.1:2525</bind>}), never as a prefix: a new SMTP port such as 25874
+     * must not then be taken for the submission port 2587 followed by a 4.
+     */
+    static JamesHome fromProjectConf(Path directory, int smtpPort, int submissionPort, int imapPort, int webAdminPort) {
         try {
             Path conf = Files.createDirectories(directory.resolve("conf"));
             try (Stream<Path> files = Files.list(projectRoot().resolve("conf"))) {
@@ -27,16 +36,22 @@ public final class JamesHome {
                     Files.copy(file, conf.resolve(file.getFileName()));
                 }
             }
-            JamesHome home = new JamesHome(directory, freePort(), freePort(), freePort(), freePort());
-            home.edit("smtpserver.xml", text -> text
-                .replace("127.0.0.1:2525", "127.0.0.1:" + home.smtpPort)
-                .replace("127.0.0.1:2587", "127.0.0.1:" + home.submissionPort));
-            home.edit("imapserver.xml", text -> text.replace("127.0.0.1:1143", "127.0.0.1:" + home.imapPort));
-            home.edit("webadmin.properties", text -> text.replace("port=8000", "port=" + home.webAdminPort));
+            JamesHome home = new JamesHome(directory, smtpPort, submissionPort, imapPort, webAdminPort);
+            home.edit("smtpserver.xml", text -> rebind(rebind(text, 2525, smtpPort), 2587, submissionPort));
+            home.edit("imapserver.xml", text -> rebind(text, 1143, imapPort));
+            home.edit("webadmin.properties", text -> text.replaceFirst("(?m)^port=8000$", "port=" + webAdminPort));
             return home;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String rebind(String text, int shippedPort, int port) {
+        String shipped = "<bind>127.0.0.1:" + shippedPort + "</bind>";
+        if (!text.contains(shipped)) {
+            throw new IllegalStateException("the shipped conf has no " + shipped);
+        }
+        return text.replace(shipped, "<bind>127.0.0.1:" + port + "</bind>");
     }
 
     private final Path directory;
