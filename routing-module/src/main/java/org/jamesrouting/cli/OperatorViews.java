@@ -39,15 +39,16 @@ final class OperatorViews {
             + status.path("immediateDeliveries").asText() + " at once), " + status.path("firstAttempts").path("throughQueue").asText("0")
             + " through the queue\n"
             + "last minute: " + counts(minute) + "; last hour: " + counts(hour)
-            + shaped(status.path("waitingForRateSlot"))
+            + waiting("waiting in memory for their rate slot: ", status.path("waitingForRateSlot"))
+            + waiting("waiting in memory for a delivery slot: ", status.path("waitingForDeliverySlot"))
             + dns(status.path("dnsServers"));
     }
 
-    /** The mail of shaped destinations waiting in memory for its slot, when there is some. */
-    private static String shaped(JsonNode waiting) {
+    /** How many mails wait in memory, by destination, when some do. */
+    private static String waiting(String title, JsonNode waiting) {
         List<String> parts = new ArrayList<>();
         waiting.fields().forEachRemaining(entry -> parts.add(entry.getKey() + " " + entry.getValue().asText()));
-        return parts.isEmpty() ? "" : "\nwaiting in memory for their rate slot: " + String.join(", ", parts);
+        return parts.isEmpty() ? "" : "\n" + title + String.join(", ", parts);
     }
 
     private static String dns(JsonNode servers) {
@@ -110,6 +111,26 @@ final class OperatorViews {
                 mail.path("error").asText("-")));
         }
         return rows;
+    }
+
+    /** Mail waiting in memory for its turn, for which destination, for what and since when; empty when there is none. */
+    static List<List<String>> waitingRows(JsonNode queue) {
+        List<List<String>> rows = new ArrayList<>();
+        if (queue.path("waitingInMemory").isEmpty()) {
+            return rows;
+        }
+        rows.add(List.of("WAITING", "DESTINATION", "SENDER", "RECIPIENTS", "SINCE", "FOR"));
+        for (JsonNode mail : queue.path("waitingInMemory")) {
+            rows.add(List.of(mail.path("name").asText(), mail.path("destination").asText(), mail.path("sender").asText(),
+                String.join(",", texts(mail.path("recipients"))), mail.path("since").asText("-"), mail.path("waitsFor").asText()));
+        }
+        return rows;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(item -> texts.add(item.asText()));
+        return texts;
     }
 
     /** Mail on hold, for which destination (or "message") and since when; empty when there is none. */

@@ -557,6 +557,12 @@ public final class RoutingCli {
             out.println();
             printTable(OperatorViews.mailRows(queue));
         }
+        List<List<String>> waiting = OperatorViews.waitingRows(queue);
+        if (!waiting.isEmpty()) {
+            out.println();
+            out.println("waiting in memory for their turn (delivered when it comes; still in the queue if the server stops):");
+            printTable(waiting);
+        }
         List<List<String>> held = OperatorViews.heldRows(queue);
         if (!held.isEmpty()) {
             out.println();

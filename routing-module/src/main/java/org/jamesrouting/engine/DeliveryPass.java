@@ -71,9 +71,22 @@ final class DeliveryPass {
      * slot, about how long until the soonest slot.
      */
     record Outcome(AfterAttempt.Pass pass, Map<String, List<String>> held, Map<String, Instant> slots, int slotWaiting,
-                   Optional<Duration> shapedWait) {
+                   Optional<Duration> shapedWait, Map<String, Integer> full) {
         Outcome(AfterAttempt.Pass pass, Map<String, List<String>> held) {
-            this(pass, held, Map.of(), 0, Optional.empty());
+            this(pass, held, Map.of(), 0, Optional.empty(), Map.of());
+        }
+
+        /**
+         * The one destination at its concurrency limit that all the recipients not tried wait
+         * for, when nothing else happened: the mail can wait in memory for a slot, unchanged.
+         */
+        Optional<String> onlyWaitsForOneDestination() {
+            if (full.size() != 1 || !slots.isEmpty() || !held.isEmpty() || !pass.delivered().isEmpty() || !pass.deferred().isEmpty()
+                || !pass.failed().isEmpty()) {
+                return Optional.empty();
+            }
+            Map.Entry<String, Integer> only = full.entrySet().iterator().next();
+            return only.getValue() == pass.waiting().size() ? Optional.of(only.getKey()) : Optional.empty();
         }
 
         /**
@@ -95,6 +108,26 @@ final class DeliveryPass {
         }
     }
 
+    /**
+     * What a mail that waited in memory brings to its next pass: the rate slots it waited for,
+     * and the concurrency slots handed to it (by destination); a pass closes those it does not use.
+     */
+    record Reserved(Map<String, Instant> slots, Map<String, DestinationLimits.Permit> permits) {
+        static final Reserved NONE = new Reserved(Map.of(), Map.of());
+
+        static Reserved slots(Map<String, Instant> slots) {
+            return new Reserved(slots, Map.of());
+        }
+
+        static Reserved permit(String destination, DestinationLimits.Permit permit) {
+            return new Reserved(Map.of(), Map.of(destination, permit));
+        }
+
+        boolean isEmpty() {
+            return slots.isEmpty() && permits.isEmpty();
+        }
+    }
+
     DeliveryPass(RoutingTables tables, NextHopPlanner planner, DestinationLimits limits, DeliveryStats stats, OutboundDelivery delivery,
                  Holds holds, RateShaper shaper, DestinationRates rates, int maxHops) {
         this.holds = holds;
@@ -111,9 +144,19 @@ final class DeliveryPass {
     /**
      * @param fromSpool a first attempt on a spool thread, rather than mail taken from the outgoing queue
      * @param firstEver no attempt was made before this one
-     * @param reserved the rate slots this mail waited for in memory (by destination): it goes now
+     * @param reserved what this mail waited for in memory: it goes now
      */
-    Outcome run(Mail mail, boolean fromSpool, boolean firstEver, Map<String, Instant> reserved) throws MessagingException {
+    Outcome run(Mail mail, boolean fromSpool, boolean firstEver, Reserved reserved) throws MessagingException {
+        Map<String, DestinationLimits.Permit> handed = new LinkedHashMap<>(reserved.permits());
+        try {
+            return run(mail, fromSpool, firstEver, reserved.slots(), handed);
+        } finally {
+            handed.values().forEach(DestinationLimits.Permit::close); // not used: the slot goes on to the next
+        }
+    }
+
+    private Outcome run(Mail mail, boolean fromSpool, boolean firstEver, Map<String, Instant> reserved,
+                        Map<String, DestinationLimits.Permit> handed) throws MessagingException {
         int hops = receivedHeaders(mail.getMessage());
         if (hops > maxHops) {
             List<RecipientOutcome> looping = mail.getRecipients().stream()
@@ -133,6 +176,7 @@ final class DeliveryPass {
         Map<String, List<String>> held = new LinkedHashMap<>();
         Map<String, RetryRule> rules = new LinkedHashMap<>();
         Map<String, Instant> slots = new LinkedHashMap<>();
+        Map<String, Integer> full = new LinkedHashMap<>();
         int slotWaiting = 0;
         Optional<Duration> shapedWait = Optional.empty();
         int shapedWaiting = 0;
@@ -174,10 +218,12 @@ final class DeliveryPass {
                     continue;
                 }
             }
-            Optional<DestinationLimits.Permit> permit = limits.acquire(destination, SLOT_PATIENCE);
+            Optional<DestinationLimits.Permit> permit = Optional.ofNullable(handed.remove(destination))
+                .or(() -> fromSpool ? limits.acquire(destination, SLOT_PATIENCE) : limits.tryAcquire(destination));
             if (permit.isEmpty()) {
-                LOGGER.info("{} is at its limit ({} deliveries at once): {} for {} waits in the queue", destination,
-                    limits.perDestination(), mail.getName(), group.recipients());
+                LOGGER.debug("{} is at its limit ({} deliveries at once): {} for {} waits", destination, limits.perDestination(),
+                    mail.getName(), group.recipients());
+                full.merge(destination, group.recipients().size(), Integer::sum);
                 group.recipients().forEach(recipient -> waiting.add(notTried(recipient, "waiting: the destination is at its concurrency limit")));
                 continue;
             }
@@ -198,7 +244,7 @@ final class DeliveryPass {
             }
         }
         return new Outcome(new AfterAttempt.Pass(delivered, deferred, failed, waiting, rules), held, slots, slotWaiting,
-            shapedWaiting == waiting.size() ? shapedWait : Optional.empty());
+            shapedWaiting == waiting.size() ? shapedWait : Optional.empty(), full);
     }
 
     /** Recipients that share a plan, and the retry rule and rate of their route. */

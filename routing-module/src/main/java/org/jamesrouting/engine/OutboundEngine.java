@@ -81,14 +81,10 @@ public class OutboundEngine {
     /** What a started engine works with. */
     private record Parts(Running view, MailQueue queue, DeliveryPass pass, Bouncer bouncer, Optional<OutboundArchive> archive,
                          Optional<Semaphore> immediateSlots, QueueEntryTracker entries, MailetContext context, QueueControl control,
-                         RateShaper shaper, Disposable.Composite waits) {
+                         MemoryWaits waits) {
         HeldMail held() {
             return control.held();
         }
-    }
-
-    /** A mail that waits in memory, its queue entry not yet acknowledged, for the rate slots it was given. */
-    private record Wait(Instant until, Map<String, Instant> slots) {
     }
 
     private final RoutingTables tables;
@@ -108,6 +104,12 @@ public class OutboundEngine {
     /** The running router, for the operator's views; empty until the OutboundRouter mailet has started it. */
     public Optional<Running> running() {
         return Optional.ofNullable(running);
+    }
+
+    /** The mail waiting in memory for a rate or delivery slot (its queue entry unacknowledged); empty until started. */
+    public List<MemoryWaits.Entry> waitingInMemory() {
+        Parts current = parts;
+        return current == null ? List.of() : current.waits().list();
     }
 
     /** The operator's hand on the queue (hold, release, bounce, delete); empty until started. */
@@ -145,17 +147,28 @@ public class OutboundEngine {
         }
         int immediate = view.configuration().immediateDeliveries();
         stopping = false;
+        scheduler = Schedulers.newBoundedElastic(view.configuration().deliveryThreads(), 100_000, "james-routing-delivery");
+        MemoryWaits waits = new MemoryWaits(scheduler, clock, view.shaper(), view.limits(), this::resume);
         parts = new Parts(view, queue, built.pass(), built.bouncer(), built.archive(),
             immediate > 0 ? Optional.of(new Semaphore(immediate)) : Optional.empty(), new QueueEntryTracker(100_000), context,
-            new QueueControl(view, manageable, built.held(), built.bouncer(), tables), built.shaper(), Disposables.composite());
+            new QueueControl(view, manageable, built.held(), built.bouncer(), tables, waits), waits);
         startDequeuing(parts);
         running = view;
+    }
+
+    /** A mail that waited in memory goes on (unless the router has stopped meanwhile: the queue gives it back at restart). */
+    private void resume(MailQueue.MailQueueItem item, DeliveryPass.Reserved reserved) {
+        Parts current = parts;
+        if (current == null) {
+            reserved.permits().values().forEach(org.jamesrouting.schedule.DestinationLimits.Permit::close);
+            return;
+        }
+        process(current, item, reserved);
     }
 
     private void startDequeuing(Parts parts) {
         Running view = parts.view();
         int threads = view.configuration().deliveryThreads();
-        scheduler = Schedulers.newBoundedElastic(threads, 100_000, "james-routing-delivery");
         dequeueScheduler = Schedulers.newSingle("james-routing-dequeue");
         // A JMS (durable) queue polls on the subscribing thread: never James's start-up thread.
         // Every receive from the queue on the one dequeue thread (requests included: without
@@ -173,7 +186,7 @@ public class OutboundEngine {
             })
             .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, Duration.ofSeconds(1)));
         dequeuing = items
-            .flatMap(item -> Mono.fromRunnable(() -> process(parts, item, Map.of())).subscribeOn(scheduler)
+            .flatMap(item -> Mono.fromRunnable(() -> process(parts, item, DeliveryPass.Reserved.NONE)).subscribeOn(scheduler)
                 .onErrorResume(error -> {
                     LOGGER.error("Outbound router: unexpected error while delivering", error);
                     return Mono.empty();
@@ -220,7 +233,7 @@ public class OutboundEngine {
      */
     private void deliverFromSpool(Parts parts, Mail mail) throws MessagingException {
         try {
-            handle(parts, mail, true, Map.of());
+            handle(parts, mail, Optional.empty(), DeliveryPass.Reserved.NONE);
         } catch (Exception e) {
             LOGGER.error("Outbound router: the first attempt of {} failed unexpectedly; it goes to queue {}", mail.getName(),
                 parts.view().configuration().outgoingQueue(), e);
@@ -231,22 +244,20 @@ public class OutboundEngine {
 
     /**
      * One attempt at a queue entry. The entry is acknowledged when the attempt is over, unless
-     * the mail only waits for rate slots near enough: then it waits in memory, off the delivery
-     * threads and unacknowledged (a crash gives it back), and is attempted again at its slot.
+     * the mail only waits — for rate slots near enough, or for a delivery slot of a destination
+     * at its limit: then it waits in memory ({@link MemoryWaits}), off the delivery threads and
+     * unacknowledged (a crash gives it back), and is attempted again when its turn comes.
      *
-     * @param reserved the slots it waited for, when it did
+     * @param reserved what it waited for, when it did
      */
-    private void process(Parts parts, MailQueue.MailQueueItem item, Map<String, Instant> reserved) {
+    private void process(Parts parts, MailQueue.MailQueueItem item, DeliveryPass.Reserved reserved) {
         Mail mail = item.getMail();
         boolean waiting = false;
         try {
-            Optional<Wait> wait = handle(parts, mail, false, reserved);
-            if (wait.isPresent()) {
-                waiting = true;
-                waitForSlots(parts, item, wait.get());
-                return;
+            waiting = handle(parts, mail, Optional.of(item), reserved);
+            if (!waiting) {
+                item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
             }
-            item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
         } catch (Exception | Error e) {
             parts.entries().released(mail.getName());
             new PoisonHandling(parts.view().configuration().poison(), parts.queue(), setup.repositories(),
@@ -258,43 +269,37 @@ public class OutboundEngine {
         }
     }
 
-    private void waitForSlots(Parts parts, MailQueue.MailQueueItem item, Wait wait) {
-        Duration delay = Duration.between(clock.instant(), wait.until());
-        Disposable[] waiting = new Disposable[1];
-        waiting[0] = Mono.delay(delay.isNegative() ? Duration.ZERO : delay, scheduler)
-            .doFinally(signal -> {
-                if (waiting[0] != null) {
-                    parts.waits().remove(waiting[0]);
-                }
-            })
-            .subscribe(any -> {
-                wait.slots().keySet().forEach(parts.shaper()::arrived);
-                process(parts, item, wait.slots());
-            },
-                error -> LOGGER.error("Outbound router: waiting for the rate slot of {} failed; the queue gives it back at restart",
-                    item.getMail().getName(), error));
-        parts.waits().add(waiting[0]);
-        if (waiting[0].isDisposed()) {
-            parts.waits().remove(waiting[0]); // over before it was added
-        }
-    }
-
-    /** @return a wait for rate slots, when the mail only waits for them (it is left as it is) */
-    private Optional<Wait> handle(Parts parts, Mail mail, boolean fromSpool, Map<String, Instant> reserved) throws MessagingException {
+    /**
+     * @param item the queue entry, for mail from the queue (empty: a first attempt from the spool, which never waits in memory)
+     * @return whether the mail waits in memory, left as it is
+     */
+    private boolean handle(Parts parts, Mail mail, Optional<MailQueue.MailQueueItem> item, DeliveryPass.Reserved reserved)
+        throws MessagingException {
+        boolean fromSpool = item.isEmpty();
         int previousAttempts = AttributeUtils.getValueAndCastFromMail(mail, ATTEMPTS, Integer.class).orElse(0);
         if (reserved.isEmpty() && !parts.entries().claim(mail.getName(), previousAttempts)) {
             LOGGER.info("Dropped a duplicate queue entry of {} (attempt {}): already handled or being handled",
                 mail.getName(), previousAttempts + 1);
-            return Optional.empty();
+            return false;
         }
         parts.held().releasedMailTaken(mail);
         DeliveryPass.Outcome outcome = parts.pass().run(mail, fromSpool, previousAttempts == 0, reserved);
-        if (outcome.onlyWaitsForSlots()) {
-            Instant until = outcome.slots().values().stream().max(Instant::compareTo).orElseThrow();
-            LOGGER.debug("{} waits in memory until {} for its rate slot(s) {}", mail.getName(), until, outcome.slots());
-            return Optional.of(new Wait(until, outcome.slots()));
+        if (item.isPresent() && outcome.onlyWaitsForSlots()) {
+            LOGGER.debug("{} waits in memory for its rate slot(s) {}", mail.getName(), outcome.slots());
+            parts.waits().forRateSlots(item.get(), outcome.slots());
+            return true;
         }
-        outcome.slots().keySet().forEach(parts.shaper()::arrived);
+        Optional<String> full = item.isPresent() ? outcome.onlyWaitsForOneDestination() : Optional.empty();
+        if (full.isPresent()) {
+            if (parts.waits().forDeliverySlot(item.get(), full.get())) {
+                LOGGER.debug("{} waits in memory for a delivery slot of {}", mail.getName(), full.get());
+                return true;
+            }
+            LOGGER.info("{} is at its limit ({} deliveries at once) and {} mails wait for it in memory already: {} waits in the queue",
+                full.get(), parts.view().limits().perDestination(), org.jamesrouting.schedule.DestinationLimits.QUEUED_PER_DESTINATION,
+                mail.getName());
+        }
+        outcome.slots().keySet().forEach(parts.view().shaper()::arrived);
         AfterAttempt.Pass pass = keepHeld(parts, mail, outcome);
         if (!pass.delivered().isEmpty()) {
             parts.archive().ifPresent(copies -> copies.copy(mail, pass.delivered(), parts.context()));
@@ -327,7 +332,7 @@ public class OutboundEngine {
         if (verdict.finished()) {
             parts.entries().finished(mail.getName());
         }
-        return Optional.empty();
+        return false;
     }
 
     /**
@@ -386,7 +391,7 @@ public class OutboundEngine {
             idleReaper.dispose();
         }
         if (parts != null) {
-            parts.waits().dispose();
+            parts.waits().stop();
             parts.view().pool().close();
         }
         if (scheduler != null) {

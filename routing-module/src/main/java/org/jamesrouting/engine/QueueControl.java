@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Suspend-Queue and Remove-Message): hold and release a destination or one message, retry now, bounce
  * (one DSN to the sender, "removed by the operator") or delete (no DSN, logged) a message or
  * all the mail of a destination. Acts on the outgoing queue and on held mail; a message being
- * delivered at this moment is left alone and reported as busy.
+ * delivered at this moment, or waiting in memory for its turn ({@link MemoryWaits}), is left
+ * alone and reported as busy (a hold still catches the waiting mail: its turn finds the hold).
  */
 public final class QueueControl {
     private static final Logger LOGGER = LoggerFactory.getLogger(QueueControl.class);
@@ -50,6 +51,10 @@ public final class QueueControl {
             return message.map(mail.getName()::equals).orElse(false) || destination.map(mailDestination::equals).orElse(false);
         }
 
+        boolean waiting(MemoryWaits.Entry entry) {
+            return message.map(entry.name()::equals).orElse(false) || destination.map(entry.destination()::equals).orElse(false);
+        }
+
         boolean held(HeldMail.Entry entry) {
             return message.map(entry.name()::equals).orElse(false) || destination.map(entry.heldFor()::equals).orElse(false);
         }
@@ -60,8 +65,10 @@ public final class QueueControl {
     private final HeldMail held;
     private final Bouncer bouncer;
     private final RoutingTables tables;
+    private final MemoryWaits waits;
 
-    QueueControl(Running running, ManageableMailQueue queue, HeldMail held, Bouncer bouncer, RoutingTables tables) {
+    QueueControl(Running running, ManageableMailQueue queue, HeldMail held, Bouncer bouncer, RoutingTables tables, MemoryWaits waits) {
+        this.waits = waits;
         this.running = running;
         this.queue = queue;
         this.held = held;
@@ -107,7 +114,7 @@ public final class QueueControl {
      */
     public Result retry(Selector selector) throws Exception {
         List<String> done = new ArrayList<>();
-        List<String> busy = new ArrayList<>();
+        List<String> busy = waitingMatching(selector);
         for (Mail mail : queuedMatching(selector)) {
             MailImpl copy = MailImpl.duplicate(mail);
             try {
@@ -154,7 +161,7 @@ public final class QueueControl {
 
     private Result remove(Selector selector, HeldMail.MailAction action) throws Exception {
         List<String> done = new ArrayList<>();
-        List<String> busy = new ArrayList<>();
+        List<String> busy = waitingMatching(selector);
         for (Mail mail : queuedMatching(selector)) {
             try {
                 if (queue.remove(ManageableMailQueue.Type.Name, mail.getName()) == 0) {
@@ -173,7 +180,7 @@ public final class QueueControl {
 
     private Result moveToHold(Selector selector, String heldFor, String reason) throws Exception {
         List<String> done = new ArrayList<>();
-        List<String> busy = new ArrayList<>();
+        List<String> busy = waitingMatching(selector);
         for (Mail mail : queuedMatching(selector)) {
             try {
                 List<String> recipients = mail.getRecipients().stream().map(Object::toString).toList();
@@ -209,6 +216,13 @@ public final class QueueControl {
         } finally {
             iterator.close();
         }
+    }
+
+    /** The names of the mail waiting in memory that the selector takes: busy, its turn is near. */
+    private List<String> waitingMatching(Selector selector) {
+        List<String> names = new ArrayList<>();
+        waits.list().stream().filter(selector::waiting).forEach(entry -> names.add(entry.name()));
+        return names;
     }
 
     /** Copies of the queued mail that the selector takes (each to be disposed). */

@@ -2,10 +2,12 @@ package org.jamesrouting.schedule;
 
 import org.jamesrouting.nexthop.DeliveryPlan;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,6 +20,12 @@ import java.util.function.LongSupplier;
  * yet) and fewer than {@code perDestination} others are waiting for it already: the slot is
  * then a few milliseconds away, much less than a trip back through the queue. Otherwise, or
  * when the wait runs out, it does not wait: the mail goes back to the queue for a moment.
+ *
+ * <p>Mail taken from the queue does not wait on its thread: it {@linkplain #acquireOrQueue
+ * queues in memory} for the destination (at most {@link #QUEUED_PER_DESTINATION} per
+ * destination, {@link #QUEUED_TOTAL} in all) and is handed the slot of the delivery that ends
+ * next, first come first served, while the thread goes on with other mail. This is Postfix's
+ * active queue: mail waits for a busy destination in memory, not by trips through the disk.
  */
 public final class DestinationLimits {
     /** A destination whose deliveries hold a slot this long or less is worth waiting for. */
@@ -26,6 +34,11 @@ public final class DestinationLimits {
     private static final double WEIGHT = 0.2;
     /** Past this many destinations, an idle one is forgotten (with its average) when its last delivery ends. */
     private static final int REMEMBERED = 10_000;
+
+    /** Mail queued in memory for one destination, at most. */
+    public static final int QUEUED_PER_DESTINATION = 64;
+    /** Mail queued in memory for all destinations, at most. */
+    public static final int QUEUED_TOTAL = 256;
 
     /** Held while delivering; closing it frees the slot. */
     public interface Permit extends AutoCloseable {
@@ -37,6 +50,8 @@ public final class DestinationLimits {
     private static final class Slots {
         int inFlight;
         int waiting;
+        /** Mail queued in memory for a slot, in the order it came. */
+        final ArrayDeque<SlotWaiter> queued = new ArrayDeque<>();
         /** Moving average of how long a delivery held a slot, in nanoseconds; negative: none yet. */
         double averageNanos = -1;
         /** Taken out of the map: whoever still holds this object takes a fresh one. */
@@ -50,13 +65,44 @@ public final class DestinationLimits {
     private final int perDestination;
     private final LongSupplier nanoTime;
     private final int remembered;
+    private final int queuedPerDestination;
+    private final int queuedInAll;
     private final Map<String, Slots> destinations = new ConcurrentHashMap<>();
+    private final AtomicInteger queuedTotal = new AtomicInteger();
+
+    /** Mail queued in memory for a slot: handed the slot when a delivery of the destination ends. */
+    public interface SlotWaiter {
+        /** The slot is this mail's now (called on the thread whose delivery ended: hand the work on). */
+        void granted(Permit permit);
+    }
+
+    /** What {@link #acquireOrQueue} did. */
+    public sealed interface Turn {
+    }
+
+    /** A slot now. */
+    public record Now(Permit permit) implements Turn {
+    }
+
+    /** Queued in memory: the waiter is {@linkplain SlotWaiter#granted granted} a slot later. */
+    public record Queued() implements Turn {
+    }
+
+    /** Full, and no room to queue in memory: the mail waits in the durable queue. */
+    public record NoRoom() implements Turn {
+    }
 
     public DestinationLimits(int perDestination) {
-        this(perDestination, System::nanoTime, REMEMBERED);
+        this(perDestination, System::nanoTime, REMEMBERED, QUEUED_PER_DESTINATION, QUEUED_TOTAL);
     }
 
     DestinationLimits(int perDestination, LongSupplier nanoTime, int remembered) {
+        this(perDestination, nanoTime, remembered, QUEUED_PER_DESTINATION, QUEUED_TOTAL);
+    }
+
+    DestinationLimits(int perDestination, LongSupplier nanoTime, int remembered, int queuedPerDestination, int queuedInAll) {
+        this.queuedPerDestination = queuedPerDestination;
+        this.queuedInAll = queuedInAll;
         if (perDestination < 1) {
             throw new IllegalArgumentException("per-destination limit " + perDestination);
         }
@@ -88,6 +134,38 @@ public final class DestinationLimits {
                 return Optional.of(new Held(destination, slots, nanoTime.getAsLong()));
             }
         }
+    }
+
+    /**
+     * A slot for the destination now, or else a place in its in-memory queue (when there is room):
+     * the waiter is then given the slot of the next delivery that ends.
+     */
+    public Turn acquireOrQueue(String destination, SlotWaiter waiter) {
+        while (true) {
+            Slots slots = destinations.computeIfAbsent(destination, any -> new Slots());
+            synchronized (slots) {
+                if (slots.retired) {
+                    continue;
+                }
+                if (slots.inFlight < perDestination) {
+                    slots.inFlight++;
+                    return new Now(new Held(destination, slots, nanoTime.getAsLong()));
+                }
+                if (slots.queued.size() >= queuedPerDestination || !placeInMemory()) {
+                    return new NoRoom();
+                }
+                slots.queued.add(waiter);
+                return new Queued();
+            }
+        }
+    }
+
+    private boolean placeInMemory() {
+        if (queuedTotal.incrementAndGet() <= queuedInAll) {
+            return true;
+        }
+        queuedTotal.decrementAndGet();
+        return false;
     }
 
     /** Called holding the slots' lock: whether a slot came free within the patience. */
@@ -125,20 +203,29 @@ public final class DestinationLimits {
 
         @Override
         public void close() {
-            long held = nanoTime.getAsLong() - since;
+            long now = nanoTime.getAsLong();
+            SlotWaiter next;
+            Held handedOn;
             synchronized (slots) {
                 if (closed) {
                     return;
                 }
                 closed = true;
-                slots.inFlight--;
-                slots.averageNanos = slots.averageNanos < 0 ? held : WEIGHT * held + (1 - WEIGHT) * slots.averageNanos;
-                slots.notify();
-                if (slots.inFlight == 0 && slots.waiting == 0 && destinations.size() > remembered) {
-                    slots.retired = true;
-                    destinations.remove(destination, slots);
+                slots.averageNanos = slots.averageNanos < 0 ? now - since : WEIGHT * (now - since) + (1 - WEIGHT) * slots.averageNanos;
+                next = slots.queued.poll();
+                if (next == null) {
+                    slots.inFlight--;
+                    slots.notify();
+                    if (slots.inFlight == 0 && slots.waiting == 0 && destinations.size() > remembered) {
+                        slots.retired = true;
+                        destinations.remove(destination, slots);
+                    }
+                    return;
                 }
+                queuedTotal.decrementAndGet();
+                handedOn = new Held(destination, slots, now); // the slot stays taken: it goes to the mail queued first
             }
+            next.granted(handedOn);
         }
     }
 
@@ -161,6 +248,19 @@ public final class DestinationLimits {
         synchronized (slots) {
             return slots.waiting;
         }
+    }
+
+    /** Mail queued in memory for a slot, by destination (destinations with none left out). */
+    public Map<String, Integer> queuedInMemory() {
+        Map<String, Integer> queued = new HashMap<>();
+        destinations.forEach((destination, slots) -> {
+            synchronized (slots) {
+                if (!slots.queued.isEmpty()) {
+                    queued.put(destination, slots.queued.size());
+                }
+            }
+        });
+        return Map.copyOf(queued);
     }
 
     /** Destinations remembered now (with their averages). */

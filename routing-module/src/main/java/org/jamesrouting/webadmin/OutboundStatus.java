@@ -54,7 +54,8 @@ public class OutboundStatus {
     public record Status(boolean running, int deliveryThreads, int destinationConcurrency, int immediateDeliveries, String queue,
                          int queued, int inFlight, int parked, DeliveryStats.FirstAttempts firstAttempts,
                          Counts lastMinute, Counts lastHour, List<DestinationStatus> destinations,
-                         List<org.jamesrouting.dns.DnsServerPool.ServerStatus> dnsServers, Map<String, Integer> waitingForRateSlot) {
+                         List<org.jamesrouting.dns.DnsServerPool.ServerStatus> dnsServers, Map<String, Integer> waitingForRateSlot,
+                         Map<String, Integer> waitingForDeliverySlot) {
     }
 
     public record QueuedMail(String name, String sender, List<String> recipients, String destination, String nextDelivery,
@@ -72,7 +73,12 @@ public class OutboundStatus {
     /** The destination name that {@link #flush} takes for the parked mail. */
     public static final String PARKED = "parked";
 
+    /**
+     * {@code waitingInMemory}: mail taken from the queue that waits in memory for a rate slot or a
+     * delivery slot (its queue entry kept until it is delivered: not in {@code mails}).
+     */
     public record QueueView(String queue, List<Integer> ageMinutes, List<QueueShape> shape, List<QueuedMail> mails,
+                            List<org.jamesrouting.engine.MemoryWaits.Entry> waitingInMemory,
                             List<org.jamesrouting.engine.HeldMail.Entry> held, List<ParkedMail> parked) {
     }
 
@@ -117,7 +123,7 @@ public class OutboundStatus {
             active.configuration().immediateDeliveries(), active.configuration().outgoingQueue(), queued.size(),
             inFlight.values().stream().mapToInt(Integer::intValue).sum(), (int) parkedRepository(active).size(), active.stats().firstAttempts(),
             Counts.of(active.stats().total(true)), Counts.of(active.stats().total(false)), destinations, active.dns().servers(),
-            new TreeMap<>(active.shaper().waiting()));
+            new TreeMap<>(active.shaper().waiting()), new TreeMap<>(active.limits().queuedInMemory()));
     }
 
     public QueueView queue(Optional<String> destination) throws Exception {
@@ -152,7 +158,10 @@ public class OutboundStatus {
         List<org.jamesrouting.engine.HeldMail.Entry> held = control().held().list().stream()
             .filter(entry -> destination.isEmpty() || entry.heldFor().equals(destination.get()))
             .toList();
-        return new QueueView(active.configuration().outgoingQueue(), ages, shape, mails, held,
+        List<org.jamesrouting.engine.MemoryWaits.Entry> waiting = engine.waitingInMemory().stream()
+            .filter(entry -> destination.isEmpty() || entry.destination().equals(destination.get()))
+            .toList();
+        return new QueueView(active.configuration().outgoingQueue(), ages, shape, mails, waiting, held,
             destination.isEmpty() || destination.get().equals(PARKED) ? parked(active) : List.of());
     }
 

@@ -41,8 +41,8 @@ import spark.Service;
  * </pre>
  * A destination is named as {@code GET /routing/status} names it: {@code route <id>},
  * {@code smart host}, {@code mx:<domain>}. Actions answer {@code {"done":[names],"busy":[names]}}
- * (busy: being delivered at this moment, left alone). Bad input: 400; no such message: 404; the
- * router not running: 409; James's JSON error body.
+ * (busy: being delivered at this moment, or waiting in memory for its turn; left alone). Bad
+ * input: 400; no such message: 404; the router not running: 409; James's JSON error body.
  */
 public class QueueRoutes implements Routes {
     static final String BASE = "/routing/queue";

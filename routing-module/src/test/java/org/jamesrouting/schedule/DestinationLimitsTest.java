@@ -123,6 +123,46 @@ class DestinationLimitsTest {
         assertThat(limits.snapshot()).doesNotContainKey("mx:a.test");
     }
 
+    @Test
+    void mailQueuedInMemoryIsHandedTheSlotOfTheDeliveryThatEndsInTheOrderItCame() {
+        DestinationLimits limits = new DestinationLimits(1);
+        DestinationLimits.Permit busy = ((DestinationLimits.Now) limits.acquireOrQueue("route slow", permit -> { })).permit();
+        List<String> granted = new java.util.ArrayList<>();
+        List<DestinationLimits.Permit> permits = new java.util.ArrayList<>();
+        for (String mail : List.of("first", "second")) {
+            assertThat(limits.acquireOrQueue("route slow", permit -> {
+                granted.add(mail);
+                permits.add(permit);
+            })).isInstanceOf(DestinationLimits.Queued.class);
+        }
+        assertThat(limits.queuedInMemory()).containsEntry("route slow", 2);
+        assertThat(limits.tryAcquire("route slow")).as("a newcomer does not overtake the queued mail").isEmpty();
+
+        busy.close();
+        assertThat(granted).containsExactly("first");
+        assertThat(limits.inFlight("route slow")).as("the slot went on, it was not freed").isEqualTo(1);
+        permits.get(0).close();
+        assertThat(granted).containsExactly("first", "second");
+        permits.get(1).close();
+        assertThat(limits.inFlight("route slow")).isZero();
+        assertThat(limits.queuedInMemory()).isEmpty();
+        assertThat(limits.acquireOrQueue("route slow", permit -> { })).isInstanceOf(DestinationLimits.Now.class);
+    }
+
+    @Test
+    void theInMemoryQueueIsBoundedPerDestinationAndInAll() {
+        DestinationLimits limits = new DestinationLimits(1, System::nanoTime, 100, 2, 3);
+        limits.tryAcquire("a").orElseThrow();
+        limits.tryAcquire("b").orElseThrow();
+        assertThat(limits.acquireOrQueue("a", permit -> { })).isInstanceOf(DestinationLimits.Queued.class);
+        assertThat(limits.acquireOrQueue("a", permit -> { })).isInstanceOf(DestinationLimits.Queued.class);
+        assertThat(limits.acquireOrQueue("a", permit -> { })).as("2 per destination").isInstanceOf(DestinationLimits.NoRoom.class);
+        assertThat(limits.acquireOrQueue("b", permit -> { })).isInstanceOf(DestinationLimits.Queued.class);
+        assertThat(limits.acquireOrQueue("b", permit -> { })).as("3 in all").isInstanceOf(DestinationLimits.NoRoom.class);
+        assertThat(limits.acquireOrQueue("c", permit -> { })).as("a free destination still goes at once")
+            .isInstanceOf(DestinationLimits.Now.class);
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

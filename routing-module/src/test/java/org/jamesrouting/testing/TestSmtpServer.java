@@ -81,6 +81,8 @@ public final class TestSmtpServer implements AutoCloseable {
     private volatile boolean eightBitMime = true;
     private volatile boolean dsn;
     private volatile long stallMillis;
+    private volatile java.util.concurrent.CountDownLatch gate;
+    private final AtomicInteger atGate = new AtomicInteger();
     private volatile long dripMillis;
     private volatile long sizeLimit = 100_000_000;
     private volatile long greylistMillis = -1;
@@ -173,13 +175,37 @@ public final class TestSmtpServer implements AutoCloseable {
         return this;
     }
 
-    /** Waits that long before answering anything. */
     /** Each reply is sent one byte at a time, {@code millis} apart (a tarpit). */
     public TestSmtpServer drip(long millis) {
         this.dripMillis = millis;
         return this;
     }
 
+    /**
+     * Keeps every message's final reply (after the data) until {@link #openGate}: a delivery that
+     * takes as long as the test wants (at most a minute).
+     */
+    public TestSmtpServer closeGate() {
+        this.gate = new java.util.concurrent.CountDownLatch(1);
+        return this;
+    }
+
+    /** Answers the messages kept at the gate, and every later one at once. */
+    public TestSmtpServer openGate() {
+        java.util.concurrent.CountDownLatch closed = gate;
+        gate = null;
+        if (closed != null) {
+            closed.countDown();
+        }
+        return this;
+    }
+
+    /** Messages whose final reply is kept at the gate now. */
+    public int atGate() {
+        return atGate.get();
+    }
+
+    /** Waits that long before answering anything. */
     public TestSmtpServer stall(long millis) {
         this.stallMillis = millis;
         return this;
@@ -417,6 +443,7 @@ public final class TestSmtpServer implements AutoCloseable {
                         if (content == null || dropAt(Stage.DATA_END)) {
                             return;
                         }
+                        waitAtGate();
                         String end = replies.get(Stage.DATA_END);
                         if (end != null) {
                             session.send(end);
@@ -463,6 +490,21 @@ public final class TestSmtpServer implements AutoCloseable {
         int start = line.indexOf(open);
         int end = line.indexOf(close, start + 1);
         return start < 0 || end < 0 ? "" : line.substring(start + 1, end);
+    }
+
+    private void waitAtGate() {
+        java.util.concurrent.CountDownLatch closed = gate;
+        if (closed == null) {
+            return;
+        }
+        atGate.incrementAndGet();
+        try {
+            closed.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            atGate.decrementAndGet();
+        }
     }
 
     private final class Session {

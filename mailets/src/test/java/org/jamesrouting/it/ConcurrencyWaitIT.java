@@ -1,0 +1,113 @@
+package org.jamesrouting.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jamesrouting.engine.OutboundEngine;
+import org.jamesrouting.testing.TestSmtpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Mail for a destination at its concurrency limit waits in memory for the next free delivery
+ * slot, not by trips through the durable queue: while the one allowed delivery is kept at the
+ * peer's gate, the other five wait in memory (listed by the queue view, busy for the operator's
+ * actions), they leave the delivery threads free for other destinations, and each goes out, once,
+ * as soon as the slot before it is free.
+ */
+class ConcurrencyWaitIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MESSAGES = 6;
+
+    @TempDir
+    static Path directory;
+    static TestSmtpServer busy;
+    static TestSmtpServer free;
+    static InProcessJames james;
+
+    @BeforeAll
+    static void start() throws Exception {
+        busy = TestSmtpServer.start();
+        free = TestSmtpServer.start();
+        JamesHome home = JamesHome.fromProjectConf(directory.resolve("james"))
+            .outboundRouter("""
+                <routes>file://conf/routes.conf</routes>
+                <deliveryThreads>2</deliveryThreads>
+                <destinationConcurrency>1</destinationConcurrency>
+                <immediateDeliveries>0</immediateDeliveries>
+                <connectTimeout>2s</connectTimeout>
+                <commandTimeout>90s</commandTimeout>
+                """)
+            .routes("""
+                busy.test   127.0.0.1:%d   tls=none id=busy
+                free.test   127.0.0.1:%d   tls=none id=free
+                """.formatted(busy.port(), free.port()));
+        james = InProcessJames.start(home);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        busy.openGate();
+        if (james != null) {
+            james.close();
+        }
+        busy.close();
+        free.close();
+    }
+
+    private static JsonNode waitingInMemory() throws Exception {
+        return JSON.readTree(james.webAdmin().get("/routing/queue?destination=" + URLEncoder.encode("route busy", StandardCharsets.UTF_8))
+            .body()).path("waitingInMemory");
+    }
+
+    @Test
+    void mailForAFullDestinationWaitsInMemoryAndGoesOutAsSoonAsASlotIsFree() throws Exception {
+        busy.closeGate();
+        List<String> ids = new ArrayList<>();
+        try (LogCapture engineLog = LogCapture.of(OutboundEngine.class)) {
+            for (int i = 0; i < MESSAGES; i++) {
+                ids.add(ItSupport.send(james, "someone@example.org", "user" + i + "@busy.test", "busy " + i));
+            }
+            ItSupport.await("one delivery at the gate, five waiting in memory",
+                () -> busy.atGate() == 1 && waitingInMemory().size() == MESSAGES - 1 ? true : null);
+            JsonNode waiting = waitingInMemory();
+            for (JsonNode mail : waiting) {
+                assertThat(mail.path("destination").asText()).isEqualTo("route busy");
+                assertThat(mail.path("waitsFor").asText()).contains("delivery slot");
+                assertThat(mail.path("recipients").get(0).asText()).endsWith("@busy.test");
+            }
+            JsonNode status = JSON.readTree(james.webAdmin().get("/routing/status").body());
+            assertThat(status.path("waitingForDeliverySlot").path("route busy").asInt()).isEqualTo(MESSAGES - 1);
+
+            String waitingName = waiting.get(0).path("name").asText();
+            JsonNode bounce = JSON.readTree(james.webAdmin().request("POST", "/routing/queue/bounce?message="
+                + URLEncoder.encode(waitingName, StandardCharsets.UTF_8), null).body());
+            assertThat(bounce.path("busy").get(0).asText()).as("mail waiting for its turn is left alone, and said so").isEqualTo(waitingName);
+            assertThat(bounce.path("done")).isEmpty();
+
+            String freeId = ItSupport.send(james, "someone@example.org", "user@free.test", "free");
+            ItSupport.await("the other destination's mail, while five wait", () -> ItSupport.arrivals(free, freeId) == 1 ? true : null);
+            assertThat(busy.atGate()).as("still kept at the gate").isEqualTo(1);
+
+            busy.openGate();
+            ItSupport.await("all at the busy peer", () -> busy.received().size() >= MESSAGES ? true : null);
+            ItSupport.awaitSettled(james.webAdmin());
+
+            assertThat(busy.received().stream().map(received -> received.header("Message-ID").orElse("")).toList())
+                .as("each once").containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(busy.mostConcurrentSessions()).isEqualTo(1);
+            assertThat(engineLog.anyLineWith("waits in the queue")).as("no mail went back to the durable queue to wait").isFalse();
+            assertThat(waitingInMemory()).isEmpty();
+        }
+    }
+}
