@@ -466,6 +466,9 @@ public final class RoutingCli {
         if (explanation.hasNonNull("rate")) {
             out.println("rate:    " + explanation.get("rate").asText());
         }
+        if (explanation.hasNonNull("batching")) {
+            out.println("batches: " + explanation.get("batching").asText());
+        }
         JsonNode hops = explanation.get("hops");
         if (hops != null && hops.size() > 0) {
             List<List<String>> rows = new ArrayList<>();

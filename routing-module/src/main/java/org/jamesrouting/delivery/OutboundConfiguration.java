@@ -1,6 +1,7 @@
 package org.jamesrouting.delivery;
 
 import org.jamesrouting.nexthop.MxTlsPolicy;
+import org.jamesrouting.route.Batching;
 import org.jamesrouting.schedule.DestinationRates;
 import org.jamesrouting.schedule.PoisonPolicy;
 import org.jamesrouting.schedule.RetrySchedule;
@@ -27,7 +28,8 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
                                     int destinationConcurrency, int immediateDeliveries, String heloName, Duration connectTimeout, Duration commandTimeout, Optional<String> truststore,
                                     String truststorePassword, boolean verifyServerIdentity, int maxHops,
                                     PoisonPolicy poison, String poisonRepository, MxTlsPolicy mxTlsPolicy,
-                                    boolean mtaSts, int mtaStsPort, DestinationRates destinationRates) {
+                                    boolean mtaSts, int mtaStsPort, DestinationRates destinationRates,
+                                    Batching batching) {
     public static final String DEFAULT_POISON_REPOSITORY = "memory://var/mail/outbound-poison/";
     /** As Exchange and Sendmail (Postfix's delay_warning_time is off by default): the sender hears after 4 hours. */
     public static final String DEFAULT_DELAY_WARNING = "4h";
@@ -35,7 +37,11 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
     public static final Set<String> PARAMETERS = Set.of("outgoingQueue", "smarthost", "backup", "routes", "dnsServers", "dnsTimeout",
         "mxPort", "mxTls", "retrySchedule", "maxAge", "greylistRetry", "delayWarning", "deliveryThreads", "destinationConcurrency", "immediateDeliveries", "heloName", "connectTimeout", "commandTimeout",
         "truststore", "truststorePassword", "verifyServerIdentity", "maxHops", "poisonAfter",
-        "poisonRetry", "poisonRepository", "mxTlsPolicy", "mtaSts", "mtaStsPort", "destinationRates");
+        "poisonRetry", "poisonRepository", "mxTlsPolicy", "mtaSts", "mtaStsPort", "destinationRates",
+        "recipientsPerMessage", "messagesPerConnection");
+    /** Postfix's smtp_destination_recipient_limit. */
+    public static final String DEFAULT_RECIPIENTS_PER_MESSAGE = "50";
+    public static final String DEFAULT_MESSAGES_PER_CONNECTION = "100";
 
     /**
      * @param parameter a mailet parameter by name, empty when not given
@@ -91,7 +97,12 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
             named("mxTlsPolicy", () -> MxTlsPolicy.parse(mxTls, parameter.apply("mxTlsPolicy").orElse(""))),
             named("mtaSts", () -> bool(parameter.apply("mtaSts").orElse("true"))),
             named("mtaStsPort", () -> port(parameter.apply("mtaStsPort").orElse("443"))),
-            named("destinationRates", () -> DestinationRates.parse(parameter.apply("destinationRates").orElse(""))));
+            named("destinationRates", () -> DestinationRates.parse(parameter.apply("destinationRates").orElse(""))),
+            Batching.of(
+                named("recipientsPerMessage", () -> Batching.parseCount(
+                    parameter.apply("recipientsPerMessage").orElse(DEFAULT_RECIPIENTS_PER_MESSAGE))),
+                named("messagesPerConnection", () -> Batching.parseCount(
+                    parameter.apply("messagesPerConnection").orElse(DEFAULT_MESSAGES_PER_CONNECTION)))));
     }
 
     /**

@@ -111,8 +111,11 @@ public final class OutboundDelivery {
         Optional<String> lastRemote = Optional.empty();
         boolean lastIsRemoteReply = false;
 
-        Progress(List<String> recipients) {
+        final int messagesPerConnection;
+
+        Progress(List<String> recipients, int messagesPerConnection) {
             this.pending = new ArrayList<>(recipients);
+            this.messagesPerConnection = messagesPerConnection;
         }
 
         void temporary(String status, String diagnostic, Optional<String> remote, boolean remoteReply) {
@@ -134,8 +137,14 @@ public final class OutboundDelivery {
         }
     }
 
-    public List<RecipientOutcome> deliver(Envelope envelope, DeliveryPlan plan, List<String> recipients) {
-        Progress progress = new Progress(recipients);
+    /**
+     * One SMTP transaction for the recipients (on the plan's first host that answers), on a kept
+     * connection when there is one.
+     *
+     * @param messagesPerConnection a connection that has carried this many transactions is closed, not kept
+     */
+    public List<RecipientOutcome> deliver(Envelope envelope, DeliveryPlan plan, List<String> recipients, int messagesPerConnection) {
+        Progress progress = new Progress(recipients, messagesPerConnection);
         groups:
         for (HopGroup group : plan.groups()) {
             if (progress.pending.isEmpty()) {
@@ -313,7 +322,7 @@ public final class OutboundDelivery {
         } finally {
             if (lease != null) {
                 if (reusable) {
-                    pool.giveBack(key, lease);
+                    pool.giveBack(key, lease, progress.messagesPerConnection);
                 } else {
                     lease.connection().close();
                 }

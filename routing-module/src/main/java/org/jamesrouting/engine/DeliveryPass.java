@@ -13,6 +13,7 @@ import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
+import com.google.common.collect.Lists;
 import org.apache.mailet.Mail;
 import org.jamesrouting.delivery.DeliveryStats;
 import org.jamesrouting.delivery.DsnRequests;
@@ -22,6 +23,7 @@ import org.jamesrouting.delivery.OutboundDelivery;
 import org.jamesrouting.delivery.RecipientOutcome;
 import org.jamesrouting.nexthop.DeliveryPlan;
 import org.jamesrouting.nexthop.NextHopPlanner;
+import org.jamesrouting.route.Batching;
 import org.jamesrouting.route.MessageContext;
 import org.jamesrouting.route.Rate;
 import org.jamesrouting.route.RetryRule;
@@ -61,6 +63,7 @@ final class DeliveryPass {
     private final Holds holds;
     private final RateShaper shaper;
     private final DestinationRates rates;
+    private final Batching batching;
     private final int maxHops;
 
     /**
@@ -129,7 +132,8 @@ final class DeliveryPass {
     }
 
     DeliveryPass(RoutingTables tables, NextHopPlanner planner, DestinationLimits limits, DeliveryStats stats, OutboundDelivery delivery,
-                 Holds holds, RateShaper shaper, DestinationRates rates, int maxHops) {
+                 Holds holds, RateShaper shaper, DestinationRates rates, Batching batching, int maxHops) {
+        this.batching = batching;
         this.holds = holds;
         this.rates = rates;
         this.shaper = shaper;
@@ -233,12 +237,16 @@ final class DeliveryPass {
             attempted = true;
             LOGGER.debug("Plan for {} of {}: {}", group.recipients(), mail.getName(), group.plan().reason());
             try (DestinationLimits.Permit slot = permit.get()) {
-                for (RecipientOutcome outcome : delivery.deliver(envelope, group.plan(), group.recipients())) {
-                    stats.record(destination, outcome);
-                    switch (outcome.kind()) {
-                        case PERMANENT -> failed.add(outcome);
-                        case TEMPORARY -> deferred.add(outcome);
-                        case DELIVERED -> delivered.add(outcome);
+                int perMessage = group.batching().recipientsPerMessage().getAsInt();
+                int perConnection = group.batching().messagesPerConnection().getAsInt();
+                for (List<String> transaction : Lists.partition(group.recipients(), perMessage)) {
+                    for (RecipientOutcome outcome : delivery.deliver(envelope, group.plan(), transaction, perConnection)) {
+                        stats.record(destination, outcome);
+                        switch (outcome.kind()) {
+                            case PERMANENT -> failed.add(outcome);
+                            case TEMPORARY -> deferred.add(outcome);
+                            case DELIVERED -> delivered.add(outcome);
+                        }
                     }
                 }
             }
@@ -247,8 +255,11 @@ final class DeliveryPass {
             shapedWaiting == waiting.size() ? shapedWait : Optional.empty(), full);
     }
 
-    /** Recipients that share a plan, and the retry rule and rate of their route. */
-    private record Group(DeliveryPlan plan, RetryRule retry, Optional<Rate> rate, List<String> recipients) {
+    /**
+     * Recipients that share a plan, and the retry rule, rate and batching of their route (the
+     * batching complete: what the route leaves out is the OutboundRouter's).
+     */
+    private record Group(DeliveryPlan plan, RetryRule retry, Optional<Rate> rate, Batching batching, List<String> recipients) {
     }
 
     /** The recipients by next hop (and retry rule): one transaction for those that share a plan. */
@@ -262,7 +273,9 @@ final class DeliveryPass {
             DeliveryPlan plan = planner.plan(address, match);
             RetryRule retry = match.map(found -> found.route().retry()).orElse(RetryRule.NONE);
             Optional<Rate> rate = match.flatMap(found -> found.route().rate());
-            groups.computeIfAbsent(List.of(plan.groups(), retry, rate), any -> new Group(plan, retry, rate, new ArrayList<>()))
+            Batching routeBatching = match.map(found -> found.route().batching()).orElse(Batching.NONE).orElse(batching);
+            groups.computeIfAbsent(List.of(plan.groups(), retry, rate, routeBatching),
+                    any -> new Group(plan, retry, rate, routeBatching, new ArrayList<>()))
                 .recipients().add(recipient.asString());
         }
         return groups;

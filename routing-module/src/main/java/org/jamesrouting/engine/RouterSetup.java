@@ -127,7 +127,7 @@ public class RouterSetup {
             throw new IllegalArgumentException("<" + HELD_REPOSITORY + ">: cannot open " + heldRepository + ": " + e.getMessage(), e);
         }
         return new Built(view, new DeliveryPass(tables, planner, limits, stats, delivery, holds, shaper,
-            configuration.destinationRates(), configuration.maxHops()),
+            configuration.destinationRates(), configuration.batching(), configuration.maxHops()),
             new Bouncer(repositories, failedRepository, poisonRepository, configuration.heloName(), context), archive, held, shaper);
     }
 

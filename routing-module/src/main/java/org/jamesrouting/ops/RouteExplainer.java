@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.apache.james.core.Domain;
 import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.local.LocalDomains;
+import org.jamesrouting.route.Batching;
 import org.jamesrouting.route.RetryRule;
 import org.jamesrouting.schedule.DestinationLimits;
 import org.jamesrouting.route.RouteJson;
@@ -37,11 +38,12 @@ public final class RouteExplainer {
     /**
      * @param retry when mail for the address is tried again and given up on: the route's own rule, else the mailet's
      * @param rate the pace of its destination and where it is set, when shaped
+     * @param batching recipients per transaction and messages per connection, and where they are set
      */
     public record Explanation(String address, boolean local, RouteJson route, String reason, List<Hop> hops, List<String> skipped,
-                              String mtaSts, String retry, String rate) {
+                              String mtaSts, String retry, String rate, String batching) {
         Explanation(String address, boolean local, RouteJson route, String reason, List<Hop> hops, List<String> skipped, String mtaSts) {
-            this(address, local, route, reason, hops, skipped, mtaSts, null, null);
+            this(address, local, route, reason, hops, skipped, mtaSts, null, null, null);
         }
     }
 
@@ -108,8 +110,12 @@ public final class RouteExplainer {
             .or(() -> active.get().configuration().destinationRates().of(destination)
                 .map(shaped -> shaped.asString() + " (<destinationRates>: " + destination + ")"))
             .orElse(null);
+        Batching own = match.map(m -> m.route().batching()).orElse(Batching.NONE);
+        String batching = own.orElse(active.get().configuration().batching()).asOptions()
+            + (own.isEmpty() ? " (the OutboundRouter's <recipientsPerMessage>, <messagesPerConnection>)"
+                : " (route " + match.get().route().id() + ": " + own.asOptions() + ")");
         return new Explanation(address.asString(), false, match.map(m -> RouteJson.of(m.route(), false)).orElse(null), plan.reason(), hops,
-            explained.skipped(), mtaStsNote, retry, rate);
+            explained.skipped(), mtaStsNote, retry, rate, batching);
     }
 
     /** A host of the expansion as explain shows it: its addresses, why it is there, DANE's word, why it is skipped. */

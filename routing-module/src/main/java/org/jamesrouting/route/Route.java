@@ -61,6 +61,7 @@ public final class Route {
     private final RouteConditions conditions;
     private final RetryRule retry;
     private final Optional<Rate> rate;
+    private final Batching batching;
 
     private Route(Builder builder) {
         this.id = Objects.requireNonNull(builder.id, "id");
@@ -76,6 +77,7 @@ public final class Route {
         this.conditions = builder.conditions;
         this.retry = builder.retry;
         this.rate = builder.rate;
+        this.batching = builder.batching;
     }
 
     public static Builder builder() {
@@ -84,7 +86,7 @@ public final class Route {
 
     public Builder toBuilder() {
         return new Builder().id(id).source(source).pattern(pattern).hosts(hosts).tls(tls).auth(auth).enabled(enabled).comment(comment)
-            .conditions(conditions).retry(retry).rate(rate);
+            .conditions(conditions).retry(retry).rate(rate).batching(batching);
     }
 
     public String id() {
@@ -133,16 +135,22 @@ public final class Route {
         return rate;
     }
 
+    /** Its own recipients per transaction and messages per connection ({@link Batching#NONE}: the OutboundRouter's). */
+    public Batching batching() {
+        return batching;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Route other && id.equals(other.id) && source == other.source && pattern.equals(other.pattern)
             && hosts.equals(other.hosts) && tls.equals(other.tls) && auth.equals(other.auth) && enabled == other.enabled
-            && comment.equals(other.comment) && conditions.equals(other.conditions) && retry.equals(other.retry) && rate.equals(other.rate);
+            && comment.equals(other.comment) && conditions.equals(other.conditions) && retry.equals(other.retry) && rate.equals(other.rate)
+            && batching.equals(other.batching);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, source, pattern, hosts, tls, auth, enabled, comment, conditions, retry, rate);
+        return Objects.hash(id, source, pattern, hosts, tls, auth, enabled, comment, conditions, retry, rate, batching);
     }
 
     @Override
@@ -150,6 +158,7 @@ public final class Route {
         return id + " " + pattern.asString() + " -> " + hosts + " tls=" + tls.describe()
             + auth.map(a -> " auth=" + a).orElse("") + (retry.isEmpty() ? "" : " " + retry.describe())
             + rate.map(shaped -> " rate=" + shaped.asString()).orElse("")
+            + (batching.isEmpty() ? "" : " " + batching.asOptions())
             + (conditions.isEmpty() ? "" : " if " + conditions.describe())
             + (enabled ? "" : " (disabled)");
     }
@@ -166,6 +175,7 @@ public final class Route {
         private RouteConditions conditions = RouteConditions.NONE;
         private RetryRule retry = RetryRule.NONE;
         private Optional<Rate> rate = Optional.empty();
+        private Batching batching = Batching.NONE;
 
         public Builder id(String id) {
             this.id = id;
@@ -227,6 +237,11 @@ public final class Route {
 
         public Builder rate(Optional<Rate> rate) {
             this.rate = Objects.requireNonNull(rate);
+            return this;
+        }
+
+        public Builder batching(Batching batching) {
+            this.batching = Objects.requireNonNull(batching);
             return this;
         }
 

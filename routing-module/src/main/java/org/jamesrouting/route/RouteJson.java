@@ -9,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * A route as JSON, for webadmin and the dynamic store:
  * {@code {"id","pattern","hosts":["host:port"],"tls","tlsMatch","username","password","enabled","comment",
- * "sender","authUser","headers","retry":"5m,15m,1h","maxAge":"1d","rate":"60/m"}}.
+ * "sender","authUser","headers","retry":"5m,15m,1h","maxAge":"1d","rate":"60/m",
+ * "recipientsPerMessage":50,"messagesPerConnection":20}}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -36,6 +37,10 @@ public class RouteJson {
     public String maxAge;
     /** How fast its mail may go, {@code "60/m"}. */
     public String rate;
+    /** At most this many recipients in one SMTP transaction (else the mailet's {@code <recipientsPerMessage>}). */
+    public Integer recipientsPerMessage;
+    /** At most this many messages on one connection (else the mailet's {@code <messagesPerConnection>}). */
+    public Integer messagesPerConnection;
 
     public static RouteJson of(Route route, boolean withPassword) {
         RouteJson json = new RouteJson();
@@ -54,6 +59,10 @@ public class RouteJson {
         json.retry = route.retry().delaysText().orElse(null);
         json.maxAge = route.retry().maxAgeText().orElse(null);
         json.rate = route.rate().map(Rate::asString).orElse(null);
+        json.recipientsPerMessage = route.batching().recipientsPerMessage().isPresent()
+            ? route.batching().recipientsPerMessage().getAsInt() : null;
+        json.messagesPerConnection = route.batching().messagesPerConnection().isPresent()
+            ? route.batching().messagesPerConnection().getAsInt() : null;
         return json;
     }
 
@@ -99,6 +108,9 @@ public class RouteJson {
         builder.conditions(RouteConditions.of(Optional.ofNullable(sender), Optional.ofNullable(authUser), headers));
         builder.retry(RetryRule.parse(Optional.ofNullable(retry), Optional.ofNullable(maxAge)));
         builder.rate(Optional.ofNullable(rate).map(Rate::parse));
+        builder.batching(new Batching(
+            recipientsPerMessage == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(recipientsPerMessage),
+            messagesPerConnection == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(messagesPerConnection)));
         return builder.build();
     }
 }

@@ -50,7 +50,8 @@ public final class StaticRoutesParser {
     }
 
     private static final Set<String> OPTIONS = Set.of("tls", "tls-match", "auth", "password", "password-env", "password-file",
-        "enabled", "id", "comment", "sender", "auth-user", "header:<name>", "retry", "max-age", "rate");
+        "enabled", "id", "comment", "sender", "auth-user", "header:<name>", "retry", "max-age", "rate",
+        "recipients-per-message", "messages-per-connection");
 
     private final SecretSource secrets;
 
@@ -113,6 +114,7 @@ public final class StaticRoutesParser {
         Optional<String> tlsMatch = Optional.empty();
         Optional<String> retry = Optional.empty();
         Optional<String> maxAge = Optional.empty();
+        Batching batching = Batching.NONE;
         for (String option : tokens.subList(next + 1, tokens.size())) {
             if (option.regionMatches(true, 0, "header:", 0, 7)) {
                 headers.add(option.substring(7));
@@ -148,6 +150,10 @@ public final class StaticRoutesParser {
                 case "retry" -> retry = Optional.of(value);
                 case "max-age" -> maxAge = Optional.of(value);
                 case "rate" -> route.rate(Optional.of(parseWith(where, () -> Rate.parse(value))));
+                case "recipients-per-message" -> batching = batching.withRecipientsPerMessage(
+                    parseWith(where, () -> Batching.parseCount(name, value)));
+                case "messages-per-connection" -> batching = batching.withMessagesPerConnection(
+                    parseWith(where, () -> Batching.parseCount(name, value)));
                 default -> throw new IllegalStateException(name);
             }
         }
@@ -160,6 +166,7 @@ public final class StaticRoutesParser {
         Optional<String> retryDelays = retry;
         Optional<String> retryMaxAge = maxAge;
         route.retry(parseWith(where, () -> RetryRule.parse(retryDelays, retryMaxAge)));
+        route.batching(batching);
         if (user.isPresent() != password.isPresent()) {
             throw new RouteTableException(where + (user.isPresent()
                 ? ": auth=" + user.get() + " needs a password (password=, password-env= or password-file=)"
@@ -195,10 +202,11 @@ public final class StaticRoutesParser {
                 throw new RouteTableException(where + ": option '" + option.replaceAll("[=:]$", "") + "' is for routes only");
             }
         }
-        for (String option : List.of("retry=", "max-age=", "rate=")) {
+        for (String option : List.of("retry=", "max-age=", "rate=", "recipients-per-message=", "messages-per-connection=")) {
             if (tokens.stream().anyMatch(token -> token.toLowerCase(Locale.ROOT).startsWith(option))) {
                 throw new RouteTableException(where + ": option '" + option.replace("=", "") + "' is for routes only: "
-                    + "<retrySchedule> and <maxAge> set the smart host's retries; it is not shaped");
+                    + "<retrySchedule> and <maxAge> set the smart host's retries, <destinationRates> its rate, "
+                    + "<recipientsPerMessage> and <messagesPerConnection> its transactions and connections");
             }
         }
         List<String> withPattern = new ArrayList<>();

@@ -93,6 +93,11 @@ public final class ConnectionPool implements Closeable {
 
     /** Hands a connection back after a clean transaction; closes it when used enough. */
     public void giveBack(Key key, Lease lease) {
+        giveBack(key, lease, maxUses);
+    }
+
+    /** Hands a connection back after a clean transaction; closes it after {@code maxUses} (this delivery's limit). */
+    public void giveBack(Key key, Lease lease, int maxUses) {
         int uses = lease.uses() + 1;
         if (uses >= maxUses) {
             lease.connection().close();

@@ -105,7 +105,7 @@ class OutboundDeliveryTest {
         Envelope envelope = new Envelope("mail-1", "<m@src.test>", "a@src.test", size,
             (out, eightBit) -> out.write("Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)));
         DeliveryPlan plan = planner.plan(RoutingAddress.parse(recipients[0]), Optional.empty());
-        return delivery.deliver(envelope, plan, List.of(recipients));
+        return delivery.deliver(envelope, plan, List.of(recipients), 100);
     }
 
     @Test
@@ -119,7 +119,7 @@ class OutboundDeliveryTest {
             SmtpClientSettings.defaults("client.test"), 25, pool, new DeliveryStats(java.time.Clock.systemUTC()));
 
         RecipientOutcome outcome = resolving.deliver(envelope, withAuth.plan(RoutingAddress.parse("x@dest.test"), Optional.empty()),
-            List.of("x@dest.test")).get(0);
+            List.of("x@dest.test"), 100).get(0);
 
         assertThat(outcome.kind()).isEqualTo(RecipientOutcome.Kind.TEMPORARY);
         assertThat(outcome.status()).isEqualTo("4.7.11");
@@ -128,6 +128,20 @@ class OutboundDeliveryTest {
             .isEqualTo("no verified TLS to the relay: this server's login was not sent");
         assertThat(DsnComposer.forTheSender(outcome).remoteMta()).isEmpty();
         assertThat(primary.commands()).noneMatch(command -> command.startsWith("AUTH"));
+    }
+
+    @Test
+    void aConnectionCarriesAtMostMessagesPerConnectionTransactions() {
+        Envelope envelope = new Envelope("mail-1", "<m@src.test>", "a@src.test", OptionalLong.empty(),
+            (out, eightBit) -> out.write("Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)));
+        DeliveryPlan plan = planner.plan(RoutingAddress.parse("x@dest.test"), Optional.empty());
+        for (int i = 0; i < 5; i++) {
+            assertThat(delivery.deliver(envelope, plan, List.of("x" + i + "@dest.test"), 2).get(0).kind())
+                .isEqualTo(RecipientOutcome.Kind.DELIVERED);
+        }
+
+        assertThat(primary.received()).hasSize(5);
+        assertThat(primary.connections()).as("2 + 2 + 1 transactions").isEqualTo(3);
     }
 
     @Test
@@ -151,8 +165,8 @@ class OutboundDeliveryTest {
             Optional.of(new RelaySpec(List.of(MailHost.parse("127.0.0.1:" + backup.port(), 25)), TlsMode.NONE, Optional.empty())),
             Optional.empty(), TlsMode.MAY);
 
-        bounded.deliver(envelope, planner.plan(RoutingAddress.parse("x@dest.test"), Optional.empty()), List.of("x@dest.test"));
-        bounded.deliver(envelope, toBackup.plan(RoutingAddress.parse("y@dest.test"), Optional.empty()), List.of("y@dest.test"));
+        bounded.deliver(envelope, planner.plan(RoutingAddress.parse("x@dest.test"), Optional.empty()), List.of("x@dest.test"), 100);
+        bounded.deliver(envelope, toBackup.plan(RoutingAddress.parse("y@dest.test"), Optional.empty()), List.of("y@dest.test"), 100);
 
         assertThat(small.idleCount()).isEqualTo(1);
         assertThat(backup.commands()).as("the pool was full: closed at once").contains("QUIT");

@@ -218,4 +218,27 @@ class StaticRoutesParserTest {
         assertThatThrownBy(() -> new StaticRoutesParser(SECRETS).parseRelay("relay.test:587 rate=1/s", "<smarthost>"))
             .hasMessageContaining("option 'rate' is for routes only");
     }
+
+    @Test
+    void readsARoutesBatchingAndRefusesABadOne() {
+        Route route = parse("bulk.test mx.bulk.test recipients-per-message=10 messages-per-connection=3 id=bulk").get(0);
+
+        assertThat(route.batching()).isEqualTo(Batching.of(10, 3));
+        assertThat(route.toString()).contains("recipients-per-message=10 messages-per-connection=3");
+        RouteJson json = RouteJson.of(route, false);
+        assertThat(json.recipientsPerMessage).isEqualTo(10);
+        assertThat(json.messagesPerConnection).isEqualTo(3);
+        assertThat(json.toRoute("bulk", Route.Source.DYNAMIC).batching()).isEqualTo(route.batching());
+        assertThat(parse("other.test mx.other.test messages-per-connection=1").get(0).batching())
+            .as("what a route leaves out comes from the mailet").isEqualTo(new Batching(java.util.OptionalInt.empty(), java.util.OptionalInt.of(1)))
+            .extracting(batching -> batching.orElse(Batching.of(50, 100))).isEqualTo(Batching.of(50, 1));
+        assertThatThrownBy(() -> parse("a.test mx recipients-per-message=0"))
+            .hasMessageStartingWith("conf/routes.conf line 1: recipients-per-message '0' should be a whole number from 1 to 10000");
+        assertThatThrownBy(() -> parse("a.test mx messages-per-connection=many"))
+            .hasMessageStartingWith("conf/routes.conf line 1: messages-per-connection 'many' should be a whole number from 1 to 10000");
+        json.recipientsPerMessage = -1;
+        assertThatThrownBy(() -> json.toRoute("x", Route.Source.DYNAMIC)).hasMessageStartingWith("recipients-per-message '-1' should be");
+        assertThatThrownBy(() -> new StaticRoutesParser(SECRETS).parseRelay("relay.test:587 messages-per-connection=5", "<smarthost>"))
+            .hasMessageContaining("option 'messages-per-connection' is for routes only").hasMessageContaining("<messagesPerConnection>");
+    }
 }
