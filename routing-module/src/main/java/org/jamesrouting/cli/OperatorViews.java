@@ -88,10 +88,8 @@ final class OperatorViews {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("NAME", "DESTINATION", "SENDER", "RECIPIENTS", "ATTEMPTS", "NEXT TRY", "REASON"));
         for (JsonNode mail : queue.path("mails")) {
-            List<String> recipients = new ArrayList<>();
-            mail.path("recipients").forEach(recipient -> recipients.add(recipient.asText()));
             rows.add(List.of(mail.path("name").asText(), mail.path("destination").asText(), mail.path("sender").asText(),
-                String.join(",", recipients), mail.path("attempts").asText(), mail.path("nextDelivery").asText("-"),
+                recipients(mail), mail.path("attempts").asText(), mail.path("nextDelivery").asText("-"),
                 mail.hasNonNull("reason") ? mail.get("reason").asText() : "-"));
         }
         return rows;
@@ -105,9 +103,7 @@ final class OperatorViews {
         }
         rows.add(List.of("PARKED", "SENDER", "RECIPIENTS", "ERROR"));
         for (JsonNode mail : queue.path("parked")) {
-            List<String> recipients = new ArrayList<>();
-            mail.path("recipients").forEach(recipient -> recipients.add(recipient.asText()));
-            rows.add(List.of(mail.path("name").asText(), mail.path("sender").asText(), String.join(",", recipients),
+            rows.add(List.of(mail.path("name").asText(), mail.path("sender").asText(), recipients(mail),
                 mail.path("error").asText("-")));
         }
         return rows;
@@ -122,15 +118,16 @@ final class OperatorViews {
         rows.add(List.of("WAITING", "DESTINATION", "SENDER", "RECIPIENTS", "SINCE", "FOR"));
         for (JsonNode mail : queue.path("waitingInMemory")) {
             rows.add(List.of(mail.path("name").asText(), mail.path("destination").asText(), mail.path("sender").asText(),
-                String.join(",", texts(mail.path("recipients"))), mail.path("since").asText("-"), mail.path("waitsFor").asText()));
+                recipients(mail), mail.path("since").asText("-"), mail.path("waitsFor").asText()));
         }
         return rows;
     }
 
-    private static List<String> texts(JsonNode array) {
+    /** A listed mail's recipients, comma-separated. */
+    private static String recipients(JsonNode mail) {
         List<String> texts = new ArrayList<>();
-        array.forEach(item -> texts.add(item.asText()));
-        return texts;
+        mail.path("recipients").forEach(item -> texts.add(item.asText()));
+        return String.join(",", texts);
     }
 
     /** Mail on hold, for which destination (or "message") and since when; empty when there is none. */
@@ -141,10 +138,8 @@ final class OperatorViews {
         }
         rows.add(List.of("HELD", "FOR", "SENDER", "RECIPIENTS", "SINCE", "REASON"));
         for (JsonNode mail : queue.path("held")) {
-            List<String> recipients = new ArrayList<>();
-            mail.path("recipients").forEach(recipient -> recipients.add(recipient.asText()));
             rows.add(List.of(mail.path("name").asText(), mail.path("heldFor").asText(), mail.path("sender").asText(),
-                String.join(",", recipients), mail.path("since").asText("-"), mail.path("reason").asText("").isEmpty() ? "-"
+                recipients(mail), mail.path("since").asText("-"), mail.path("reason").asText("").isEmpty() ? "-"
                     : mail.path("reason").asText()));
         }
         return rows;

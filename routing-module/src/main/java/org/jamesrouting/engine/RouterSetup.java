@@ -110,7 +110,7 @@ public class RouterSetup {
         DnsjavaMailDns dns = new DnsjavaMailDns(configuration.dnsServers(), configuration.dnsTimeout(), dnsCache, Duration.ofMinutes(5),
             new Random());
         DestinationLimits limits = new DestinationLimits(configuration.destinationConcurrency());
-        ConnectionPool pool = new ConnectionPool(Duration.ofSeconds(10), 100, clock);
+        ConnectionPool pool = new ConnectionPool(Duration.ofSeconds(10), clock);
         DeliveryStats stats = new DeliveryStats(clock);
         Optional<MtaStsPolicies> mtaSts = configuration.mtaSts()
             ? Optional.of(new MtaStsPolicies(dns, new HttpsPolicyFetcher(dns, settings.trust(), configuration.mtaStsPort(), MTA_STS_TIMEOUT),

@@ -18,7 +18,8 @@ import org.jamesrouting.route.TlsMode;
 /**
  * Open SMTP connections kept for the next transaction to the same hop (same address, port,
  * TLS mode, AUTH user and server name): no new TCP, TLS and AUTH handshake per message. A
- * connection is reused at most {@code maxUses} times and never after {@code maxIdle}. One idle
+ * connection is reused at most as often as the delivery handing it back allows (its route's
+ * messages-per-connection) and never after {@code maxIdle}. One idle
  * for longer than {@link #CHECK_AFTER} is checked with NOOP before reuse (a dead one is
  * dropped); one used moments ago is handed out unchecked, saving a round trip per message: if
  * it turns out dead before the server answered anything, the delivery opens a new connection
@@ -48,17 +49,15 @@ public final class ConnectionPool implements Closeable {
     private final java.util.concurrent.atomic.AtomicInteger idleTotal = new java.util.concurrent.atomic.AtomicInteger();
     private final int maxIdleConnections;
     private final Duration maxIdle;
-    private final int maxUses;
     private final Clock clock;
 
-    public ConnectionPool(Duration maxIdle, int maxUses, Clock clock) {
-        this(maxIdle, maxUses, MAX_IDLE_CONNECTIONS, clock);
+    public ConnectionPool(Duration maxIdle, Clock clock) {
+        this(maxIdle, MAX_IDLE_CONNECTIONS, clock);
     }
 
-    public ConnectionPool(Duration maxIdle, int maxUses, int maxIdleConnections, Clock clock) {
+    public ConnectionPool(Duration maxIdle, int maxIdleConnections, Clock clock) {
         this.maxIdleConnections = maxIdleConnections;
         this.maxIdle = maxIdle;
-        this.maxUses = maxUses;
         this.clock = clock;
     }
 
@@ -89,11 +88,6 @@ public final class ConnectionPool implements Closeable {
             candidate.connection().close();
         }
         return Optional.empty();
-    }
-
-    /** Hands a connection back after a clean transaction; closes it when used enough. */
-    public void giveBack(Key key, Lease lease) {
-        giveBack(key, lease, maxUses);
     }
 
     /** Hands a connection back after a clean transaction; closes it after {@code maxUses} (this delivery's limit). */

@@ -81,7 +81,7 @@ class OutboundDeliveryTest {
         primary = TestSmtpServer.start();
         backup = TestSmtpServer.start();
         clock = new MutableClock(java.time.Instant.parse("2026-12-01T10:00:00Z"));
-        pool = new ConnectionPool(Duration.ofSeconds(30), 100, clock);
+        pool = new ConnectionPool(Duration.ofSeconds(30), clock);
         delivery = new OutboundDelivery(NO_DNS, new DnsPins(directory.resolve("pins.json")),
             SmtpClientSettings.defaults("client.test"), 25, pool, new DeliveryStats(java.time.Clock.systemUTC()));
         planner = new NextHopPlanner(
@@ -156,7 +156,7 @@ class OutboundDeliveryTest {
 
     @Test
     void theIdleConnectionsOfAllHopsTogetherAreBounded() throws Exception {
-        ConnectionPool small = new ConnectionPool(Duration.ofSeconds(30), 100, 1, clock);
+        ConnectionPool small = new ConnectionPool(Duration.ofSeconds(30), 1, clock);
         OutboundDelivery bounded = new OutboundDelivery(NO_DNS, new DnsPins(directory.resolve("pins3.json")),
             SmtpClientSettings.defaults("client.test"), 25, small, new DeliveryStats(java.time.Clock.systemUTC()));
         Envelope envelope = new Envelope("mail-1", "<m@src.test>", "a@src.test", OptionalLong.empty(),
