@@ -33,8 +33,7 @@ import org.jamesrouting.route.RoutingTable;
 import org.jamesrouting.route.RoutingTables;
 import org.jamesrouting.schedule.AfterAttempt;
 import org.jamesrouting.schedule.DestinationLimits;
-import org.jamesrouting.schedule.DestinationRates;
-import org.jamesrouting.schedule.Holds;
+import org.jamesrouting.schedule.DestinationPolicy;
 import org.jamesrouting.schedule.RateShaper;
 import org.jamesrouting.smtpclient.SevenBitConverter;
 import org.slf4j.Logger;
@@ -60,16 +59,15 @@ final class DeliveryPass {
     private final DestinationLimits limits;
     private final DeliveryStats stats;
     private final OutboundDelivery delivery;
-    private final Holds holds;
+    private final DestinationPolicy policy;
     private final RateShaper shaper;
-    private final DestinationRates rates;
     private final Batching batching;
     private final int maxHops;
 
     /**
      * How the recipients came out, those not tried because their destination is on hold (by
-     * destination), and the rate slots given to recipients that wait for them in memory (by
-     * destination; {@code slotWaiting} of the recipients in {@code pass.waiting()} wait for one);
+     * destination or MX set), and the rate slots given to recipients that wait for them in memory (by
+     * rate budget: destination or MX set; {@code slotWaiting} of the recipients in {@code pass.waiting()} wait for one);
      * {@code shapedWait}: when every recipient not tried waits for a shaped destination without a
      * slot, about how long until the soonest slot.
      */
@@ -132,10 +130,9 @@ final class DeliveryPass {
     }
 
     DeliveryPass(RoutingTables tables, NextHopPlanner planner, DestinationLimits limits, DeliveryStats stats, OutboundDelivery delivery,
-                 Holds holds, RateShaper shaper, DestinationRates rates, Batching batching, int maxHops) {
+                 DestinationPolicy policy, RateShaper shaper, Batching batching, int maxHops) {
         this.batching = batching;
-        this.holds = holds;
-        this.rates = rates;
+        this.policy = policy;
         this.shaper = shaper;
         this.tables = tables;
         this.planner = planner;
@@ -190,8 +187,9 @@ final class DeliveryPass {
                 group.recipients().forEach(recipient -> rules.put(recipient, group.retry()));
             }
             String destination = DestinationLimits.destinationOf(group.plan());
-            if (holds.isHeld(destination)) {
-                held.computeIfAbsent(destination, any -> new ArrayList<>()).addAll(group.recipients());
+            Optional<String> heldAs = policy.heldAs(destination);
+            if (heldAs.isPresent()) {
+                held.computeIfAbsent(heldAs.get(), any -> new ArrayList<>()).addAll(group.recipients());
                 continue;
             }
             if (fromSpool && stats.deferringNow(destination, DEFERRING_WINDOW)) {
@@ -200,13 +198,15 @@ final class DeliveryPass {
                 group.recipients().forEach(recipient -> waiting.add(notTried(recipient, "queued: the destination deferred its latest mail")));
                 continue;
             }
-            Optional<Rate> shaped = group.rate().or(() -> rates.of(destination));
-            if (shaped.isPresent() && !reserved.containsKey(destination)) {
-                Rate rate = shaped.get();
-                RateShaper.Decision pace = slots.containsKey(destination) ? new RateShaper.WaitHere(slots.get(destination))
-                    : shaper.ask(destination, rate, Instant.now(), !fromSpool);
+            Optional<DestinationPolicy.Pace> shaped = group.rate().map(rate -> new DestinationPolicy.Pace(destination, rate))
+                .or(() -> policy.pace(destination));
+            if (shaped.isPresent() && !reserved.containsKey(shaped.get().key())) {
+                Rate rate = shaped.get().rate();
+                String budget = shaped.get().key();
+                RateShaper.Decision pace = slots.containsKey(budget) ? new RateShaper.WaitHere(slots.get(budget))
+                    : shaper.ask(budget, rate, Instant.now(), !fromSpool);
                 if (pace instanceof RateShaper.WaitHere here) {
-                    slots.put(destination, here.slot());
+                    slots.put(budget, here.slot());
                     slotWaiting += group.recipients().size();
                     group.recipients().forEach(recipient -> waiting.add(notTried(recipient, "waiting for its slot: the destination is "
                         + "shaped to " + rate.asString())));
@@ -215,7 +215,7 @@ final class DeliveryPass {
                 if (pace instanceof RateShaper.WaitInQueue later) {
                     shapedWait = Optional.of(shapedWait.filter(known -> known.compareTo(later.about()) < 0).orElse(later.about()));
                     shapedWaiting += group.recipients().size();
-                    LOGGER.debug("{} is shaped to {}: {} for {} waits in the queue (next slot in {})", destination, rate.asString(),
+                    LOGGER.debug("{} is shaped to {}: {} for {} waits in the queue (next slot in {})", budget, rate.asString(),
                         mail.getName(), group.recipients(), later.about());
                     group.recipients().forEach(recipient -> waiting.add(notTried(recipient, "waiting: the destination is shaped to "
                         + rate.asString())));

@@ -16,6 +16,7 @@ import org.jamesrouting.delivery.DeliveryAttributes;
 import org.jamesrouting.delivery.RecipientOutcome;
 import org.jamesrouting.route.RoutingTable;
 import org.jamesrouting.route.RoutingTables;
+import org.jamesrouting.schedule.DestinationPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,12 +48,15 @@ public final class QueueControl {
             return new Selector(Optional.empty(), Optional.of(destination));
         }
 
-        boolean queued(Mail mail, String mailDestination) {
-            return message.map(mail.getName()::equals).orElse(false) || destination.map(mailDestination::equals).orElse(false);
+        /** {@code policy}: whether a selected MX set holds the mail's destination. */
+        boolean queued(Mail mail, String mailDestination, DestinationPolicy policy) {
+            return message.map(mail.getName()::equals).orElse(false)
+                || destination.filter(selected -> policy.selects(selected, mailDestination)).isPresent();
         }
 
-        boolean waiting(MemoryWaits.Entry entry) {
-            return message.map(entry.name()::equals).orElse(false) || destination.map(entry.destination()::equals).orElse(false);
+        boolean waiting(MemoryWaits.Entry entry, DestinationPolicy policy) {
+            return message.map(entry.name()::equals).orElse(false)
+                || destination.filter(selected -> policy.selects(selected, entry.destination())).isPresent();
         }
 
         boolean held(HeldMail.Entry entry) {
@@ -221,7 +225,7 @@ public final class QueueControl {
     /** The names of the mail waiting in memory that the selector takes: busy, its turn is near. */
     private List<String> waitingMatching(Selector selector) {
         List<String> names = new ArrayList<>();
-        waits.list().stream().filter(selector::waiting).forEach(entry -> names.add(entry.name()));
+        waits.list().stream().filter(entry -> selector.waiting(entry, running.policy())).forEach(entry -> names.add(entry.name()));
         return names;
     }
 
@@ -230,7 +234,7 @@ public final class QueueControl {
         List<Mail> matching = new ArrayList<>();
         browse((view, destination) -> {
             Mail mail = view.getMail();
-            if (selector.queued(mail, destination)) {
+            if (selector.queued(mail, destination, running.policy())) {
                 MailImpl copy = MailImpl.duplicate(mail);
                 copy.setName(mail.getName()); // duplicate derives a new name; the queue knows this one
                 matching.add(copy);

@@ -30,10 +30,12 @@ import org.jamesrouting.dns.DnsjavaMailDns;
 import org.jamesrouting.dns.DomainNameCache;
 import org.jamesrouting.mtasts.HttpsPolicyFetcher;
 import org.jamesrouting.mtasts.MtaStsPolicies;
+import org.jamesrouting.nexthop.NextHops;
 import org.jamesrouting.nexthop.NextHopPlanner;
 import org.jamesrouting.route.Route;
 import org.jamesrouting.route.RoutingTables;
 import org.jamesrouting.route.StaticRoutesParser;
+import org.jamesrouting.schedule.DestinationPolicy;
 import org.jamesrouting.schedule.DestinationLimits;
 import org.jamesrouting.schedule.Holds;
 import org.jamesrouting.schedule.RateShaper;
@@ -118,7 +120,9 @@ public class RouterSetup {
             : Optional.empty();
         OutboundDelivery delivery = new OutboundDelivery(dns, pins, settings, configuration.mxPort(), pool, stats, mtaSts);
         RateShaper shaper = new RateShaper();
-        Running view = new Running(configuration, planner, dns, dnsCache, limits, stats, settings, mtaSts, pool, shaper);
+        NextHops nextHops = new NextHops(dns, pins, configuration.mxPort(), mtaSts);
+        DestinationPolicy policy = new DestinationPolicy(holds, configuration.destinationRates(), nextHops::bestMxHost);
+        Running view = new Running(configuration, planner, dns, dnsCache, limits, stats, settings, mtaSts, pool, shaper, policy);
         String heldRepository = parameters.apply(HELD_REPOSITORY).filter(text -> !text.isBlank()).orElse(DEFAULT_HELD_REPOSITORY);
         HeldMail held;
         try {
@@ -126,8 +130,8 @@ public class RouterSetup {
         } catch (MailRepositoryStore.MailRepositoryStoreException | RuntimeException e) {
             throw new IllegalArgumentException("<" + HELD_REPOSITORY + ">: cannot open " + heldRepository + ": " + e.getMessage(), e);
         }
-        return new Built(view, new DeliveryPass(tables, planner, limits, stats, delivery, holds, shaper,
-            configuration.destinationRates(), configuration.batching(), configuration.maxHops()),
+        return new Built(view, new DeliveryPass(tables, planner, limits, stats, delivery, policy, shaper,
+            configuration.batching(), configuration.maxHops()),
             new Bouncer(repositories, failedRepository, poisonRepository, configuration.heloName(), context), archive, held, shaper);
     }
 

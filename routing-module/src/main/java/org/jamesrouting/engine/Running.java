@@ -18,17 +18,19 @@ import org.jamesrouting.dns.MailDns;
 import org.jamesrouting.mtasts.MtaStsPolicies;
 import org.jamesrouting.nexthop.NextHopPlanner;
 import org.jamesrouting.schedule.DestinationLimits;
+import org.jamesrouting.schedule.DestinationPolicy;
 import org.jamesrouting.schedule.RateShaper;
 import org.jamesrouting.smtpclient.ConnectionPool;
 import org.jamesrouting.smtpclient.SmtpClientSettings;
 
 /**
  * The running router as the operator's views see it (explain, doctor, status, queue): its
- * settings, planner and DNS, and what it is doing (limits in use, statistics, kept connections).
+ * settings, planner and DNS, which hold and pace apply to a destination, and what it is doing
+ * (limits in use, statistics, kept connections).
  */
 public record Running(OutboundConfiguration configuration, NextHopPlanner planner, MailDns dns, DomainNameCache cache,
                       DestinationLimits limits, DeliveryStats stats, SmtpClientSettings settings, Optional<MtaStsPolicies> mtaSts,
-                      ConnectionPool pool, RateShaper shaper) {
+                      ConnectionPool pool, RateShaper shaper, DestinationPolicy policy) {
     /** The destination(s) the router would try first for the mail's recipients, as in its limits, statistics and holds ("a + b"). */
     public String destinationOf(RoutingTable table, Mail mail) {
         MessageContext context = MailContexts.of(mail);

@@ -108,6 +108,21 @@ public final class NextHops {
         this.mtaSts = mtaSts;
     }
 
+    /**
+     * The lowest-preference MX host of a domain (the one an MX set is matched against), from the
+     * DNS cache; empty for a pinned domain (its mail goes to the pinned hosts), one without MX
+     * hosts, or when the lookup fails.
+     */
+    public Optional<String> bestMxHost(String domain) {
+        if (pins.hostsFor(domain).isPresent()) {
+            return Optional.empty();
+        }
+        if (dns.mx(domain) instanceof MxLookup.Hosts found) {
+            return found.hosts().stream().min(java.util.Comparator.comparingInt(MxLookup.MxHost::preference)).map(MxLookup.MxHost::host);
+        }
+        return Optional.empty();
+    }
+
     public Expansion expand(HopGroup group) {
         if (group.relay().isPresent()) {
             RelaySpec relay = group.relay().get();

@@ -107,8 +107,10 @@ public final class RouteExplainer {
                 : " (route " + match.get().route().id() + ": " + rule.describe() + ")");
         String destination = DestinationLimits.destinationOf(plan);
         String rate = match.flatMap(m -> m.route().rate()).map(shaped -> shaped.asString() + " (route " + match.get().route().id() + ")")
-            .or(() -> active.get().configuration().destinationRates().of(destination)
-                .map(shaped -> shaped.asString() + " (<destinationRates>: " + destination + ")"))
+            .or(() -> active.get().policy().pace(destination).map(shaped -> shaped.rate().asString() + " (<destinationRates>: "
+                + (shaped.key().equals(destination) ? destination
+                    : shaped.key() + ", the MX set of " + destination + " by its best MX " + active.get().policy().bestMx(destination)
+                        .orElse("?")) + ")"))
             .orElse(null);
         Batching own = match.map(m -> m.route().batching()).orElse(Batching.NONE);
         String batching = own.orElse(active.get().configuration().batching()).asOptions()

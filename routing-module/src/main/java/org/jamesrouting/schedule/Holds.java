@@ -22,8 +22,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * Suspend-Queue): their mail is not attempted and does not age while held. Kept in a JSON file
  * (written atomically) so a hold outlives a restart or {@code kill -9}. A destination is named
  * as the status and queue views name it: {@code route <id>}, {@code smart host}, or
- * {@code mx:<domain>}; {@link #destinationOf} also takes {@code route:<id>}, {@code smarthost}
- * and a bare domain.
+ * {@code mx:<domain>}, or is an {@link MxSets MX set} ({@code mxset:*.google.com}: every domain
+ * whose best MX host matches, see {@link DestinationPolicy}); {@link #destinationOf} also takes
+ * {@code route:<id>}, {@code smarthost} and a bare domain.
  */
 public final class Holds {
     /** At most this many destinations on hold at once. */
@@ -82,12 +83,15 @@ public final class Holds {
             }
             return "route " + id;
         }
+        if (lower.startsWith(MxSets.PREFIX)) {
+            return MxSets.name(trimmed.substring(MxSets.PREFIX.length()));
+        }
         String domain = lower.startsWith("mx:") ? trimmed.substring(3) : trimmed;
         try {
             return "mx:" + DomainNames.normalize(domain).asString();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + trimmed + "' is not a destination: give 'route <id>', 'smart host' or "
-                + "'mx:<domain>', as GET /routing/status lists them");
+            throw new IllegalArgumentException("'" + trimmed + "' is not a destination: give 'route <id>', 'smart host', "
+                + "'mx:<domain>' as GET /routing/status lists them, or an MX set 'mxset:<host pattern>'");
         }
     }
 

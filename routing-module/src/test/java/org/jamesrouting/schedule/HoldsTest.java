@@ -24,13 +24,17 @@ class HoldsTest {
         assertThat(Holds.destinationOf("Smart Host")).isEqualTo("smart host");
         assertThat(Holds.destinationOf("mx:Example.COM")).isEqualTo("mx:example.com");
         assertThat(Holds.destinationOf("example.com")).isEqualTo("mx:example.com");
+        assertThat(Holds.destinationOf("MXSET:*.Google.com.")).isEqualTo("mxset:*.google.com");
     }
 
     @Test
     void whatIsNotADestinationIsRefusedWithTheFormsThatAre() {
         assertThatThrownBy(() -> Holds.destinationOf("route a/b")).hasMessageContaining("route id");
         assertThatThrownBy(() -> Holds.destinationOf("route ")).hasMessageContaining("route id");
-        assertThatThrownBy(() -> Holds.destinationOf("not a domain!")).hasMessageContaining("'route <id>', 'smart host' or 'mx:<domain>'");
+        assertThatThrownBy(() -> Holds.destinationOf("not a domain!")).hasMessageContaining("'route <id>', 'smart host', 'mx:<domain>'")
+            .hasMessageContaining("'mxset:<host pattern>'");
+        assertThatThrownBy(() -> Holds.destinationOf("mxset:")).hasMessageContaining("an MX set is a pattern of MX host names");
+        assertThatThrownBy(() -> Holds.destinationOf("mxset:*.google.com/x")).hasMessageContaining("an MX set is a pattern");
         assertThatThrownBy(() -> Holds.destinationOf("")).isInstanceOf(IllegalArgumentException.class);
     }
 
