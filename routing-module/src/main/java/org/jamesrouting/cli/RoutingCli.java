@@ -64,7 +64,8 @@ public final class RoutingCli {
           queue bounce DESTINATION|--message NAME     DSN to the sender ("removed by the mail administrator")
           queue delete DESTINATION|--message NAME     removed without a DSN (logged)
           queue retry DESTINATION|--message NAME      queued mail tried now, not at its next retry
-                                               DESTINATION as status names it: 'route ID', 'smart host', 'mx:DOMAIN'
+                                               DESTINATION as status names it: 'route ID', 'smart host', 'mx:DOMAIN';
+                                               or an MX set 'mxset:*.google.com' (domains whose best MX matches)
           doctor [ADDRESS]                     "mail will not send out": checks DNS servers, the way to ADDRESS
                                                (or the smart host), connect/EHLO/STARTTLS/AUTH to each host, advice
         route options: --tls none|may|encrypt|verify|secure|implicit|implicit-encrypt|implicit-secure  --tls-match NAMES  --user NAME
