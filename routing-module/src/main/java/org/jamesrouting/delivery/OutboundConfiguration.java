@@ -2,6 +2,7 @@ package org.jamesrouting.delivery;
 
 import org.jamesrouting.nexthop.MxTlsPolicy;
 import org.jamesrouting.route.Batching;
+import org.jamesrouting.route.ErrorRetries;
 import org.jamesrouting.schedule.DestinationRates;
 import org.jamesrouting.schedule.PoisonPolicy;
 import org.jamesrouting.schedule.RetrySchedule;
@@ -35,7 +36,7 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
     public static final String DEFAULT_DELAY_WARNING = "4h";
 
     public static final Set<String> PARAMETERS = Set.of("outgoingQueue", "smarthost", "backup", "routes", "dnsServers", "dnsTimeout",
-        "mxPort", "mxTls", "retrySchedule", "maxAge", "greylistRetry", "delayWarning", "deliveryThreads", "destinationConcurrency", "immediateDeliveries", "heloName", "connectTimeout", "commandTimeout",
+        "mxPort", "mxTls", "retrySchedule", "retryOn", "maxAge", "greylistRetry", "delayWarning", "deliveryThreads", "destinationConcurrency", "immediateDeliveries", "heloName", "connectTimeout", "commandTimeout",
         "truststore", "truststorePassword", "verifyServerIdentity", "maxHops", "poisonAfter",
         "poisonRetry", "poisonRepository", "mxTlsPolicy", "mtaSts", "mtaStsPort", "destinationRates",
         "recipientsPerMessage", "messagesPerConnection");
@@ -64,7 +65,8 @@ public record OutboundConfiguration(String outgoingQueue, Optional<RelaySpec> sm
             DurationText.parseList(parameter.apply("retrySchedule").orElse("5m, 15m, 30m, 1h, 2h, 4h")),
             named("maxAge", () -> DurationText.parse(parameter.apply("maxAge").orElse("5d"))),
             named("greylistRetry", () -> DurationText.parse(parameter.apply("greylistRetry").orElse("5m"))),
-            named("delayWarning", () -> delayWarning(parameter.apply("delayWarning").orElse(DEFAULT_DELAY_WARNING)))));
+            named("delayWarning", () -> delayWarning(parameter.apply("delayWarning").orElse(DEFAULT_DELAY_WARNING))),
+            named("retryOn", () -> ErrorRetries.parse(parameter.apply("retryOn").orElse("")))));
         int threads = named("deliveryThreads", () -> positive(parameter.apply("deliveryThreads").orElse("16")));
         int perDestination = named("destinationConcurrency", () -> positive(parameter.apply("destinationConcurrency")
             .orElse(String.valueOf(Math.max(1, threads / 2)))));

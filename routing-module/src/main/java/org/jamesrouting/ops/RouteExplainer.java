@@ -103,7 +103,7 @@ public final class RouteExplainer {
         }
         RetryRule rule = match.map(m -> m.route().retry()).orElse(RetryRule.NONE);
         String retry = active.get().configuration().retries().with(rule).describe()
-            + (rule.isEmpty() ? " (the OutboundRouter's <retrySchedule>, <maxAge>, <delayWarning>)"
+            + (rule.isEmpty() ? " (the OutboundRouter's <retrySchedule>, <retryOn>, <maxAge>, <delayWarning>)"
                 : " (route " + match.get().route().id() + ": " + rule.describe() + ")");
         String destination = DestinationLimits.destinationOf(plan);
         String rate = match.flatMap(m -> m.route().rate()).map(shaped -> shaped.asString() + " (route " + match.get().route().id() + ")")

@@ -2,6 +2,7 @@ package org.jamesrouting.route;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.jamesrouting.core.DurationText;
@@ -9,11 +10,16 @@ import org.jamesrouting.core.DurationText;
 /**
  * A route's own retry rule (Exim's retry rules, Mailtraq's per-route retry): the delays between
  * attempts ({@code retry=5m,15m,1h}, the last one repeats) and how long its mail is tried before
- * it is given up on ({@code max-age=1d}). What a route leaves out comes from the OutboundRouter
- * mailet's {@code <retrySchedule>} and {@code <maxAge>}.
+ * it is given up on ({@code max-age=1d}), and delays by the kind of deferral
+ * ({@code retry.connect=1m,5m retry.4.2.2=4h}, {@link ErrorRetries}). What a route leaves out comes
+ * from the OutboundRouter mailet's {@code <retrySchedule>}, {@code <maxAge>} and {@code <retryOn>}.
  */
-public record RetryRule(Optional<List<Duration>> delays, Optional<Duration> maxAge) {
+public record RetryRule(Optional<List<Duration>> delays, Optional<Duration> maxAge, ErrorRetries byError) {
     public static final RetryRule NONE = new RetryRule(Optional.empty(), Optional.empty());
+
+    public RetryRule(Optional<List<Duration>> delays, Optional<Duration> maxAge) {
+        this(delays, maxAge, ErrorRetries.NONE);
+    }
 
     public RetryRule {
         delays = delays.map(List::copyOf);
@@ -31,6 +37,14 @@ public record RetryRule(Optional<List<Duration>> delays, Optional<Duration> maxA
      * @throws IllegalArgumentException naming the option and the problem
      */
     public static RetryRule parse(Optional<String> retry, Optional<String> maxAge) {
+        return parse(retry, maxAge, Map.of());
+    }
+
+    /**
+     * @param byError the {@code retry.<kind>=} texts by kind ({@code {"connect": "1m,5m"}})
+     * @throws IllegalArgumentException naming the option and the problem
+     */
+    public static RetryRule parse(Optional<String> retry, Optional<String> maxAge, Map<String, String> byError) {
         Optional<List<Duration>> delays;
         try {
             delays = retry.map(DurationText::parseList);
@@ -43,11 +57,11 @@ public record RetryRule(Optional<List<Duration>> delays, Optional<Duration> maxA
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("max-age: " + e.getMessage());
         }
-        return new RetryRule(delays, age);
+        return new RetryRule(delays, age, ErrorRetries.of(byError));
     }
 
     public boolean isEmpty() {
-        return delays.isEmpty() && maxAge.isEmpty();
+        return delays.isEmpty() && maxAge.isEmpty() && byError.isEmpty();
     }
 
     /** {@code 5m,15m,1h} as it is written in routes.conf, when the route sets delays. */
@@ -59,8 +73,9 @@ public record RetryRule(Optional<List<Duration>> delays, Optional<Duration> maxA
         return maxAge.map(DurationText::format);
     }
 
-    /** "retry=5m,15m max-age=1d", or "" for no rule of its own. */
+    /** "retry=5m,15m max-age=1d retry.connect=1m", or "" for no rule of its own. */
     public String describe() {
-        return (delaysText().map(text -> "retry=" + text).orElse("") + maxAgeText().map(text -> " max-age=" + text).orElse("")).trim();
+        return (delaysText().map(text -> "retry=" + text).orElse("") + maxAgeText().map(text -> " max-age=" + text).orElse("")
+            + " " + byError.asOptions()).trim();
     }
 }

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * A route as JSON, for webadmin and the dynamic store:
  * {@code {"id","pattern","hosts":["host:port"],"tls","tlsMatch","username","password","enabled","comment",
- * "sender","authUser","headers","retry":"5m,15m,1h","maxAge":"1d","rate":"60/m",
+ * "sender","authUser","headers","retry":"5m,15m,1h","maxAge":"1d","retryOn":{"connect":"1m"},"rate":"60/m",
  * "recipientsPerMessage":50,"messagesPerConnection":20}}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -35,6 +35,8 @@ public class RouteJson {
     public String retry;
     /** How long the route's mail is tried, {@code "1d"} (else the mailet's {@code <maxAge>}). */
     public String maxAge;
+    /** The route's own delays by kind of deferral, {@code {"connect":"1m,5m","4.2.2":"4h"}} (else the mailet's {@code <retryOn>}). */
+    public java.util.Map<String, String> retryOn;
     /** How fast its mail may go, {@code "60/m"}. */
     public String rate;
     /** At most this many recipients in one SMTP transaction (else the mailet's {@code <recipientsPerMessage>}). */
@@ -58,6 +60,7 @@ public class RouteJson {
         json.headers = route.conditions().headers().isEmpty() ? null : route.conditions().headers();
         json.retry = route.retry().delaysText().orElse(null);
         json.maxAge = route.retry().maxAgeText().orElse(null);
+        json.retryOn = route.retry().byError().isEmpty() ? null : route.retry().byError().texts();
         json.rate = route.rate().map(Rate::asString).orElse(null);
         json.recipientsPerMessage = route.batching().recipientsPerMessage().isPresent()
             ? route.batching().recipientsPerMessage().getAsInt() : null;
@@ -106,7 +109,8 @@ public class RouteJson {
         builder.enabled(enabled == null || enabled);
         builder.comment(comment);
         builder.conditions(RouteConditions.of(Optional.ofNullable(sender), Optional.ofNullable(authUser), headers));
-        builder.retry(RetryRule.parse(Optional.ofNullable(retry), Optional.ofNullable(maxAge)));
+        builder.retry(RetryRule.parse(Optional.ofNullable(retry), Optional.ofNullable(maxAge),
+            retryOn == null ? java.util.Map.of() : retryOn));
         builder.rate(Optional.ofNullable(rate).map(Rate::parse));
         builder.batching(new Batching(
             recipientsPerMessage == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(recipientsPerMessage),

@@ -3,6 +3,7 @@ package org.jamesrouting.route;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -50,7 +51,7 @@ public final class StaticRoutesParser {
     }
 
     private static final Set<String> OPTIONS = Set.of("tls", "tls-match", "auth", "password", "password-env", "password-file",
-        "enabled", "id", "comment", "sender", "auth-user", "header:<name>", "retry", "max-age", "rate",
+        "enabled", "id", "comment", "sender", "auth-user", "header:<name>", "retry", "retry.<kind>", "max-age", "rate",
         "recipients-per-message", "messages-per-connection");
 
     private final SecretSource secrets;
@@ -114,6 +115,7 @@ public final class StaticRoutesParser {
         Optional<String> tlsMatch = Optional.empty();
         Optional<String> retry = Optional.empty();
         Optional<String> maxAge = Optional.empty();
+        Map<String, String> retryOn = new java.util.LinkedHashMap<>();
         Batching batching = Batching.NONE;
         for (String option : tokens.subList(next + 1, tokens.size())) {
             if (option.regionMatches(true, 0, "header:", 0, 7)) {
@@ -127,6 +129,13 @@ public final class StaticRoutesParser {
             }
             String name = option.substring(0, equals).toLowerCase(Locale.ROOT);
             String value = option.substring(equals + 1);
+            if (name.startsWith("retry.")) {
+                String kind = parseWith(where, () -> ErrorRetries.kind(name.substring(6)));
+                if (retryOn.put(kind, value) != null) {
+                    throw new RouteTableException(where + ": option 'retry." + kind + "' given twice");
+                }
+                continue;
+            }
             if (!OPTIONS.contains(name)) {
                 throw new RouteTableException(where + ": unknown option '" + name + "'; options are "
                     + String.join(", ", new java.util.TreeSet<>(OPTIONS)));
@@ -165,7 +174,7 @@ public final class StaticRoutesParser {
         route.conditions(parseWith(where, () -> RouteConditions.of(senderCondition, authUserCondition, headers)));
         Optional<String> retryDelays = retry;
         Optional<String> retryMaxAge = maxAge;
-        route.retry(parseWith(where, () -> RetryRule.parse(retryDelays, retryMaxAge)));
+        route.retry(parseWith(where, () -> RetryRule.parse(retryDelays, retryMaxAge, retryOn)));
         route.batching(batching);
         if (user.isPresent() != password.isPresent()) {
             throw new RouteTableException(where + (user.isPresent()
@@ -202,10 +211,10 @@ public final class StaticRoutesParser {
                 throw new RouteTableException(where + ": option '" + option.replaceAll("[=:]$", "") + "' is for routes only");
             }
         }
-        for (String option : List.of("retry=", "max-age=", "rate=", "recipients-per-message=", "messages-per-connection=")) {
+        for (String option : List.of("retry=", "retry.", "max-age=", "rate=", "recipients-per-message=", "messages-per-connection=")) {
             if (tokens.stream().anyMatch(token -> token.toLowerCase(Locale.ROOT).startsWith(option))) {
-                throw new RouteTableException(where + ": option '" + option.replace("=", "") + "' is for routes only: "
-                    + "<retrySchedule> and <maxAge> set the smart host's retries, <destinationRates> its rate, "
+                throw new RouteTableException(where + ": option '" + option.replace("=", "").replace(".", ".<kind>") + "' is for routes only: "
+                    + "<retrySchedule>, <retryOn> and <maxAge> set the smart host's retries, <destinationRates> its rate, "
                     + "<recipientsPerMessage> and <messagesPerConnection> its transactions and connections");
             }
         }

@@ -20,7 +20,9 @@ import org.jamesrouting.route.RetryRule;
  * alone, from the spool, is taken from the queue at once ({@code waitingRetry} otherwise).</li>
  * <li>Deferred recipients wait for the retry schedule (the short greylisting retry when a reply
  * reads as greylisting); past {@code maxAge} they are given up on and join the failed ones. A
- * recipient whose route has its own {@link RetryRule} follows that rule's delays and age.</li>
+ * recipient whose route has its own {@link RetryRule} follows that rule's delays and age; a
+ * deferral of a kind with delays of its own (connection refused, a 4.2.2 reply, see
+ * {@link org.jamesrouting.route.ErrorRetries}) follows those.</li>
  * <li>Mail queued again after an attempt, older than {@code delayWarning} and not yet noticed,
  * gets its "delayed" notice for the recipients still waiting: once per message.</li>
  * </ul>
@@ -121,7 +123,8 @@ public final class AfterAttempt {
         boolean greylisted = false;
         for (RecipientOutcome deferred : pass.deferred()) {
             boolean looksGreylisted = RetrySchedule.looksLikeGreylisting(deferred);
-            Optional<Duration> delay = pass.scheduleOf(deferred, retries).nextDelay(attempts, firstAttempt, now, looksGreylisted);
+            Optional<Duration> delay = pass.scheduleOf(deferred, retries).forDeferral(deferred.status(), deferred.remoteReply())
+                .nextDelay(attempts, firstAttempt, now, looksGreylisted);
             if (delay.isEmpty()) {
                 gaveUp.add(deferred);
                 continue;

@@ -2,6 +2,7 @@ package org.jamesrouting.schedule;
 
 import org.jamesrouting.delivery.RecipientOutcome;
 import org.jamesrouting.core.DurationText;
+import org.jamesrouting.route.ErrorRetries;
 import org.jamesrouting.route.RetryRule;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,9 +17,11 @@ import java.util.regex.Pattern;
  * {@code greylistRetry} instead, for the first {@link #GREYLIST_SHORT_RETRIES} attempts: a
  * greylisting server takes the mail on a retry a few minutes later, the long schedule would
  * only delay it. Mail still not delivered {@code delayWarning} after its first attempt gets its
- * sender one "delayed" notice (off when empty).
+ * sender one "delayed" notice (off when empty). {@code byError}: other delays for some kinds of
+ * deferral ({@link ErrorRetries}, the OutboundRouter's {@code <retryOn>}).
  */
-public record RetrySchedule(List<Duration> delays, Duration maxAge, Duration greylistRetry, Optional<Duration> delayWarning) {
+public record RetrySchedule(List<Duration> delays, Duration maxAge, Duration greylistRetry, Optional<Duration> delayWarning,
+                            ErrorRetries byError) {
     public static final int GREYLIST_SHORT_RETRIES = 3;
     private static final Pattern GREYLISTING = Pattern.compile(
         "(?i)gr[ae]y[- ]?list|come back (later|in)|try (again )?later|please retry (later|in)");
@@ -39,17 +42,38 @@ public record RetrySchedule(List<Duration> delays, Duration maxAge, Duration gre
         this(delays, maxAge, greylistRetry, Optional.empty());
     }
 
-    /** This schedule with a route's own delays and maximum age where the route gives them. */
+    public RetrySchedule(List<Duration> delays, Duration maxAge, Duration greylistRetry, Optional<Duration> delayWarning) {
+        this(delays, maxAge, greylistRetry, delayWarning, ErrorRetries.NONE);
+    }
+
+    /**
+     * This schedule with a route's own rule where the route gives one: its delays, maximum age and
+     * delays by kind of deferral. A route with its own {@code retry=} takes none of the mailet's
+     * {@code <retryOn>} (its delays are the operator's word for that route); one without keeps
+     * them, its own {@code retry.<kind>=} winning.
+     */
     public RetrySchedule with(RetryRule rule) {
         if (rule.isEmpty()) {
             return this;
         }
-        return new RetrySchedule(rule.delays().orElse(delays), rule.maxAge().orElse(maxAge), greylistRetry, delayWarning);
+        ErrorRetries errors = rule.delays().isPresent() ? rule.byError() : rule.byError().over(byError);
+        return new RetrySchedule(rule.delays().orElse(delays), rule.maxAge().orElse(maxAge), greylistRetry, delayWarning, errors);
     }
 
-    /** "retry 5m,15m,1h (the last repeats), given up after 5d, delay notice after 4h", as explain shows it. */
+    /** The schedule a deferral follows: the delays of its kind when there are some ({@link ErrorRetries#forDeferral}), else these. */
+    public RetrySchedule forDeferral(String status, boolean remoteReply) {
+        return byError.forDeferral(status, remoteReply)
+            .map(found -> new RetrySchedule(found.getValue(), maxAge, greylistRetry, delayWarning, ErrorRetries.NONE))
+            .orElse(this);
+    }
+
+    /**
+     * "retry 5m,15m,1h (the last repeats), after connect 1m,5m, given up after 5d, delay notice
+     * after 4h", as explain shows it.
+     */
     public String describe() {
         return "retry " + DurationText.formatList(delays) + (delays.size() > 1 ? " (the last repeats)" : " (repeated)")
+            + (byError.isEmpty() ? "" : "; by kind of deferral: " + byError.describe())
             + ", given up after " + DurationText.format(maxAge)
             + delayWarning.map(warning -> ", delay notice after " + DurationText.format(warning)).orElse(", no delay notice");
     }

@@ -85,12 +85,12 @@ public class RoutingRoutes implements Routes {
 
     /**
      * A route as webadmin shows it (never its password); {@code sender}, {@code authUser}, {@code headers}: its conditions, if
-     * any; {@code retry}, {@code maxAge}: its own retry rule, if any; {@code rate}: its pace, if shaped.
+     * any; {@code retry}, {@code maxAge}, {@code retryOn}: its own retry rule, if any; {@code rate}: its pace, if shaped.
      */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record RouteView(String id, int position, String source, String pattern, List<String> hosts, String tls, List<String> tlsMatch,
                             String username, boolean enabled, String comment, String sender, String authUser, List<String> headers,
-                            String retry, String maxAge, String rate) {
+                            String retry, String maxAge, java.util.Map<String, String> retryOn, String rate) {
         static RouteView of(Route route, int position) {
             return new RouteView(route.id(), position, route.source().asString(), route.pattern().asString(),
                 route.hosts().stream().map(MailHost::asString).toList(), route.tls().asString(),
@@ -99,6 +99,7 @@ public class RoutingRoutes implements Routes {
                 route.conditions().sender().orElse(null), route.conditions().authUser().orElse(null),
                 route.conditions().headers().isEmpty() ? null : route.conditions().headers(),
                 route.retry().delaysText().orElse(null), route.retry().maxAgeText().orElse(null),
+                route.retry().byError().isEmpty() ? null : route.retry().byError().texts(),
                 route.rate().map(org.jamesrouting.route.Rate::asString).orElse(null));
         }
     }

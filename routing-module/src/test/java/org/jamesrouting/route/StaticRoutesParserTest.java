@@ -192,13 +192,30 @@ class StaticRoutesParserTest {
     }
 
     @Test
+    void readsDelaysByKindOfDeferralAndWritesThemBack() {
+        Route route = parse("partner.test mx.partner.test retry=1h Retry.Connect=1m,5m retry.4.2.2=4h id=partner").get(0);
+
+        assertThat(route.retry().byError().texts()).containsExactly(java.util.Map.entry("4.2.2", "4h"), java.util.Map.entry("connect", "1m,5m"));
+        assertThat(route.toString()).contains("retry=1h retry.4.2.2=4h retry.connect=1m,5m");
+        RouteJson json = RouteJson.of(route, false);
+        assertThat(json.retryOn).containsEntry("connect", "1m,5m");
+        assertThat(json.toRoute("partner", Route.Source.DYNAMIC).retry()).isEqualTo(route.retry());
+        assertThatThrownBy(() -> parse("a.test mx\nb.test mx retry.later=1m"))
+            .hasMessageStartingWith("conf/routes.conf line 2: 'later' is not a kind of deferral");
+        assertThatThrownBy(() -> parse("a.test mx retry.connect=1m retry.CONNECT=2m")).hasMessageContaining("line 1: option 'retry.connect' given twice");
+        assertThatThrownBy(() -> parse("a.test mx retry.connect=never")).hasMessageContaining("line 1: retry.connect: 'never' is not a duration");
+        assertThatThrownBy(() -> new StaticRoutesParser(SECRETS).parseRelay("relay.test:587 retry.connect=1m", "<smarthost>"))
+            .hasMessageContaining("<smarthost>: option 'retry.<kind>' is for routes only: <retrySchedule>, <retryOn> and <maxAge>");
+    }
+
+    @Test
     void aBadRetryRuleNamesTheLineAndTheOption() {
         assertThatThrownBy(() -> parse("a.test mx\nb.test mx retry=soon"))
             .hasMessageStartingWith("conf/routes.conf line 2: retry: 'soon' is not a duration");
         assertThatThrownBy(() -> parse("a.test mx max-age=0d")).hasMessageContaining("line 1: max-age: give a duration above zero");
         assertThatThrownBy(() -> parse("a.test mx retry=0s")).hasMessageContaining("line 1: retry: give delays above zero");
         assertThatThrownBy(() -> new StaticRoutesParser(SECRETS).parseRelay("relay.test:587 retry=1m", "<smarthost>"))
-            .hasMessageContaining("<smarthost>: option 'retry' is for routes only: <retrySchedule> and <maxAge>");
+            .hasMessageContaining("<smarthost>: option 'retry' is for routes only: <retrySchedule>, <retryOn> and <maxAge>");
         RouteJson json = new RouteJson();
         json.pattern = "a.test";
         json.hosts = List.of("mx.a.test");

@@ -143,6 +143,43 @@ class AfterAttemptTest {
     }
 
     @Test
+    void eachDeferralFollowsTheDelaysOfItsKindWhereThereAreSome() {
+        RetrySchedule byKind = RETRIES.with(new RetryRule(Optional.empty(), Optional.empty(),
+            org.jamesrouting.route.ErrorRetries.parse("connect 1m; 4.2.2 4h")));
+        RecipientOutcome refused = outcome("r@down.test", RecipientOutcome.Kind.TEMPORARY, "4.4.1", "connection refused", false);
+        RecipientOutcome full = outcome("f@full.test", RecipientOutcome.Kind.TEMPORARY, "4.2.2", "mailbox full", true);
+
+        AfterAttempt.Verdict connect = AfterAttempt.decide(new AfterAttempt.Pass(List.of(), List.of(refused), List.of(), List.of()),
+            1, FIRST, FIRST.plus(Duration.ofMinutes(5)), false, byKind, WAITING, false);
+        AfterAttempt.Verdict mailboxFull = AfterAttempt.decide(new AfterAttempt.Pass(List.of(), List.of(full), List.of(), List.of()),
+            0, FIRST, FIRST, false, byKind, WAITING, false);
+        AfterAttempt.Verdict other = AfterAttempt.decide(new AfterAttempt.Pass(List.of(), List.of(DEFERRED), List.of(), List.of()),
+            1, FIRST, FIRST.plus(Duration.ofMinutes(5)), false, byKind, WAITING, false);
+        AfterAttempt.Verdict tooLate = AfterAttempt.decide(new AfterAttempt.Pass(List.of(), List.of(full), List.of(), List.of()),
+            0, FIRST, FIRST.plus(Duration.ofHours(1)), false, byKind, WAITING, false);
+
+        assertThat(connect.requeue().orElseThrow().delay()).as("connection refused: its 1m, not the schedule's 30m").isEqualTo(Duration.ofMinutes(1));
+        assertThat(mailboxFull.requeue().orElseThrow().delay()).as("4.2.2: its 4h, not the schedule's 5m").isEqualTo(Duration.ofHours(4));
+        assertThat(other.requeue().orElseThrow().delay()).as("another reply: the schedule").isEqualTo(Duration.ofMinutes(30));
+        assertThat(tooLate.gaveUp()).as("the next try would be past the maximum age").containsExactly(full);
+    }
+
+    @Test
+    void aRouteWithItsOwnDelaysTakesNoneOfTheMailetsKinds() {
+        RetrySchedule mailet = new RetrySchedule(List.of(Duration.ofMinutes(5)), Duration.ofHours(4), Duration.ofMinutes(2), Optional.empty(),
+            org.jamesrouting.route.ErrorRetries.parse("connect 1m; dns 2m"));
+
+        RetrySchedule ownDelays = mailet.with(RetryRule.parse(Optional.of("10m"), Optional.empty(), java.util.Map.of("dns", "3m")));
+        RetrySchedule ownKinds = mailet.with(RetryRule.parse(Optional.empty(), Optional.empty(), java.util.Map.of("dns", "3m")));
+
+        assertThat(ownDelays.byError().texts()).containsExactly(java.util.Map.entry("dns", "3m"));
+        assertThat(ownKinds.byError().texts()).containsExactly(java.util.Map.entry("connect", "1m"), java.util.Map.entry("dns", "3m"));
+        assertThat(ownKinds.forDeferral("4.4.1", false).delays()).containsExactly(Duration.ofMinutes(1));
+        assertThat(ownKinds.forDeferral("4.3.0", true).delays()).containsExactly(Duration.ofMinutes(5));
+        assertThat(ownKinds.describe()).startsWith("retry 5m (repeated); by kind of deferral: connect 1m; dns 3m, given up after 4h");
+    }
+
+    @Test
     void theDelayNoticeSaysUntilWhenTheLongestRuleTries() {
         RetryRule longer = new RetryRule(Optional.empty(), Optional.of(Duration.ofDays(2)));
         AfterAttempt.Pass pass = new AfterAttempt.Pass(List.of(), List.of(DEFERRED), List.of(), List.of(),
