@@ -21,9 +21,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Mail for a destination at its concurrency limit waits in memory for the next free delivery
  * slot, not by trips through the durable queue: while the one allowed delivery is kept at the
- * peer's gate, the other five wait in memory (listed by the queue view, busy for the operator's
- * actions), they leave the delivery threads free for other destinations, and each goes out, once,
- * as soon as the slot before it is free.
+ * peer's gate, the other five wait in memory (listed by the queue view), they leave the delivery
+ * threads free for other destinations, and each goes out, once, as soon as the slot before it is
+ * free. The operator's actions take waiting mail out of its wait at once: one bounced (its sender
+ * gets the DSN while the gate is still closed), one deleted, one held (delivered once on release).
  */
 class ConcurrencyWaitIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,6 +54,8 @@ class ConcurrencyWaitIT {
                 free.test   127.0.0.1:%d   tls=none id=free
                 """.formatted(busy.port(), free.port()));
         james = InProcessJames.start(home);
+        james.webAdmin().addDomain("example.com");
+        james.webAdmin().addUser("alice@example.com", "alicepass");
     }
 
     @AfterAll
@@ -70,13 +73,26 @@ class ConcurrencyWaitIT {
             .body()).path("waitingInMemory");
     }
 
+    private static JsonNode act(String action, String name) throws Exception {
+        WebAdminClient.Response response = james.webAdmin().request("POST", "/routing/queue/" + action + "?message="
+            + URLEncoder.encode(name, StandardCharsets.UTF_8), null);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static List<String> names(JsonNode array) {
+        List<String> names = new ArrayList<>();
+        array.forEach(name -> names.add(name.asText()));
+        return names;
+    }
+
     @Test
     void mailForAFullDestinationWaitsInMemoryAndGoesOutAsSoonAsASlotIsFree() throws Exception {
         busy.closeGate();
         List<String> ids = new ArrayList<>();
         try (LogCapture engineLog = LogCapture.of(OutboundEngine.class)) {
             for (int i = 0; i < MESSAGES; i++) {
-                ids.add(ItSupport.send(james, "someone@example.org", "user" + i + "@busy.test", "busy " + i));
+                ids.add(ItSupport.send(james, "alice@example.com", "user" + i + "@busy.test", "busy " + i));
             }
             ItSupport.await("one delivery at the gate, five waiting in memory",
                 () -> busy.atGate() == 1 && waitingInMemory().size() == MESSAGES - 1 ? true : null);
@@ -89,22 +105,40 @@ class ConcurrencyWaitIT {
             JsonNode status = JSON.readTree(james.webAdmin().get("/routing/status").body());
             assertThat(status.path("waitingForDeliverySlot").path("route busy").asInt()).isEqualTo(MESSAGES - 1);
 
-            String waitingName = waiting.get(0).path("name").asText();
-            JsonNode bounce = JSON.readTree(james.webAdmin().request("POST", "/routing/queue/bounce?message="
-                + URLEncoder.encode(waitingName, StandardCharsets.UTF_8), null).body());
-            assertThat(bounce.path("busy").get(0).asText()).as("mail waiting for its turn is left alone, and said so").isEqualTo(waitingName);
-            assertThat(bounce.path("done")).isEmpty();
+            String bounced = waiting.get(0).path("name").asText();
+            String bouncedRecipient = waiting.get(0).path("recipients").get(0).asText();
+            String deletedRecipient = waiting.get(1).path("recipients").get(0).asText();
+            String heldRecipient = waiting.get(2).path("recipients").get(0).asText();
+            JsonNode bounce = act("bounce", bounced);
+            assertThat(names(bounce.path("done"))).as("taken out of its wait at once").containsExactly(bounced);
+            assertThat(bounce.path("busy")).isEmpty();
+            assertThat(names(act("delete", waiting.get(1).path("name").asText()).path("done"))).hasSize(1);
+            List<String> heldCopy = names(act("hold", waiting.get(2).path("name").asText()).path("done"));
+            assertThat(heldCopy).hasSize(1);
+            assertThat(ItSupport.awaitDsnFor(james.mailboxes(), "alice@example.com", "alicepass", bouncedRecipient))
+                .as("the DSN while the gate is still closed").contains("Action: failed");
+            assertThat(waitingInMemory()).hasSize(MESSAGES - 4);
 
-            String freeId = ItSupport.send(james, "someone@example.org", "user@free.test", "free");
+            String freeId = ItSupport.send(james, "alice@example.com", "user@free.test", "free");
             ItSupport.await("the other destination's mail, while five wait", () -> ItSupport.arrivals(free, freeId) == 1 ? true : null);
             assertThat(busy.atGate()).as("still kept at the gate").isEqualTo(1);
 
             busy.openGate();
-            ItSupport.await("all at the busy peer", () -> busy.received().size() >= MESSAGES ? true : null);
+            ItSupport.await("the three left at the busy peer", () -> busy.received().size() >= MESSAGES - 3 ? true : null);
+            ItSupport.awaitSettled(james.webAdmin());
+            assertThat(act("release", heldCopy.get(0)).path("done")).hasSize(1);
+            ItSupport.await("the released one at the busy peer", () -> busy.received().size() >= MESSAGES - 2 ? true : null);
             ItSupport.awaitSettled(james.webAdmin());
 
-            assertThat(busy.received().stream().map(received -> received.header("Message-ID").orElse("")).toList())
-                .as("each once").containsExactlyInAnyOrderElementsOf(ids);
+            List<String> arrived = busy.received().stream().map(received -> received.recipients().get(0)).toList();
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < MESSAGES; i++) {
+                expected.add("user" + i + "@busy.test");
+            }
+            expected.remove(bouncedRecipient);
+            expected.remove(deletedRecipient);
+            assertThat(arrived).as("each once, but the bounced and the deleted").containsExactlyInAnyOrderElementsOf(expected)
+                .contains(heldRecipient);
             assertThat(busy.mostConcurrentSessions()).isEqualTo(1);
             assertThat(engineLog.anyLineWith("waits in the queue")).as("no mail went back to the durable queue to wait").isFalse();
             assertThat(waitingInMemory()).isEmpty();

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -26,7 +27,8 @@ import reactor.core.scheduler.Scheduler;
  * the durable queue: for the rate slot of a shaped destination ({@link RateShaper}), or for a
  * delivery slot of a destination at its concurrency limit ({@link DestinationLimits}). Its queue
  * entry stays unacknowledged meanwhile, so a crash gives it back and nothing is lost; it is off
- * the delivery threads. Each waiting mail is listed for the operator's queue view.
+ * the delivery threads. Each waiting mail is listed for the operator's queue view, and the
+ * operator's actions can {@link #take} it out of its wait (its turn then passes to the next).
  */
 public final class MemoryWaits {
     private static final Logger LOGGER = LoggerFactory.getLogger(MemoryWaits.class);
@@ -45,7 +47,11 @@ public final class MemoryWaits {
     private final RateShaper shaper;
     private final DestinationLimits limits;
     private final Resume resume;
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    /** A waiting mail's entry and queue item; whoever removes it from {@link #entries} first has the item. */
+    private record Waiting(Entry entry, MailQueue.MailQueueItem item) {
+    }
+
+    private final Map<String, Waiting> entries = new ConcurrentHashMap<>();
     private final Disposable.Composite timers = Disposables.composite();
 
     MemoryWaits(Scheduler scheduler, Clock clock, RateShaper shaper, DestinationLimits limits, Resume resume) {
@@ -60,7 +66,7 @@ public final class MemoryWaits {
     void forRateSlots(MailQueue.MailQueueItem item, Map<String, Instant> slots) {
         Instant until = slots.values().stream().max(Instant::compareTo).orElseThrow();
         Mail mail = item.getMail();
-        entries.put(mail.getName(), entry(mail, String.join(" + ", slots.keySet()), "its rate slot at " + until));
+        entries.put(mail.getName(), new Waiting(entry(mail, String.join(" + ", slots.keySet()), "its rate slot at " + until), item));
         Duration delay = Duration.between(clock.instant(), until);
         Disposable[] timer = new Disposable[1];
         timer[0] = Mono.delay(delay.isNegative() ? Duration.ZERO : delay, scheduler)
@@ -70,9 +76,10 @@ public final class MemoryWaits {
                 }
             })
             .subscribe(any -> {
-                entries.remove(mail.getName());
                 slots.keySet().forEach(shaper::arrived);
-                resume.resume(item, DeliveryPass.Reserved.slots(slots));
+                if (entries.remove(mail.getName()) != null) { // else the operator took it
+                    resume.resume(item, DeliveryPass.Reserved.slots(slots));
+                }
             }, error -> LOGGER.error("Outbound router: waiting for the rate slot of {} failed; the queue gives it back at restart",
                 mail.getName(), error));
         timers.add(timer[0]);
@@ -89,21 +96,24 @@ public final class MemoryWaits {
      */
     boolean forDeliverySlot(MailQueue.MailQueueItem item, String destination) {
         Mail mail = item.getMail();
-        entries.put(mail.getName(), entry(mail, destination, "a delivery slot (at most " + limits.perDestination() + " at once)"));
+        entries.put(mail.getName(), new Waiting(entry(mail, destination, "a delivery slot (at most " + limits.perDestination() + " at once)"),
+            item));
         DestinationLimits.Turn turn = limits.acquireOrQueue(destination, permit -> goOn(item, destination, permit));
         if (turn instanceof DestinationLimits.Now now) {
             goOn(item, destination, now.permit());
             return true;
         }
         if (turn instanceof DestinationLimits.NoRoom) {
-            entries.remove(mail.getName());
-            return false;
+            return entries.remove(mail.getName()) == null; // true: the operator took it meanwhile, it is theirs
         }
         return true;
     }
 
     private void goOn(MailQueue.MailQueueItem item, String destination, DestinationLimits.Permit permit) {
-        entries.remove(item.getMail().getName());
+        if (entries.remove(item.getMail().getName()) == null) {
+            permit.close(); // the operator took the mail: the slot goes to the next
+            return;
+        }
         try {
             scheduler.schedule(() -> resume.resume(item, DeliveryPass.Reserved.permit(destination, permit)));
         } catch (RejectedExecutionException stopped) {
@@ -118,11 +128,19 @@ public final class MemoryWaits {
 
     /** The mail waiting in memory now, longest waiting first. */
     public List<Entry> list() {
-        return entries.values().stream().sorted(Comparator.comparing(Entry::since)).toList();
+        return entries.values().stream().map(Waiting::entry).sorted(Comparator.comparing(Entry::since)).toList();
     }
 
     boolean contains(String name) {
         return entries.containsKey(name);
+    }
+
+    /**
+     * Takes a mail out of its wait for the operator's action: its queue item, unacknowledged, is
+     * the caller's. Empty when it is not waiting (any more): its turn came, it is being delivered.
+     */
+    Optional<MailQueue.MailQueueItem> take(String name) {
+        return Optional.ofNullable(entries.remove(name)).map(Waiting::item);
     }
 
     void stop() {

@@ -149,9 +149,10 @@ public class OutboundEngine {
         stopping = false;
         scheduler = Schedulers.newBoundedElastic(view.configuration().deliveryThreads(), 100_000, "james-routing-delivery");
         MemoryWaits waits = new MemoryWaits(scheduler, clock, view.shaper(), view.limits(), this::resume);
+        QueueEntryTracker entries = new QueueEntryTracker(100_000);
         parts = new Parts(view, queue, built.pass(), built.bouncer(), built.archive(),
-            immediate > 0 ? Optional.of(new Semaphore(immediate)) : Optional.empty(), new QueueEntryTracker(100_000), context,
-            new QueueControl(view, manageable, built.held(), built.bouncer(), tables, waits), waits);
+            immediate > 0 ? Optional.of(new Semaphore(immediate)) : Optional.empty(), entries, context,
+            new QueueControl(view, manageable, built.held(), built.bouncer(), tables, waits, entries), waits);
         startDequeuing(parts);
         running = view;
     }

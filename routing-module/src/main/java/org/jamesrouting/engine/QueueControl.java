@@ -17,6 +17,7 @@ import org.jamesrouting.delivery.RecipientOutcome;
 import org.jamesrouting.route.RoutingTable;
 import org.jamesrouting.route.RoutingTables;
 import org.jamesrouting.schedule.DestinationPolicy;
+import org.jamesrouting.schedule.QueueEntryTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * The operator's hand on the queue (Postfix's postsuper, Exim's -M options, Exchange's
  * Suspend-Queue and Remove-Message): hold and release a destination or one message, retry now, bounce
  * (one DSN to the sender, "removed by the operator") or delete (no DSN, logged) a message or
- * all the mail of a destination. Acts on the outgoing queue and on held mail; a message being
- * delivered at this moment, or waiting in memory for its turn ({@link MemoryWaits}), is left
- * alone and reported as busy (a hold still catches the waiting mail: its turn finds the hold).
+ * all the mail of a destination. Acts on the outgoing queue, on mail waiting in memory for its
+ * turn ({@link MemoryWaits}: taken out of its wait) and on held mail; a message being delivered
+ * at this moment is left alone and reported as busy (as is waiting mail for "retry": it goes now).
  */
 public final class QueueControl {
     private static final Logger LOGGER = LoggerFactory.getLogger(QueueControl.class);
@@ -70,9 +71,12 @@ public final class QueueControl {
     private final Bouncer bouncer;
     private final RoutingTables tables;
     private final MemoryWaits waits;
+    private final QueueEntryTracker entries;
 
-    QueueControl(Running running, ManageableMailQueue queue, HeldMail held, Bouncer bouncer, RoutingTables tables, MemoryWaits waits) {
+    QueueControl(Running running, ManageableMailQueue queue, HeldMail held, Bouncer bouncer, RoutingTables tables, MemoryWaits waits,
+                 QueueEntryTracker entries) {
         this.waits = waits;
+        this.entries = entries;
         this.running = running;
         this.queue = queue;
         this.held = held;
@@ -165,7 +169,11 @@ public final class QueueControl {
 
     private Result remove(Selector selector, HeldMail.MailAction action) throws Exception {
         List<String> done = new ArrayList<>();
-        List<String> busy = waitingMatching(selector);
+        List<String> busy = new ArrayList<>();
+        takeWaiting(selector, mail -> {
+            action.apply(mail);
+            return mail.getName();
+        }, done, busy);
         for (Mail mail : queuedMatching(selector)) {
             try {
                 if (queue.remove(ManageableMailQueue.Type.Name, mail.getName()) == 0) {
@@ -184,7 +192,9 @@ public final class QueueControl {
 
     private Result moveToHold(Selector selector, String heldFor, String reason) throws Exception {
         List<String> done = new ArrayList<>();
-        List<String> busy = waitingMatching(selector);
+        List<String> busy = new ArrayList<>();
+        takeWaiting(selector, mail -> held.keep(mail, mail.getRecipients().stream().map(Object::toString).toList(), heldFor, reason),
+            done, busy);
         for (Mail mail : queuedMatching(selector)) {
             try {
                 List<String> recipients = mail.getRecipients().stream().map(Object::toString).toList();
@@ -222,7 +232,39 @@ public final class QueueControl {
         }
     }
 
-    /** The names of the mail waiting in memory that the selector takes: busy, its turn is near. */
+    /** What an action does with a mail; returns the name the result lists (the held copy's for a hold). */
+    private interface WaitingAction {
+        String apply(Mail mail) throws Exception;
+    }
+
+    /**
+     * Takes the waiting mail the selector selects out of their waits and acts on each: its queue
+     * entry is acknowledged once the action is done (given back to the queue if it fails). A mail
+     * whose turn came meanwhile is being delivered: busy.
+     */
+    private void takeWaiting(Selector selector, WaitingAction action, List<String> done, List<String> busy) throws Exception {
+        for (String name : waitingMatching(selector)) {
+            Optional<org.apache.james.queue.api.MailQueue.MailQueueItem> item = waits.take(name);
+            if (item.isEmpty()) {
+                busy.add(name);
+                continue;
+            }
+            Mail mail = item.get().getMail();
+            try {
+                done.add(action.apply(mail));
+                item.get().done(org.apache.james.queue.api.MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+                entries.finished(name);
+            } catch (Exception | Error e) {
+                item.get().done(org.apache.james.queue.api.MailQueue.MailQueueItem.CompletionStatus.RETRY);
+                entries.released(name);
+                throw e;
+            } finally {
+                LifecycleUtil.dispose(mail);
+            }
+        }
+    }
+
+    /** The names of the mail waiting in memory that the selector takes. */
     private List<String> waitingMatching(Selector selector) {
         List<String> names = new ArrayList<>();
         waits.list().stream().filter(entry -> selector.waiting(entry, running.policy())).forEach(entry -> names.add(entry.name()));
