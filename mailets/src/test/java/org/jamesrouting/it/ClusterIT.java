@@ -22,8 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Two James servers without a smart host (our server, as bin/james-routing runs it, each its own process and working
- * directory) sharing one real Cassandra for the dynamic routing table and the pins: the set-up
- * of docs/cluster.md.
+ * directory) sharing one real Cassandra for the dynamic routing table, the pins and the
+ * destinations on hold: the set-up of docs/cluster.md.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -141,6 +141,41 @@ class ClusterIT {
 
     @Test
     @Order(3)
+    void aHoldPutOnNodeAHoldsNodeBsMailAndItsReleaseOnNodeADeliversIt() throws Exception {
+        String routeId = null;
+        for (JsonNode route : JSON.readTree(adminA.get("/routing/routes").body())) {
+            if (route.path("pattern").asText().equals("cluster.test")) {
+                routeId = route.path("id").asText();
+            }
+        }
+        assertThat(routeId).as("the route of the first test").isNotNull();
+        String destination = "route " + routeId;
+        String encoded = java.net.URLEncoder.encode(destination, java.nio.charset.StandardCharsets.UTF_8);
+        WebAdminClient.Response hold = adminA.request("POST", "/routing/queue/hold?destination=" + encoded + "&reason=maintenance", null);
+        assertThat(hold.status()).as(hold.body()).isEqualTo(200);
+        ItSupport.await("the hold on node B", Duration.ofSeconds(30), () -> {
+            JsonNode holds = JSON.readTree(adminB.get("/routing/queue/holds").body());
+            return holds.size() == 1 && holds.get(0).path("destination").asText().equals(destination) ? true : null;
+        });
+
+        String id = send(homeB, "held@cluster.test", "held on B by A's hold");
+        ItSupport.await("the mail held on node B", () -> JSON.readTree(adminB.get("/routing/queue/holds").body()).get(0)
+            .path("held").asLong() == 1 ? true : null);
+        assertThat(arrived(routed, id)).as("not tried while held").isFalse();
+
+        WebAdminClient.Response release = adminA.request("POST", "/routing/queue/release?destination=" + encoded, null);
+        assertThat(release.status()).as(release.body()).isEqualTo(200);
+        assertThat(JSON.readTree(release.body()).path("done")).as("node A held nothing itself").isEmpty();
+
+        ItSupport.await("node B's held mail at the route's peer", () -> arrived(routed, id) ? true : null);
+        ItSupport.awaitSettled(adminB);
+        assertThat(ItSupport.arrivals(routed, id)).as("once").isEqualTo(1);
+        assertThat(JSON.readTree(adminB.get("/routing/queue/holds").body())).isEmpty();
+        assertThat(JSON.readTree(adminB.get("/routing/queue").body()).path("held")).isEmpty();
+    }
+
+    @Test
+    @Order(4)
     void withCassandraDownBothNodesKeepRoutingEditsAre503AndAfterItsReturnEditsWorkAndNothingIsLost() throws Exception {
         List<String> before = patterns(adminA);
         cassandra.stop();
@@ -155,6 +190,9 @@ class ClusterIT {
             JsonNode error = JSON.readTree(refused.body());
             assertThat(error.get("message").asText()).contains("unavailable", "nothing was changed");
             assertThat(adminB.request("PUT", "/routing/dns-cache/other.test", "{\"hosts\":[\"mx.other.test\"]}").status()).isEqualTo(503);
+            WebAdminClient.Response holdRefused = adminB.request("POST", "/routing/queue/hold?destination=smarthost", null);
+            assertThat(holdRefused.status()).as(holdRefused.body()).isEqualTo(503);
+            assertThat(holdRefused.body()).contains("nothing was changed");
             assertThat(patterns(adminA)).isEqualTo(before);
             assertThat(patterns(adminB)).isEqualTo(before);
             assertThat(nodeA.console()).contains("The routing store is unreachable");

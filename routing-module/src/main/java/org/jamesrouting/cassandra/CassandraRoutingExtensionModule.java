@@ -11,6 +11,7 @@ import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.guice.RoutingExtensionModule;
 import org.jamesrouting.route.DynamicRouteStore;
 import org.jamesrouting.route.RoutingTables;
+import org.jamesrouting.schedule.Holds;
 import org.jamesrouting.store.SharedStateWatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +24,8 @@ import com.google.inject.util.Modules;
 
 /**
  * james-routing for a cluster: everything {@link RoutingExtensionModule} gives, but the dynamic
- * routing table and the pinned domain names live in James's Cassandra keyspace, shared by every
- * node. Enable it instead of RoutingExtensionModule in {@code conf/extensions.properties}:
+ * routing table, the pinned domain names and the destinations on hold live in James's Cassandra
+ * keyspace, shared by every node. Enable it instead of RoutingExtensionModule in {@code conf/extensions.properties}:
  * <pre>guice.extension.module=org.jamesrouting.cassandra.CassandraRoutingExtensionModule</pre>
  * It uses James's own Cassandra session (James's distributed server, or our server with a
  * {@code conf/cassandra.properties}), creates its two tables on first start, and checks for
@@ -35,6 +36,7 @@ public class CassandraRoutingExtensionModule extends AbstractModule {
     private static final Logger LOGGER = LoggerFactory.getLogger(CassandraRoutingExtensionModule.class);
     public static final String DYNAMIC_ROUTES = "dynamic-routes";
     public static final String DNS_PINS = "dns-pins";
+    public static final String HOLDS = "held-destinations";
     static final Duration DEFAULT_POLL = Duration.ofSeconds(1);
 
     @Override
@@ -90,16 +92,24 @@ public class CassandraRoutingExtensionModule extends AbstractModule {
         DnsPins dnsPins(Schema schema) {
             return new DnsPins(new CassandraDocumentStore(schema.session(), DNS_PINS));
         }
+
+        @Provides
+        @Singleton
+        Holds holds(Schema schema) {
+            return new Holds(new CassandraDocumentStore(schema.session(), HOLDS));
+        }
     }
 
     static final class WatcherProvider implements javax.inject.Provider<SharedStateWatcher> {
         private final RoutingTables tables;
         private final DnsPins pins;
+        private final Holds holds;
 
         @javax.inject.Inject
-        WatcherProvider(RoutingTables tables, DnsPins pins) {
+        WatcherProvider(RoutingTables tables, DnsPins pins, Holds holds) {
             this.tables = tables;
             this.pins = pins;
+            this.holds = holds;
         }
 
         @Override
@@ -108,7 +118,8 @@ public class CassandraRoutingExtensionModule extends AbstractModule {
             LOGGER.info("Routing tables shared through Cassandra: checking for changes every {} ms", interval.toMillis());
             return new SharedStateWatcher(List.of(
                 new SharedStateWatcher.Watched("dynamic routing table", tables::refresh),
-                new SharedStateWatcher.Watched("pinned domain names", pins::refresh)), interval);
+                new SharedStateWatcher.Watched("pinned domain names", pins::refresh),
+                new SharedStateWatcher.Watched("destinations on hold", holds::refresh)), interval);
         }
     }
 }

@@ -9,7 +9,7 @@ import com.datastax.oss.driver.api.core.type.DataTypes;
  * {@link CassandraModule} (created if missing when the node starts):
  * <pre>
  * CREATE TABLE james_routing_documents (
- *     name text PRIMARY KEY,      -- 'dynamic-routes' or 'dns-pins'
+ *     name text PRIMARY KEY,      -- 'dynamic-routes', 'dns-pins' or 'held-destinations'
  *     version bigint,             -- +1 on every change (compare-and-set with IF version = ?)
  *     generation uuid,            -- which chunks hold the content of this version
  *     chunks int);                -- how many
@@ -32,7 +32,7 @@ public final class CassandraRoutingSchema {
 
     public static final CassandraModule MODULE = CassandraModule.builder()
         .table(DOCUMENTS)
-        .comment("james-routing: the version of each shared document (dynamic routing table, pinned domain names) and where its content is")
+        .comment("james-routing: the version of each shared document (dynamic routing table, pinned domain names, destinations on hold) and where its content is")
         .statement(statement -> types -> statement
             .withPartitionKey(NAME, DataTypes.TEXT)
             .withColumn(VERSION, DataTypes.BIGINT)

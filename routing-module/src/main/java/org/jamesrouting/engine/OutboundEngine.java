@@ -77,6 +77,7 @@ public class OutboundEngine {
     private Scheduler dequeueScheduler;
     private Disposable dequeuing;
     private Disposable idleReaper;
+    private Disposable holdsLifted;
 
     /** What a started engine works with. */
     private record Parts(Running view, MailQueue queue, DeliveryPass pass, Bouncer bouncer, Optional<OutboundArchive> archive,
@@ -194,6 +195,23 @@ public class OutboundEngine {
                 }), threads)
             .subscribe(any -> { }, error -> LOGGER.error("Outbound router: delivery stopped", error));
         idleReaper = Flux.interval(Duration.ofSeconds(5)).subscribe(tick -> view.pool().closeIdle());
+        holdsLifted = Flux.interval(Duration.ofSeconds(1)).subscribe(tick -> releaseLiftedHolds(parts));
+    }
+
+    /**
+     * A hold lifted on another node of a cluster (the shared holds changed): this node's mail
+     * held for it is queued for delivery, as the release there did for that node's.
+     */
+    private void releaseLiftedHolds(Parts parts) {
+        for (String destination : parts.control().held().holds().releasedElsewhere()) {
+            try {
+                List<String> released = parts.control().releaseDestination(destination).done();
+                LOGGER.info("{} was released from hold on another node: {} mail(s) held here released", destination, released.size());
+            } catch (Exception e) {
+                LOGGER.error("{} was released from hold on another node, but the mail held here for it could not be released; "
+                    + "release it here (queue release)", destination, e);
+            }
+        }
     }
 
     /** Takes a message from the mailet: tried at once on this (spool) thread when a slot is free, else queued. */
@@ -387,6 +405,9 @@ public class OutboundEngine {
         running = null;
         if (dequeuing != null) {
             dequeuing.dispose();
+        }
+        if (holdsLifted != null) {
+            holdsLifted.dispose();
         }
         if (idleReaper != null) {
             idleReaper.dispose();

@@ -1,32 +1,48 @@
 package org.jamesrouting.schedule;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.UnaryOperator;
 
-import org.jamesrouting.core.AtomicFiles;
 import org.jamesrouting.core.DomainNames;
+import org.jamesrouting.store.CompareAndSetRetry;
+import org.jamesrouting.store.FileDocumentStore;
+import org.jamesrouting.store.StoreUnavailableException;
+import org.jamesrouting.store.VersionedDocumentStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
  * The destinations the operator has put on hold (Postfix's hold queue, Exchange's
- * Suspend-Queue): their mail is not attempted and does not age while held. Kept in a JSON file
- * (written atomically) so a hold outlives a restart or {@code kill -9}. A destination is named
- * as the status and queue views name it: {@code route <id>}, {@code smart host}, or
- * {@code mx:<domain>}, or is an {@link MxSets MX set} ({@code mxset:*.google.com}: every domain
- * whose best MX host matches, see {@link DestinationPolicy}); {@link #destinationOf} also takes
- * {@code route:<id>}, {@code smarthost} and a bare domain.
+ * Suspend-Queue): their mail is not attempted and does not age while held. Kept as a JSON
+ * document in a {@link VersionedDocumentStore}: a local file (written atomically) so a hold
+ * outlives a restart or {@code kill -9}, or Cassandra so that every node of a cluster holds the
+ * same destinations. A destination is named as the status and queue views name it:
+ * {@code route <id>}, {@code smart host}, or {@code mx:<domain>}, or is an {@link MxSets MX set}
+ * ({@code mxset:*.google.com}: every domain whose best MX host matches, see
+ * {@link DestinationPolicy}); {@link #destinationOf} also takes {@code route:<id>},
+ * {@code smarthost} and a bare domain.
+ *
+ * <p>Each node keeps the mail it held itself; when another node lifts a hold, {@link #refresh}
+ * notes the destination and {@link #releasedElsewhere} hands it to this node's engine, which
+ * releases its own mail held for it.
  */
 public final class Holds {
+    private static final Logger LOGGER = LoggerFactory.getLogger(Holds.class);
     /** At most this many destinations on hold at once. */
     public static final int MAX_HOLDS = 10_000;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -35,34 +51,46 @@ public final class Holds {
     public record Hold(Instant since, String reason) {
     }
 
-    private final Path file;
-    private final int maxHolds;
-    private volatile Map<String, Hold> holds;
+    private record State(long storedVersion, Map<String, Hold> holds) {
+    }
 
-    /** @throws IllegalStateException the file exists and cannot be read */
+    private final VersionedDocumentStore store;
+    private final int maxHolds;
+    private final ConcurrentLinkedQueue<String> releasedElsewhere = new ConcurrentLinkedQueue<>();
+    private volatile State state;
+
     public Holds(Path file) {
-        this(file, MAX_HOLDS);
+        this(new FileDocumentStore(file));
+    }
+
+    /** @throws IllegalStateException the stored holds cannot be read */
+    public Holds(VersionedDocumentStore store) {
+        this(store, MAX_HOLDS);
     }
 
     Holds(Path file, int maxHolds) {
-        this.file = file;
-        this.maxHolds = maxHolds;
-        this.holds = read(file);
+        this(new FileDocumentStore(file), maxHolds);
     }
 
-    private static Map<String, Hold> read(Path file) {
-        if (!Files.exists(file)) {
-            return Map.of();
-        }
+    Holds(VersionedDocumentStore store, int maxHolds) {
+        this.store = store;
+        this.maxHolds = maxHolds;
         try {
-            Map<String, Map<String, String>> json = JSON.readValue(file.toFile(), new TypeReference<Map<String, Map<String, String>>>() { });
-            Map<String, Hold> loaded = new TreeMap<>();
+            this.state = read();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("Cannot read the destinations on hold (" + store.describe() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private State read() throws IOException {
+        VersionedDocumentStore.Versioned stored = store.read();
+        Map<String, Hold> loaded = new TreeMap<>();
+        if (stored.content().isPresent()) {
+            Map<String, Map<String, String>> json = JSON.readValue(stored.content().get(), new TypeReference<Map<String, Map<String, String>>>() { });
             json.forEach((destination, hold) -> loaded.put(destination,
                 new Hold(Instant.parse(hold.get("since")), hold.getOrDefault("reason", ""))));
-            return Map.copyOf(loaded);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("Cannot read the destinations on hold (" + file + "): " + e.getMessage(), e);
         }
+        return new State(stored.version(), Collections.unmodifiableMap(loaded));
     }
 
     /**
@@ -96,54 +124,102 @@ public final class Holds {
     }
 
     public Optional<Hold> holdOf(String destination) {
-        return Optional.ofNullable(holds.get(destination));
+        return Optional.ofNullable(state.holds().get(destination));
     }
 
     public boolean isHeld(String destination) {
-        return holds.containsKey(destination);
+        return state.holds().containsKey(destination);
     }
 
     public Map<String, Hold> all() {
-        return holds;
+        return state.holds();
     }
 
     /**
      * @return false if it was already on hold (the first hold stays)
-     * @throws IllegalStateException too many holds, or the file cannot be written: nothing changed
+     * @throws IllegalStateException too many holds: nothing changed
+     * @throws StoreUnavailableException the store cannot be written: nothing changed
      */
-    public synchronized boolean hold(String destination, String reason, Instant now) {
-        if (holds.containsKey(destination)) {
-            return false;
-        }
-        if (holds.size() >= maxHolds) {
-            throw new IllegalStateException(maxHolds + " destinations are on hold already: release some first");
-        }
-        Map<String, Hold> changed = new TreeMap<>(holds);
-        changed.put(destination, new Hold(now, reason == null ? "" : reason));
-        write(changed);
-        return true;
+    public boolean hold(String destination, String reason, Instant now) {
+        return edit(holds -> {
+            if (holds.containsKey(destination)) {
+                return null;
+            }
+            if (holds.size() >= maxHolds) {
+                throw new IllegalStateException(maxHolds + " destinations are on hold already: release some first");
+            }
+            holds.put(destination, new Hold(now, reason == null ? "" : reason));
+            return holds;
+        });
     }
 
-    /** @return false if it was not on hold */
-    public synchronized boolean release(String destination) {
-        if (!holds.containsKey(destination)) {
-            return false;
-        }
-        Map<String, Hold> changed = new TreeMap<>(holds);
-        changed.remove(destination);
-        write(changed);
-        return true;
+    /**
+     * @return false if it was not on hold
+     * @throws StoreUnavailableException the store cannot be written: nothing changed
+     */
+    public boolean release(String destination) {
+        return edit(holds -> holds.remove(destination) == null ? null : holds);
     }
 
-    private void write(Map<String, Hold> changed) {
-        Map<String, Map<String, String>> json = new TreeMap<>();
-        changed.forEach((destination, hold) -> json.put(destination, Map.of("since", hold.since().toString(), "reason", hold.reason())));
+    /**
+     * Reads the stored holds if another node changed them; the destinations it released are kept
+     * for {@link #releasedElsewhere}.
+     *
+     * @return true if they changed
+     * @throws StoreUnavailableException the store cannot be read: the holds in use stay
+     */
+    public synchronized boolean refresh() {
+        if (store.version() == state.storedVersion()) {
+            return false;
+        }
         try {
-            Files.createDirectories(file.getParent());
-            AtomicFiles.replace(file, JSON.writeValueAsBytes(json));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            State before = state;
+            state = read();
+            before.holds().keySet().stream().filter(destination -> !state.holds().containsKey(destination)).forEach(releasedElsewhere::add);
+            LOGGER.info("Destinations on hold: version {} from {}, {} on hold", state.storedVersion(), store.describe(), state.holds().size());
+            return true;
+        } catch (IOException | IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            LOGGER.error("The stored destinations on hold are not valid; keeping the ones in use: {}", e.getMessage());
+            return false;
         }
-        holds = Map.copyOf(changed);
+    }
+
+    /** The destinations another node released since the last call (this node releases its own mail held for them). */
+    public List<String> releasedElsewhere() {
+        List<String> released = new ArrayList<>();
+        String destination;
+        while ((destination = releasedElsewhere.poll()) != null) {
+            if (!isHeld(destination)) { // not held again meanwhile
+                released.add(destination);
+            }
+        }
+        return released;
+    }
+
+    /** Applies a change (null: nothing to change) to the latest stored holds, compare-and-set; whether it changed them. */
+    private synchronized boolean edit(UnaryOperator<Map<String, Hold>> change) {
+        return CompareAndSetRetry.untilWon(() -> {
+            State current = state;
+            Map<String, Hold> next = change.apply(new TreeMap<>(current.holds()));
+            if (next == null) {
+                return Optional.of(false);
+            }
+            if (store.compareAndSet(current.storedVersion(), json(next))) {
+                state = new State(current.storedVersion() + 1, Collections.unmodifiableMap(new TreeMap<>(next)));
+                return Optional.of(true);
+            }
+            return Optional.<Boolean>empty();
+        }, this::refresh).orElseThrow(() -> new IllegalStateException(
+            "the destinations on hold kept changing under this edit (" + CompareAndSetRetry.ATTEMPTS + " tries): try again"));
+    }
+
+    private static String json(Map<String, Hold> holds) {
+        Map<String, Map<String, String>> json = new TreeMap<>();
+        holds.forEach((destination, hold) -> json.put(destination, Map.of("since", hold.since().toString(), "reason", hold.reason())));
+        try {
+            return JSON.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the holds as JSON", e);
+        }
     }
 }

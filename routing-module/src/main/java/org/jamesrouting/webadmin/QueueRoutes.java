@@ -104,7 +104,7 @@ public class QueueRoutes implements Routes {
         String destinationText = Optional.ofNullable(request.queryParams("destination")).filter(d -> !d.isBlank()).orElse(null);
         if ((message == null) == (destinationText == null)) {
             throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, "give either ?destination=d (as GET /routing/status names it: "
-                + "'route <id>', 'smart host', 'mx:<domain>') or ?message=name (as GET /routing/queue lists it)");
+                + "'route <id>', 'smart host', 'mx:<domain>'; or an MX set 'mxset:<host pattern>') or ?message=name (as GET /routing/queue lists it)");
         }
         String reason = Optional.ofNullable(request.queryParams("reason")).orElse("");
         Optional<String> destination;

@@ -2,6 +2,7 @@ package org.jamesrouting.webadmin;
 
 import static org.jamesrouting.webadmin.JsonErrors.error;
 import static org.jamesrouting.webadmin.JsonErrors.running;
+import static org.jamesrouting.webadmin.JsonErrors.unavailable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -472,12 +473,6 @@ public class RoutingRoutes implements Routes {
         } catch (StoreUnavailableException e) {
             throw unavailable(e);
         }
-    }
-
-    /** The store (Cassandra for a cluster) cannot be written now: nothing changed, routing goes on with the table in use. */
-    private static HaltException unavailable(StoreUnavailableException e) {
-        return error(503, ErrorResponder.ErrorType.SERVER_ERROR, "the routing store is unavailable, nothing was changed "
-            + "(mail keeps being routed with the table in use): " + e.getMessage());
     }
 
 }

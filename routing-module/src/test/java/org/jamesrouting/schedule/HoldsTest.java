@@ -72,4 +72,28 @@ class HoldsTest {
         assertThatThrownBy(() -> holds.hold("mx:one-more.test", "", NOW)).isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("release some first");
     }
+
+    @Test
+    void twoNodesSharingOneStoreHoldTheSameAndEachLearnsWhatTheOtherReleased() {
+        org.jamesrouting.store.InMemoryDocumentStore store = new org.jamesrouting.store.InMemoryDocumentStore();
+        Holds nodeA = new Holds(store);
+        Holds nodeB = new Holds(store);
+
+        nodeA.hold("route partner", "moving", NOW);
+        assertThat(nodeB.isHeld("route partner")).as("not before B reads the store").isFalse();
+        assertThat(nodeB.refresh()).isTrue();
+        assertThat(nodeB.holdOf("route partner")).contains(new Holds.Hold(NOW, "moving"));
+        assertThat(nodeB.hold("smart host", "", NOW)).as("B's edit on top of A's").isTrue();
+        assertThat(nodeA.hold("mx:other.test", "", NOW)).as("A lost the race, read B's, applied its own again").isTrue();
+        assertThat(nodeA.all().keySet()).containsExactly("mx:other.test", "route partner", "smart host");
+
+        assertThat(nodeA.release("route partner")).isTrue();
+        assertThat(nodeB.refresh()).isTrue();
+
+        assertThat(nodeB.isHeld("route partner")).isFalse();
+        assertThat(nodeB.releasedElsewhere()).containsExactly("route partner");
+        assertThat(nodeB.releasedElsewhere()).as("handed out once").isEmpty();
+        assertThat(nodeA.releasedElsewhere()).as("A released it itself").isEmpty();
+        assertThat(nodeB.refresh()).as("nothing new").isFalse();
+    }
 }
