@@ -98,5 +98,9 @@ class BatchingIT {
         JsonNode defaults = JSON.readTree(james.webAdmin().get("/routing/explain?address=x@plain.test").body());
         assertThat(defaults.path("batching").asText())
             .isEqualTo("recipients-per-message=3 messages-per-connection=100 (the OutboundRouter's <recipientsPerMessage>, <messagesPerConnection>)");
+        JsonNode route = JSON.readTree(james.webAdmin().get("/routing/routes/batch").body());
+        assertThat(route.path("recipientsPerMessage").asInt()).isEqualTo(2);
+        assertThat(route.path("messagesPerConnection").asInt()).isEqualTo(2);
+        assertThat(JSON.readTree(james.webAdmin().get("/routing/routes/plain").body()).has("recipientsPerMessage")).isFalse();
     }
 }

@@ -34,6 +34,11 @@ final class JsonErrors {
         }
     }
 
+    /** The running router; 409 when it is not running (the OutboundRouter mailet has not started it). */
+    static org.jamesrouting.engine.Running router(org.jamesrouting.engine.OutboundEngine engine) {
+        return engine.running().orElseThrow(() -> error(409, ErrorResponder.ErrorType.WRONG_STATE, "the outbound router is not running"));
+    }
+
     /** The store (Cassandra for a cluster) cannot be written now: nothing changed, routing goes on with what is in use. */
     static HaltException unavailable(StoreUnavailableException e) {
         return error(503, ErrorResponder.ErrorType.SERVER_ERROR, "the routing store is unavailable, nothing was changed "

@@ -40,9 +40,11 @@ import spark.Service;
  * POST /routing/queue/retry?destination=d | ?message=name     queued mail tried now, not at its next retry
  * </pre>
  * A destination is named as {@code GET /routing/status} names it: {@code route <id>},
- * {@code smart host}, {@code mx:<domain>}. Actions answer {@code {"done":[names],"busy":[names]}}
- * (busy: being delivered at this moment, or waiting in memory for its turn; left alone). Bad
- * input: 400; no such message: 404; the router not running: 409; James's JSON error body.
+ * {@code smart host}, {@code mx:<domain>}; or is an MX set {@code mxset:<host pattern>}. Actions
+ * answer {@code {"done":[names],"busy":[names]}} (busy: being delivered at this moment, left
+ * alone; mail waiting in memory for its turn is taken out of its wait and acted on). Bad input:
+ * 400; no such message: 404; the router not running: 409; the shared holds unreachable (a
+ * cluster): 503; James's JSON error body.
  */
 public class QueueRoutes implements Routes {
     static final String BASE = "/routing/queue";
