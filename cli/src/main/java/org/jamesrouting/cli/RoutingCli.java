@@ -38,8 +38,8 @@ public final class RoutingCli {
         usage: bin/james-routing [--url URL] [--token JWT] [--json] COMMAND
           routes list                          the effective routing table, in order
           routes show ID
-          routes add PATTERN HOST[,HOST...] [ROUTE OPTIONS]   add a dynamic route
-          routes edit ID PATTERN HOST[,HOST...] [ROUTE OPTIONS]
+          routes add PATTERN HOST[,HOST...]|mx|mx:DOMAIN|default [ROUTE OPTIONS]   add a dynamic route
+          routes edit ID PATTERN HOST[,HOST...]|mx|mx:DOMAIN|default [ROUTE OPTIONS]
           routes rm ID
           routes move ID POSITION
           routes reload                        read conf/routes.conf again
@@ -70,6 +70,7 @@ public final class RoutingCli {
                                                (or the smart host), connect/EHLO/STARTTLS/AUTH to each host, advice
         route options: --tls none|may|encrypt|verify|secure|implicit|implicit-encrypt|implicit-secure  --tls-match NAMES  --user NAME
           --password-env VARIABLE | --password-file PATH  --position N  --disabled  --comment TEXT
+          --bind ADDRESS (local address of its connections)  --helo NAME (its EHLO name)
           conditions (all must hold): --sender PATTERN ('<>': null sender)  --auth-user PATTERN
           --header 'Name=value' | --header 'Name~pattern' (repeatable); patterns: * any, ? one char, % one digit
         --url: webadmin address (default $JAMES_ROUTING_URL, else http://127.0.0.1:8000)
@@ -275,10 +276,15 @@ public final class RoutingCli {
     private ObjectNode routeBody(String pattern, String hosts, List<String> options, boolean allowPosition) throws UsageException, IOException {
         ObjectNode body = JSON.createObjectNode();
         body.put("pattern", pattern);
-        ArrayNode hostList = body.putArray("hosts");
-        for (String host : hosts.split(",")) {
-            if (!host.isBlank()) {
-                hostList.add(host.trim());
+        String lower = hosts.trim().toLowerCase(java.util.Locale.ROOT);
+        if (lower.equals("mx") || lower.equals("default") || (lower.startsWith("mx:") && !lower.substring(3).matches("[0-9]*"))) {
+            body.put("nextHop", hosts.trim());
+        } else {
+            ArrayNode hostList = body.putArray("hosts");
+            for (String host : hosts.split(",")) {
+                if (!host.isBlank()) {
+                    hostList.add(host.trim());
+                }
             }
         }
         for (Iterator<String> it = options.iterator(); it.hasNext();) {
@@ -308,6 +314,8 @@ public final class RoutingCli {
                 }
                 case "--disabled" -> body.put("enabled", false);
                 case "--comment" -> body.put("comment", next(it, option));
+                case "--bind" -> body.put("bind", next(it, option));
+                case "--helo" -> body.put("helo", next(it, option));
                 case "--sender" -> body.put("sender", next(it, option));
                 case "--auth-user" -> body.put("authUser", next(it, option));
                 case "--header" -> {
@@ -424,7 +432,8 @@ public final class RoutingCli {
         rows.add(List.of("POS", "ID", "SOURCE", "PATTERN", "IF", "HOSTS", "TLS", "AUTH", "ENABLED", "COMMENT"));
         for (JsonNode route : routes) {
             rows.add(List.of(route.path("position").asText(), route.path("id").asText(), route.path("source").asText(),
-                route.path("pattern").asText(), conditions(route), join(route.get("hosts")),
+                route.path("pattern").asText(), conditions(route),
+                route.hasNonNull("nextHop") ? route.get("nextHop").asText() : join(route.get("hosts")),
                 route.path("tls").asText() + tlsMatch(route.get("tlsMatch")),
                 route.hasNonNull("username") ? route.get("username").asText() : "-",
                 route.path("enabled").asBoolean(true) ? "yes" : "no", route.path("comment").asText("")));

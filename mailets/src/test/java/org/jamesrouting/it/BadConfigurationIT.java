@@ -73,6 +73,14 @@ class BadConfigurationIT {
     }
 
     @Test
+    void aRouteFromAnAddressThisMachineDoesNotHaveStopsJames() {
+        String failure = startFailure(JamesHome.fromProjectConf(directory)
+            .routes("partner.test  mail.partner.test:2525\nnews.test  default  bind=192.0.2.77 helo=news.example.com\n"));
+
+        assertThat(failure).contains("OutboundRouter").contains("routes.conf line 2: bind=192.0.2.77: cannot be bound on this machine");
+    }
+
+    @Test
     void aBadSmartHostStopsJames() {
         String failure = startFailure(JamesHome.fromProjectConf(directory)
             .outboundRouter("<smarthost>smtp.example.net:587 tls=sometimes</smarthost>"));

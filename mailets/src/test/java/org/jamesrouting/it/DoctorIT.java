@@ -55,7 +55,14 @@ class DoctorIT {
         smart = TestSmtpServer.start().requireAuth("relay", "right-password").offerStartTls(tls.serverContext());
         good = TestSmtpServer.start();
         untrusted = TestSmtpServer.start().offerStartTls(tls.serverContext());
-        james = InProcessJames.start(JamesHome.fromProjectConf(directory.resolve("james"))
+        JamesHome home = JamesHome.fromProjectConf(directory.resolve("james"));
+        // a dynamic route made on another node of a cluster, from an address this machine does not have
+        java.nio.file.Path dynamic = home.directory().resolve("var/routing/dynamic-routes.json");
+        java.nio.file.Files.createDirectories(dynamic.getParent());
+        java.nio.file.Files.writeString(dynamic, """
+            [{"id":"other-node","pattern":"elsewhere.test","hosts":["127.0.0.1:%d"],"tls":"none","bind":"192.0.2.77"}]
+            """.formatted(good.port()));
+        james = InProcessJames.start(home
             .outboundRouter("""
                 <smarthost>relay.doctor.test:%d tls=encrypt auth=relay password=wrong-password</smarthost>
                 <routes>file://conf/routes.conf</routes>
@@ -118,6 +125,8 @@ class DoctorIT {
             .contains("offered no STARTTLS; credentials are only sent over TLS", "they only go over TLS");
         assertThat(good.commands()).noneMatch(command -> command.toUpperCase().startsWith("AUTH"));
         assertThat(doctor("x@example.com").out()).contains("ok    route", "example.com is a local domain");
+        assertThat(doctor("x@elsewhere.test").out()).contains("FAIL  route other-node: source address")
+            .contains("bind=192.0.2.77: cannot be bound on this machine", "add it to an interface");
     }
 
     /** Every address of a host is probed, as delivery would try each: here one answers and one does not. */

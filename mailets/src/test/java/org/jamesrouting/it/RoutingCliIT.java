@@ -93,6 +93,14 @@ class RoutingCliIT {
         assertThat(explain.exit()).isZero();
         assertThat(explain.out()).contains("route:   " + secondId).contains("why:").contains("127.0.0.1").contains("smarthost");
 
+        Result direct = cli("--json", "routes", "add", "direct.cli.test", "mx:provider.test", "--bind", "127.0.0.2", "--helo",
+            "out.cli.test");
+        assertThat(direct.exit()).as(direct.out()).isZero();
+        assertThat(direct.out()).contains("\"nextHop\" : \"mx:provider.test\"", "\"bind\" : \"127.0.0.2\"", "\"helo\" : \"out.cli.test\"");
+        String directId = direct.out().replaceAll("(?s).*\"id\" : \"([^\"]+)\".*", "$1");
+        assertThat(cli("routes", "list").out()).contains("mx:provider.test");
+        assertThat(cli("routes", "rm", directId).exit()).isZero();
+
         assertThat(cli("routes", "rm", secondId).exit()).isZero();
         assertThat(cli("routes", "rm", id).out()).contains("deleted " + id);
         assertThat(cli("routes", "list").out()).doesNotContain("cli.test");

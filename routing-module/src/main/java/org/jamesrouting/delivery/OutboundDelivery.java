@@ -230,7 +230,7 @@ public final class OutboundDelivery {
         long start = System.nanoTime();
         List<String> recipients = List.copyOf(progress.pending);
         ConnectionPool.Key key = new ConnectionPool.Key(new InetSocketAddress(target.address(), target.port()), target.hostName(), tls,
-            target.auth().map(RelayAuth::username));
+            target.auth().map(RelayAuth::username), target.group().identity());
         ConnectionPool.Lease lease = null;
         boolean reusable = false;
         int repliesBefore = 0;
@@ -240,7 +240,7 @@ public final class OutboundDelivery {
                 lease = idle.get();
             } else {
                 SmtpConnection opened = SmtpConnection.open(key.address(), target.hostName(), tls, target.certificateNames(), target.dane(),
-                    settings);
+                    settings.from(target.group().identity()));
                 lease = new ConnectionPool.Lease(opened, 0, false, false);
                 if (target.auth().isPresent()) {
                     opened.authenticate(target.auth().get(), tls);

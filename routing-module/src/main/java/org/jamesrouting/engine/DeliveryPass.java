@@ -187,7 +187,8 @@ final class DeliveryPass {
                 group.recipients().forEach(recipient -> rules.put(recipient, group.retry()));
             }
             String destination = DestinationLimits.destinationOf(group.plan());
-            Optional<String> heldAs = policy.heldAs(destination);
+            // a route's hold holds its mail whatever its next hop (an mx route's destination is the recipient's MX)
+            Optional<String> heldAs = group.route().filter(policy::isHeld).or(() -> policy.heldAs(destination));
             if (heldAs.isPresent()) {
                 held.computeIfAbsent(heldAs.get(), any -> new ArrayList<>()).addAll(group.recipients());
                 continue;
@@ -198,7 +199,7 @@ final class DeliveryPass {
                 group.recipients().forEach(recipient -> waiting.add(notTried(recipient, "queued: the destination deferred its latest mail")));
                 continue;
             }
-            Optional<DestinationPolicy.Pace> shaped = group.rate().map(rate -> new DestinationPolicy.Pace(destination, rate))
+            Optional<DestinationPolicy.Pace> shaped = group.rate().map(rate -> new DestinationPolicy.Pace(group.route().orElseThrow(), rate))
                 .or(() -> policy.pace(destination));
             if (shaped.isPresent() && !reserved.containsKey(shaped.get().key())) {
                 Rate rate = shaped.get().rate();
@@ -256,10 +257,12 @@ final class DeliveryPass {
     }
 
     /**
-     * Recipients that share a plan, and the retry rule, rate and batching of their route (the
-     * batching complete: what the route leaves out is the OutboundRouter's).
+     * Recipients that share a plan, and their route ({@code route <id>}: its hold and its rate
+     * budget), its retry rule, rate and batching (the batching complete: what the route leaves
+     * out is the OutboundRouter's).
      */
-    private record Group(DeliveryPlan plan, RetryRule retry, Optional<Rate> rate, Batching batching, List<String> recipients) {
+    private record Group(DeliveryPlan plan, Optional<String> route, RetryRule retry, Optional<Rate> rate, Batching batching,
+                         List<String> recipients) {
     }
 
     /** The recipients by next hop (and retry rule): one transaction for those that share a plan. */
@@ -274,8 +277,9 @@ final class DeliveryPass {
             RetryRule retry = match.map(found -> found.route().retry()).orElse(RetryRule.NONE);
             Optional<Rate> rate = match.flatMap(found -> found.route().rate());
             Batching routeBatching = match.map(found -> found.route().batching()).orElse(Batching.NONE).orElse(batching);
-            groups.computeIfAbsent(List.of(plan.groups(), retry, rate, routeBatching),
-                    any -> new Group(plan, retry, rate, routeBatching, new ArrayList<>()))
+            Optional<String> route = match.map(found -> "route " + found.route().id());
+            groups.computeIfAbsent(List.of(plan.groups(), route, retry, rate, routeBatching),
+                    any -> new Group(plan, route, retry, rate, routeBatching, new ArrayList<>()))
                 .recipients().add(recipient.asString());
         }
         return groups;

@@ -82,6 +82,9 @@ public final class RouteDoctor {
         NextHops nextHops = new NextHops(active.dns(), pins, active.configuration().mxPort(), active.mtaSts());
         int probes = 0;
         for (HopGroup group : groups) {
+            if (!bindable(group, checks)) {
+                continue;
+            }
             for (Target target : targets(nextHops, group, checks)) {
                 if (probes++ >= MAX_HOSTS) {
                     return report(addressText, checks);
@@ -90,6 +93,18 @@ public final class RouteDoctor {
             }
         }
         return report(addressText, checks);
+    }
+
+    /** A route's own local address that this machine does not have (any more): a failed check, and its hosts are not probed. */
+    private static boolean bindable(HopGroup group, List<Check> checks) {
+        try {
+            group.identity().checkBindable();
+            return true;
+        } catch (IllegalArgumentException e) {
+            checks.add(new Check(group.label() + ": source address", false, e.getMessage(),
+                "the route's bind= names an address this machine does not have: add it to an interface, or change the route"));
+            return false;
+        }
     }
 
     private static Report report(Optional<String> address, List<Check> checks) {
@@ -139,7 +154,8 @@ public final class RouteDoctor {
             + " (tls=" + host.tls().describe() + host.auth().map(auth -> ", auth=" + auth.username()).orElse("") + ")";
         InetSocketAddress socket = new InetSocketAddress(target.address(), host.port());
         long start = System.nanoTime();
-        try (SmtpConnection connection = SmtpConnection.open(socket, host.name(), host.tls(), host.certificateNames(), host.dane(), settings)) {
+        try (SmtpConnection connection = SmtpConnection.open(socket, host.name(), host.tls(), host.certificateNames(), host.dane(),
+                settings.from(host.group().identity()))) {
             StringBuilder detail = new StringBuilder("greeting: ").append(connection.greeting().lines().findFirst().orElse(""))
                 .append("; EHLO ok");
             detail.append("; ").append(TlsSession.describe(connection.tlsSession()))

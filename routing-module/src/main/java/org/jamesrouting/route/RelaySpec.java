@@ -5,20 +5,26 @@ import java.util.Optional;
 
 import com.google.common.base.Preconditions;
 
-/** Where to send and how: mail hosts tried in order, TLS mode, optional AUTH. */
-public record RelaySpec(List<MailHost> hosts, TlsMode tls, Optional<RelayAuth> auth) {
+/** Where to send and how: mail hosts tried in order, TLS mode, optional AUTH, and the local address and EHLO name to use. */
+public record RelaySpec(List<MailHost> hosts, TlsMode tls, Optional<RelayAuth> auth, SourceIdentity identity) {
     public RelaySpec {
         hosts = List.copyOf(hosts);
         Preconditions.checkArgument(!hosts.isEmpty(), "at least one mail host");
         Route.checkCredentialsNeedTls(tls, auth);
+        java.util.Objects.requireNonNull(identity);
     }
 
+    public RelaySpec(List<MailHost> hosts, TlsMode tls, Optional<RelayAuth> auth) {
+        this(hosts, tls, auth, SourceIdentity.DEFAULT);
+    }
+
+    /** A route's own hosts ({@link NextHop.Kind#HOSTS}). */
     public static RelaySpec of(Route route) {
-        return new RelaySpec(route.hosts(), route.tls(), route.auth());
+        return new RelaySpec(route.hosts(), route.tls(), route.auth(), route.identity());
     }
 
     @Override
     public String toString() {
-        return hosts + " tls=" + tls.describe() + auth.map(a -> " auth=" + a).orElse("");
+        return hosts + " tls=" + tls.describe() + auth.map(a -> " auth=" + a).orElse("") + (identity.isDefault() ? "" : " " + identity.asOptions());
     }
 }

@@ -5,12 +5,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 import com.google.common.base.Preconditions;
-import com.google.common.collect.ImmutableList;
 
 /**
  * One line of a routing table: mail for addresses matching {@link #pattern()}, when the message
- * also meets the route's {@link #conditions()} (sender, AUTH user, headers), goes to
- * {@link #hosts()}, tried in order, with the route's TLS mode and optional AUTH.
+ * also meets the route's {@link #conditions()} (sender, AUTH user, headers), goes to its
+ * {@link #nextHop()} (its own hosts, tried in order, with the route's TLS mode and optional AUTH;
+ * or an MX; or the default next hop), from its {@link #identity()}.
  */
 public final class Route {
     public enum Source {
@@ -53,7 +53,8 @@ public final class Route {
     private final String id;
     private final Source source;
     private final AddressPattern pattern;
-    private final ImmutableList<MailHost> hosts;
+    private final NextHop nextHop;
+    private final SourceIdentity identity;
     private final TlsMode tls;
     private final Optional<RelayAuth> auth;
     private final boolean enabled;
@@ -67,11 +68,14 @@ public final class Route {
         this.id = Objects.requireNonNull(builder.id, "id");
         this.source = Objects.requireNonNull(builder.source, "source");
         this.pattern = Objects.requireNonNull(builder.pattern, "pattern");
-        this.hosts = ImmutableList.copyOf(builder.hosts);
-        Preconditions.checkArgument(!hosts.isEmpty(), "a route needs at least one mail host");
+        Preconditions.checkArgument(builder.nextHop != null, "a route needs at least one mail host");
+        this.nextHop = builder.nextHop;
+        this.identity = builder.identity;
         this.tls = builder.tls;
         this.auth = builder.auth;
         checkCredentialsNeedTls(tls, auth);
+        Preconditions.checkArgument(auth.isEmpty() || nextHop.isHosts(), "credentials (auth=) are for a route's own mail hosts: "
+            + nextHop.asString() + " logs in nowhere");
         this.enabled = builder.enabled;
         this.comment = builder.comment;
         this.conditions = builder.conditions;
@@ -85,7 +89,7 @@ public final class Route {
     }
 
     public Builder toBuilder() {
-        return new Builder().id(id).source(source).pattern(pattern).hosts(hosts).tls(tls).auth(auth).enabled(enabled).comment(comment)
+        return new Builder().id(id).source(source).pattern(pattern).nextHop(nextHop).identity(identity).tls(tls).auth(auth).enabled(enabled).comment(comment)
             .conditions(conditions).retry(retry).rate(rate).batching(batching);
     }
 
@@ -101,8 +105,18 @@ public final class Route {
         return pattern;
     }
 
+    /** The route's own mail hosts; none for an {@code mx}, {@code mx:<domain>} or {@code default} route. */
     public List<MailHost> hosts() {
-        return hosts;
+        return nextHop.hosts();
+    }
+
+    public NextHop nextHop() {
+        return nextHop;
+    }
+
+    /** The local address and EHLO name of its connections ({@link SourceIdentity#DEFAULT}: the server's). */
+    public SourceIdentity identity() {
+        return identity;
     }
 
     public TlsMode tls() {
@@ -143,19 +157,20 @@ public final class Route {
     @Override
     public boolean equals(Object o) {
         return o instanceof Route other && id.equals(other.id) && source == other.source && pattern.equals(other.pattern)
-            && hosts.equals(other.hosts) && tls.equals(other.tls) && auth.equals(other.auth) && enabled == other.enabled
+            && nextHop.equals(other.nextHop) && identity.equals(other.identity) && tls.equals(other.tls) && auth.equals(other.auth) && enabled == other.enabled
             && comment.equals(other.comment) && conditions.equals(other.conditions) && retry.equals(other.retry) && rate.equals(other.rate)
             && batching.equals(other.batching);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, source, pattern, hosts, tls, auth, enabled, comment, conditions, retry, rate, batching);
+        return Objects.hash(id, source, pattern, nextHop, identity, tls, auth, enabled, comment, conditions, retry, rate, batching);
     }
 
     @Override
     public String toString() {
-        return id + " " + pattern.asString() + " -> " + hosts + " tls=" + tls.describe()
+        return id + " " + pattern.asString() + " -> " + nextHop.asString() + " tls=" + tls.describe()
+            + (identity.isDefault() ? "" : " " + identity.asOptions())
             + auth.map(a -> " auth=" + a).orElse("") + (retry.isEmpty() ? "" : " " + retry.describe())
             + rate.map(shaped -> " rate=" + shaped.asString()).orElse("")
             + (batching.isEmpty() ? "" : " " + batching.asOptions())
@@ -167,7 +182,8 @@ public final class Route {
         private String id;
         private Source source = Source.DYNAMIC;
         private AddressPattern pattern;
-        private List<MailHost> hosts = List.of();
+        private NextHop nextHop;
+        private SourceIdentity identity = SourceIdentity.DEFAULT;
         private TlsMode tls = DEFAULT_TLS;
         private Optional<RelayAuth> auth = Optional.empty();
         private boolean enabled = true;
@@ -197,7 +213,17 @@ public final class Route {
         }
 
         public Builder hosts(List<MailHost> hosts) {
-            this.hosts = List.copyOf(hosts);
+            this.nextHop = NextHop.hosts(hosts);
+            return this;
+        }
+
+        public Builder nextHop(NextHop nextHop) {
+            this.nextHop = Objects.requireNonNull(nextHop);
+            return this;
+        }
+
+        public Builder identity(SourceIdentity identity) {
+            this.identity = Objects.requireNonNull(identity);
             return this;
         }
 

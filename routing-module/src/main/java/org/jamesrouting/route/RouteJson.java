@@ -43,12 +43,21 @@ public class RouteJson {
     public Integer recipientsPerMessage;
     /** At most this many messages on one connection (else the mailet's {@code <messagesPerConnection>}). */
     public Integer messagesPerConnection;
+    /** Instead of {@code hosts}: {@code "mx"}, {@code "mx:<domain>"} or {@code "default"} ({@link NextHop}). */
+    public String nextHop;
+    /** The local address its connections leave from, {@code "192.0.2.25"} (else the server's default). */
+    public String bind;
+    /** The EHLO name its connections say, {@code "news.example.com"} (else the OutboundRouter's {@code <heloName>}). */
+    public String helo;
 
     public static RouteJson of(Route route, boolean withPassword) {
         RouteJson json = new RouteJson();
         json.id = route.id();
         json.pattern = route.pattern().asString();
-        json.hosts = route.hosts().stream().map(MailHost::asString).toList();
+        json.hosts = route.nextHop().isHosts() ? route.hosts().stream().map(MailHost::asString).toList() : null;
+        json.nextHop = route.nextHop().isHosts() ? null : route.nextHop().asString();
+        json.bind = route.identity().bindText().orElse(null);
+        json.helo = route.identity().helo().orElse(null);
         json.tls = route.tls().asString();
         json.tlsMatch = route.tls().match().isEmpty() ? null : route.tls().match();
         json.username = route.auth().map(RelayAuth::username).orElse(null);
@@ -76,8 +85,12 @@ public class RouteJson {
         if (pattern == null) {
             throw new IllegalArgumentException("'pattern' is missing");
         }
-        if (hosts == null || hosts.isEmpty()) {
-            throw new IllegalArgumentException("'hosts' is missing: give at least one \"host[:port]\"");
+        if (nextHop != null && hosts != null) {
+            throw new IllegalArgumentException("give either 'hosts' or 'nextHop' (\"mx\", \"mx:<domain>\", \"default\"), not both");
+        }
+        if (nextHop == null && (hosts == null || hosts.isEmpty())) {
+            throw new IllegalArgumentException("'hosts' is missing: give at least one \"host[:port]\" (or 'nextHop': \"mx\", "
+                + "\"mx:<domain>\", \"default\")");
         }
         Route.Builder builder = Route.builder().id(id).source(source);
         try {
@@ -85,16 +98,22 @@ public class RouteJson {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad pattern: " + e.getMessage());
         }
-        builder.hosts(hosts.stream().map(host -> {
-            if (host == null) {
-                throw new IllegalArgumentException("bad host: null");
-            }
-            try {
-                return MailHost.parse(host, MailHost.SMTP_PORT);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("bad host: " + e.getMessage());
-            }
-        }).toList());
+        if (nextHop != null) {
+            builder.nextHop(NextHop.kindOf(nextHop).orElseThrow(() -> new IllegalArgumentException("nextHop: '" + nextHop
+                + "' is not one of \"mx\", \"mx:<domain>\", \"default\" (a route's own hosts go in 'hosts')")));
+        } else {
+            builder.hosts(hosts.stream().map(host -> {
+                if (host == null) {
+                    throw new IllegalArgumentException("bad host: null");
+                }
+                try {
+                    return MailHost.parse(host, MailHost.SMTP_PORT);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("bad host: " + e.getMessage());
+                }
+            }).toList());
+        }
+        builder.identity(SourceIdentity.parse(Optional.ofNullable(bind), Optional.ofNullable(helo)));
         TlsMode mode = tls == null ? Route.DEFAULT_TLS : TlsMode.parse(tls);
         if (tlsMatch != null && !tlsMatch.isEmpty()) {
             mode = mode.withMatch(String.join(",", tlsMatch));

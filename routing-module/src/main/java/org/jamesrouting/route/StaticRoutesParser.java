@@ -51,7 +51,7 @@ public final class StaticRoutesParser {
     }
 
     private static final Set<String> OPTIONS = Set.of("tls", "tls-match", "auth", "password", "password-env", "password-file",
-        "enabled", "id", "comment", "sender", "auth-user", "header:<name>", "retry", "retry.<kind>", "max-age", "rate",
+        "enabled", "id", "comment", "sender", "auth-user", "header:<name>", "retry", "retry.<kind>", "max-age", "rate", "bind", "helo",
         "recipients-per-message", "messages-per-connection");
 
     private final SecretSource secrets;
@@ -103,7 +103,13 @@ public final class StaticRoutesParser {
         while (hostList.toString().endsWith(",") && next + 1 < tokens.size()) {
             hostList.append(tokens.get(++next));
         }
-        route.hosts(parseHosts(hostList.toString(), where));
+        String hopText = hostList.toString();
+        Optional<NextHop> hopKind = parseWith(where, () -> NextHop.kindOf(hopText));
+        if (hopKind.isPresent()) {
+            route.nextHop(hopKind.get());
+        } else {
+            route.hosts(parseHosts(hopText, where));
+        }
 
         Optional<String> user = Optional.empty();
         Optional<String> password = Optional.empty();
@@ -116,6 +122,8 @@ public final class StaticRoutesParser {
         Optional<String> retry = Optional.empty();
         Optional<String> maxAge = Optional.empty();
         Map<String, String> retryOn = new java.util.LinkedHashMap<>();
+        Optional<String> bind = Optional.empty();
+        Optional<String> helo = Optional.empty();
         Batching batching = Batching.NONE;
         for (String option : tokens.subList(next + 1, tokens.size())) {
             if (option.regionMatches(true, 0, "header:", 0, 7)) {
@@ -158,6 +166,8 @@ public final class StaticRoutesParser {
                 case "auth-user" -> authUser = Optional.of(value);
                 case "retry" -> retry = Optional.of(value);
                 case "max-age" -> maxAge = Optional.of(value);
+                case "bind" -> bind = Optional.of(value);
+                case "helo" -> helo = Optional.of(value);
                 case "rate" -> route.rate(Optional.of(parseWith(where, () -> Rate.parse(value))));
                 case "recipients-per-message" -> batching = batching.withRecipientsPerMessage(
                     parseWith(where, () -> Batching.parseCount(name, value)));
@@ -176,6 +186,9 @@ public final class StaticRoutesParser {
         Optional<String> retryMaxAge = maxAge;
         route.retry(parseWith(where, () -> RetryRule.parse(retryDelays, retryMaxAge, retryOn)));
         route.batching(batching);
+        Optional<String> bindText = bind;
+        Optional<String> heloText = helo;
+        route.identity(parseWith(where, () -> SourceIdentity.parse(bindText, heloText).checkBindable()));
         if (user.isPresent() != password.isPresent()) {
             throw new RouteTableException(where + (user.isPresent()
                 ? ": auth=" + user.get() + " needs a password (password=, password-env= or password-file=)"

@@ -28,6 +28,11 @@ public final class DestinationPolicy {
         this.bestMxHost = bestMxHost;
     }
 
+    /** Whether this very name is on hold (a route's, whatever its next hop). */
+    public boolean isHeld(String name) {
+        return holds.isHeld(name);
+    }
+
     /** The hold the destination's mail is kept under: the destination's own, or its MX set's. */
     public Optional<String> heldAs(String destination) {
         if (holds.isHeld(destination)) {

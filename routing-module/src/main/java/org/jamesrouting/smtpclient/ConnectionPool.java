@@ -17,7 +17,7 @@ import org.jamesrouting.route.TlsMode;
 
 /**
  * Open SMTP connections kept for the next transaction to the same hop (same address, port,
- * TLS mode, AUTH user and server name): no new TCP, TLS and AUTH handshake per message. A
+ * TLS mode, AUTH user, server name, and local address and EHLO name): no new TCP, TLS and AUTH handshake per message. A
  * connection is reused at most as often as the delivery handing it back allows (its route's
  * messages-per-connection) and never after {@code maxIdle}. One idle
  * for longer than {@link #CHECK_AFTER} is checked with NOOP before reuse (a dead one is
@@ -26,7 +26,11 @@ import org.jamesrouting.route.TlsMode;
  * (see {@link OutboundDelivery}).
  */
 public final class ConnectionPool implements Closeable {
-    public record Key(InetSocketAddress address, String serverName, TlsMode tls, Optional<String> authUser) {
+    public record Key(InetSocketAddress address, String serverName, TlsMode tls, Optional<String> authUser,
+                      org.jamesrouting.route.SourceIdentity identity) {
+        public Key(InetSocketAddress address, String serverName, TlsMode tls, Optional<String> authUser) {
+            this(address, serverName, tls, authUser, org.jamesrouting.route.SourceIdentity.DEFAULT);
+        }
     }
 
     private record Idle(SmtpConnection connection, Instant since, int uses) {

@@ -1,5 +1,7 @@
 package org.jamesrouting.smtpclient;
 
+import org.jamesrouting.route.SourceIdentity;
+
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -14,11 +16,18 @@ import javax.net.ssl.X509TrustManager;
  * that decides which certificate chains it trusts. What a connection does with an untrusted
  * certificate is its TLS level's business ({@link org.jamesrouting.route.TlsMode}); with
  * {@code verifyServerIdentity} false the names in certificates are not checked (the chain still
- * is).
+ * is). {@code identity}: a route's own local address and EHLO name ({@code heloName} stays the
+ * server's own name, which a greeting must not carry: that would be a loop to ourselves).
  */
 public record SmtpClientSettings(String heloName, Duration connectTimeout, Duration commandTimeout, Duration dataTimeout,
-                                 X509TrustManager trust, boolean verifyServerIdentity) {
+                                 X509TrustManager trust, boolean verifyServerIdentity, SourceIdentity identity) {
+    public SmtpClientSettings(String heloName, Duration connectTimeout, Duration commandTimeout, Duration dataTimeout,
+                              X509TrustManager trust, boolean verifyServerIdentity) {
+        this(heloName, connectTimeout, commandTimeout, dataTimeout, trust, verifyServerIdentity, SourceIdentity.DEFAULT);
+    }
+
     public SmtpClientSettings {
+        Objects.requireNonNull(identity);
         Objects.requireNonNull(heloName);
         Objects.requireNonNull(connectTimeout);
         Objects.requireNonNull(commandTimeout);
@@ -47,10 +56,21 @@ public record SmtpClientSettings(String heloName, Duration connectTimeout, Durat
     }
 
     public SmtpClientSettings withTrust(X509TrustManager trust) {
-        return new SmtpClientSettings(heloName, connectTimeout, commandTimeout, dataTimeout, trust, verifyServerIdentity);
+        return new SmtpClientSettings(heloName, connectTimeout, commandTimeout, dataTimeout, trust, verifyServerIdentity, identity);
+    }
+
+    /** These settings for connections from {@code identity} (a route's own address and EHLO name). */
+    public SmtpClientSettings from(SourceIdentity identity) {
+        return identity.equals(this.identity) ? this
+            : new SmtpClientSettings(heloName, connectTimeout, commandTimeout, dataTimeout, trust, verifyServerIdentity, identity);
+    }
+
+    /** The name EHLO gives: the route's own, else the server's. */
+    public String ehloName() {
+        return identity.helo().orElse(heloName);
     }
 
     public SmtpClientSettings withTimeouts(Duration connect, Duration command, Duration data) {
-        return new SmtpClientSettings(heloName, connect, command, data, trust, verifyServerIdentity);
+        return new SmtpClientSettings(heloName, connect, command, data, trust, verifyServerIdentity, identity);
     }
 }

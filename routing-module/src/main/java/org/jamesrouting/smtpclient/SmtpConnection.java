@@ -111,6 +111,9 @@ public final class SmtpConnection implements Closeable {
         SmtpConnection connection = null;
         try {
             socket.setSoTimeout((int) settings.commandTimeout().toMillis());
+            if (settings.identity().bind().isPresent()) {
+                socket.bind(new InetSocketAddress(settings.identity().bind().get(), 0));
+            }
             socket.connect(address, (int) settings.connectTimeout().toMillis());
             Optional<TlsSession> implicitSession = Optional.empty();
             if (tls.implicit()) {
@@ -221,14 +224,14 @@ public final class SmtpConnection implements Closeable {
     }
 
     private void ehlo() throws IOException {
-        SmtpReply reply = command("EHLO " + settings.heloName());
+        SmtpReply reply = command("EHLO " + settings.ehloName());
         if (reply.code() == 250) {
             checkNotOurselves("answers EHLO as", reply.text());
             extensions = parseExtensions(reply);
             return;
         }
         if (reply.code() >= 500 && reply.code() != 554) {
-            SmtpReply helo = command("HELO " + settings.heloName());
+            SmtpReply helo = command("HELO " + settings.ehloName());
             if (helo.code() == 250) {
                 extensions = Map.of();
                 return;

@@ -23,6 +23,7 @@ import org.jamesrouting.route.RouteJson;
 import org.jamesrouting.route.RoutingTable;
 import org.jamesrouting.route.RoutingTables;
 import org.jamesrouting.route.RoutingTables.RouteChangeException;
+import org.jamesrouting.route.SourceIdentity;
 import org.jamesrouting.store.StoreUnavailableException;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -56,16 +57,17 @@ public class RouteTableRoutes implements Routes {
     /**
      * A route as webadmin shows it (never its password); {@code sender}, {@code authUser}, {@code headers}: its conditions, if
      * any; {@code retry}, {@code maxAge}, {@code retryOn}: its own retry rule, if any; {@code rate}: its pace, if shaped;
-     * {@code recipientsPerMessage}, {@code messagesPerConnection}: its own batching, if any.
+     * {@code recipientsPerMessage}, {@code messagesPerConnection}: its own batching, if any; {@code nextHop}: {@code mx},
+     * {@code mx:<domain>} or {@code default} instead of {@code hosts}; {@code bind}, {@code helo}: its identity, if its own.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record RouteView(String id, int position, String source, String pattern, List<String> hosts, String tls, List<String> tlsMatch,
                             String username, boolean enabled, String comment, String sender, String authUser, List<String> headers,
                             String retry, String maxAge, Map<String, String> retryOn, String rate, Integer recipientsPerMessage,
-                            Integer messagesPerConnection) {
+                            Integer messagesPerConnection, String nextHop, String bind, String helo) {
         static RouteView of(Route route, int position) {
             return new RouteView(route.id(), position, route.source().asString(), route.pattern().asString(),
-                route.hosts().stream().map(MailHost::asString).toList(), route.tls().asString(),
+                route.nextHop().isHosts() ? route.hosts().stream().map(MailHost::asString).toList() : null, route.tls().asString(),
                 route.tls().match().isEmpty() ? null : route.tls().match(),
                 route.auth().map(RelayAuth::username).orElse(null), route.enabled(), route.comment(),
                 route.conditions().sender().orElse(null), route.conditions().authUser().orElse(null),
@@ -74,7 +76,9 @@ public class RouteTableRoutes implements Routes {
                 route.retry().byError().isEmpty() ? null : route.retry().byError().texts(),
                 route.rate().map(org.jamesrouting.route.Rate::asString).orElse(null),
                 route.batching().recipientsPerMessage().isPresent() ? route.batching().recipientsPerMessage().getAsInt() : null,
-                route.batching().messagesPerConnection().isPresent() ? route.batching().messagesPerConnection().getAsInt() : null);
+                route.batching().messagesPerConnection().isPresent() ? route.batching().messagesPerConnection().getAsInt() : null,
+                route.nextHop().isHosts() ? null : route.nextHop().asString(), route.identity().bindText().orElse(null),
+                route.identity().helo().orElse(null));
         }
     }
 
@@ -195,12 +199,20 @@ public class RouteTableRoutes implements Routes {
         return Map.of("static", tables.staticCount(), "version", tables.version());
     }
 
+    /** The route of a request body; a {@code bind} address this machine does not have is refused here (400), as at start. */
     private static RouteJson routeJson(ObjectNode body) {
+        RouteJson json;
         try {
-            return JSON.treeToValue(body, RouteJson.class);
+            json = JSON.treeToValue(body, RouteJson.class);
         } catch (JsonProcessingException e) {
             throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, "bad route: " + e.getOriginalMessage());
         }
+        try {
+            SourceIdentity.parse(Optional.ofNullable(json.bind), Optional.ofNullable(json.helo)).checkBindable();
+        } catch (IllegalArgumentException e) {
+            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, e.getMessage());
+        }
+        return json;
     }
 
     private static <T> T change(java.util.function.Supplier<T> change) {

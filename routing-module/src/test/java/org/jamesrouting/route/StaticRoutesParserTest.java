@@ -80,15 +80,15 @@ class StaticRoutesParserTest {
     @Test
     void readsEveryTlsLevelAndTheOlderWords() {
         List<Route> routes = parse("""
-            a.test mx tls=none
-            b.test mx tls=may
-            c.test mx tls=encrypt auth=me password=x
-            d.test mx tls=verify
-            e.test mx tls=secure tls-match=relay.example.net:.Example.COM
-            f.test mx tls=implicit-encrypt
-            g.test mx tls=starttls
-            h.test mx tls=starttls-required
-            i.test mx tls=implicit-secure
+            a.test relay.test tls=none
+            b.test relay.test tls=may
+            c.test relay.test tls=encrypt auth=me password=x
+            d.test relay.test tls=verify
+            e.test relay.test tls=secure tls-match=relay.example.net:.Example.COM
+            f.test relay.test tls=implicit-encrypt
+            g.test relay.test tls=starttls
+            h.test relay.test tls=starttls-required
+            i.test relay.test tls=implicit-secure
             """);
         assertThat(routes).extracting(route -> route.tls().describe()).containsExactly("none", "may", "encrypt", "verify",
             "secure match=relay.example.net:.example.com", "implicit-encrypt", "may", "verify", "implicit-secure");
@@ -134,9 +134,9 @@ class StaticRoutesParserTest {
             .hasMessage("conf/routes.conf line 1: environment variable 'NOPE' (password-env) is not set");
         assertThatThrownBy(() -> parse("example.com mx auth=me password-file=/nope"))
             .hasMessageStartingWith("conf/routes.conf line 1: cannot read password-file /nope");
-        assertThatThrownBy(() -> parse("a.test mx id=x\nb.test mx id=x"))
+        assertThatThrownBy(() -> parse("a.test relay.test id=x\nb.test relay.test id=x"))
             .hasMessage("conf/routes.conf line 2: route id 'x' is used twice");
-        assertThatThrownBy(() -> parse("a.test mx comment=\"open"))
+        assertThatThrownBy(() -> parse("a.test relay.test comment=\"open"))
             .hasMessage("conf/routes.conf line 1: a quote is not closed");
         assertThatThrownBy(() -> parse("a.test mx1,,mx2"))
             .hasMessageContaining("empty mail host");
@@ -144,7 +144,7 @@ class StaticRoutesParserTest {
 
     @Test
     void passwordsNeverShowInRoutesText() {
-        Route route = parse("a.test mx auth=me password=hunter2").get(0);
+        Route route = parse("a.test relay.test auth=me password=hunter2").get(0);
         assertThat(route.toString()).doesNotContain("hunter2").contains("me:****");
     }
 
@@ -257,5 +257,36 @@ class StaticRoutesParserTest {
         assertThatThrownBy(() -> json.toRoute("x", Route.Source.DYNAMIC)).hasMessageStartingWith("recipients-per-message '-1' should be");
         assertThatThrownBy(() -> new StaticRoutesParser(SECRETS).parseRelay("relay.test:587 messages-per-connection=5", "<smarthost>"))
             .hasMessageContaining("option 'messages-per-connection' is for routes only").hasMessageContaining("<messagesPerConnection>");
+    }
+
+    @Test
+    void readsNextHopKindsAndIdentitiesAndWritesThemBack() {
+        List<Route> routes = parse("""
+            partner.test  MX
+            hosted.test   mx:Provider.TEST  tls=verify
+            news.test     default  bind=127.0.0.2 helo=News.Example.TEST
+            named.test    mx:2525
+            """);
+
+        assertThat(routes.get(0).nextHop()).isEqualTo(NextHop.MX);
+        assertThat(routes.get(1).nextHop()).isEqualTo(NextHop.mxOf("provider.test"));
+        assertThat(routes.get(1).nextHop().asString()).isEqualTo("mx:provider.test");
+        assertThat(routes.get(2).nextHop()).isEqualTo(NextHop.DEFAULT);
+        assertThat(routes.get(2).identity().asOptions()).isEqualTo("bind=127.0.0.2 helo=news.example.test");
+        assertThat(routes.get(3).hosts()).as("mx:2525 is a host named mx").containsExactly(MailHost.parse("mx:2525", 25));
+        RouteJson json = RouteJson.of(routes.get(2), false);
+        assertThat(json.hosts).isNull();
+        assertThat(json.nextHop).isEqualTo("default");
+        assertThat(json.toRoute(routes.get(2).id(), Route.Source.DYNAMIC)).isEqualTo(routes.get(2).toBuilder().source(Route.Source.DYNAMIC).build());
+    }
+
+    @Test
+    void badKindsAndIdentitiesNameTheLine() {
+        assertThatThrownBy(() -> parse("a.test mx\nb.test mx:bad..domain")).hasMessageStartingWith("conf/routes.conf line 2: mx:bad..domain: not a domain");
+        assertThatThrownBy(() -> parse("a.test mx auth=me password=secret tls=verify"))
+            .hasMessageContaining("line 1: credentials (auth=) are for a route's own mail hosts");
+        assertThatThrownBy(() -> parse("a.test mx bind=mail.example.com")).hasMessageContaining("line 1: bind: 'mail.example.com' is not an IP address");
+        assertThatThrownBy(() -> parse("a.test mx helo=localhost")).hasMessageContaining("line 1: helo: 'localhost' is not fully qualified");
+        assertThatThrownBy(() -> parse("a.test mx bind=192.0.2.77")).hasMessageContaining("line 1: bind=192.0.2.77: cannot be bound on this machine");
     }
 }

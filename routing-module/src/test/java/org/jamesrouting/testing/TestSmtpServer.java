@@ -34,9 +34,13 @@ import javax.net.ssl.SSLSocket;
 public final class TestSmtpServer implements AutoCloseable {
     public enum Stage { CONNECT, EHLO, MAIL, RCPT, DATA, DATA_END }
 
-    /** A message as received: envelope, content, how the session went, and when it was taken (end of DATA). */
+    /**
+     * A message as received: envelope, content, how the session went, and when it was taken (end
+     * of DATA); {@code clientAddress}: where the connection came from, {@code helo}: the name the
+     * client gave in EHLO/HELO.
+     */
     public record Received(String sender, List<String> recipients, String content, boolean tls, String authenticatedUser,
-                           String mailFromLine, java.time.Instant at) {
+                           String mailFromLine, java.time.Instant at, String clientAddress, String helo) {
         /** The first field of that name, unfolded (continuation lines joined). */
         public Optional<String> header(String name) {
             int end = content.indexOf("\r\n\r\n");
@@ -342,6 +346,7 @@ public final class TestSmtpServer implements AutoCloseable {
                 String verb = (line.contains(" ") ? line.substring(0, line.indexOf(' ')) : line).toUpperCase(Locale.ROOT);
                 switch (verb) {
                     case "EHLO" -> {
+                        session.helo = line.length() > 5 ? line.substring(5).trim() : "";
                         if (dropAt(Stage.EHLO)) {
                             return;
                         }
@@ -370,7 +375,10 @@ public final class TestSmtpServer implements AutoCloseable {
                         lines.add("250 ENHANCEDSTATUSCODES");
                         session.send(String.join("\r\n", lines));
                     }
-                    case "HELO" -> session.send("250 test.smtp");
+                    case "HELO" -> {
+                        session.helo = line.length() > 5 ? line.substring(5).trim() : "";
+                        session.send("250 test.smtp");
+                    }
                     case "STARTTLS" -> {
                         if (startTls == null || session.tls) {
                             session.send("502 5.5.1 not here");
@@ -449,7 +457,8 @@ public final class TestSmtpServer implements AutoCloseable {
                             session.send(end);
                         } else {
                             received.add(new Received(session.sender, List.copyOf(session.recipients), content, session.tls, session.user,
-                                session.mailFromLine, java.time.Instant.now()));
+                                session.mailFromLine, java.time.Instant.now(), session.socket.getInetAddress().getHostAddress(),
+                                session.helo));
                             session.send("250 2.0.0 queued as " + received.size());
                         }
                         session.sender = null;
@@ -515,6 +524,7 @@ public final class TestSmtpServer implements AutoCloseable {
         String user;
         String sender;
         String mailFromLine;
+        String helo = "";
         final List<String> recipients = new ArrayList<>();
 
         /** Socket reads so far, and the one the current command's bytes came from. */

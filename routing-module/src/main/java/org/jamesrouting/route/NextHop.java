@@ -1,0 +1,78 @@
+package org.jamesrouting.route;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.jamesrouting.core.DomainNames;
+
+/**
+ * Where a route sends its mail (Postfix's transport next hop): its own mail hosts, tried in order
+ * ({@code mx1.example.net,10.0.0.7:2525}); {@code mx}: the recipient domain's MX, as if there were
+ * no smart host ({@code partner.test smtp:} in Postfix); {@code mx:<domain>}: the MX of another
+ * domain, e.g. the provider that hosts the partner's mail ({@code smtp:example.net}); or
+ * {@code default}: the next hop the mail would have without the route (the smart host, else the
+ * recipient's MX) — a route that only changes options.
+ */
+public record NextHop(Kind kind, List<MailHost> hosts, Optional<String> mxDomain) {
+    public enum Kind { HOSTS, MX, MX_OF, DEFAULT }
+
+    public static final NextHop MX = new NextHop(Kind.MX, List.of(), Optional.empty());
+    public static final NextHop DEFAULT = new NextHop(Kind.DEFAULT, List.of(), Optional.empty());
+
+    public NextHop {
+        hosts = List.copyOf(hosts);
+        if ((kind == Kind.HOSTS) == hosts.isEmpty()) {
+            throw new IllegalArgumentException(kind == Kind.HOSTS ? "a route needs at least one mail host" : "only a hosts list has hosts");
+        }
+        if ((kind == Kind.MX_OF) != mxDomain.isPresent()) {
+            throw new IllegalArgumentException("mx:<domain> names its domain, and only it");
+        }
+    }
+
+    public static NextHop hosts(List<MailHost> hosts) {
+        return new NextHop(Kind.HOSTS, hosts, Optional.empty());
+    }
+
+    public static NextHop mxOf(String domain) {
+        return new NextHop(Kind.MX_OF, List.of(), Optional.of(DomainNames.normalize(domain).asString()));
+    }
+
+    /**
+     * {@code mx}, {@code mx:<domain>} or {@code default}; empty for anything else (a hosts list).
+     * {@code mx:25} is a host named mx, port 25.
+     *
+     * @throws IllegalArgumentException {@code mx:} with a bad domain
+     */
+    public static Optional<NextHop> kindOf(String text) {
+        String lower = text.trim().toLowerCase(Locale.ROOT);
+        if (lower.equals("mx")) {
+            return Optional.of(MX);
+        }
+        if (lower.equals("default")) {
+            return Optional.of(DEFAULT);
+        }
+        if (lower.startsWith("mx:") && !lower.substring(3).matches("[0-9]*")) {
+            try {
+                return Optional.of(mxOf(lower.substring(3)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("mx:" + text.trim().substring(3) + ": not a domain (" + e.getMessage() + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    public boolean isHosts() {
+        return kind == Kind.HOSTS;
+    }
+
+    /** As routes.conf writes it: the hosts, {@code mx}, {@code mx:<domain>} or {@code default}. */
+    public String asString() {
+        return switch (kind) {
+            case HOSTS -> String.join(",", hosts.stream().map(MailHost::asString).toList());
+            case MX -> "mx";
+            case MX_OF -> "mx:" + mxDomain.orElseThrow();
+            case DEFAULT -> "default";
+        };
+    }
+}
