@@ -20,7 +20,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * straight to partner.test's MX, {@code hosted.test mx:provider.test} to the MX of the provider
  * that hosts it, {@code news.test default bind=127.0.0.2 helo=news.example.test} to the smart
  * host from 127.0.0.2 saying that EHLO, and a route's own hosts with {@code bind=127.0.0.3};
- * other mail still goes to the smart host from the default address with the default EHLO.
+ * other mail still goes to the smart host from the default address with the default EHLO. A
+ * route with hosts weighted 3:1 spreads 100 messages about 3:1 over them.
  */
 class RouteKindsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,6 +33,8 @@ class RouteKindsIT {
     static TestSmtpServer providerMx;
     static TestSmtpServer smarthost;
     static TestSmtpServer own;
+    static TestSmtpServer heavy;
+    static TestSmtpServer light;
     static InProcessJames james;
 
     @BeforeAll
@@ -41,6 +44,8 @@ class RouteKindsIT {
         providerMx = TestSmtpServer.start("127.0.0.52", mxPort);
         smarthost = TestSmtpServer.start();
         own = TestSmtpServer.start();
+        heavy = TestSmtpServer.start();
+        light = TestSmtpServer.start();
         dns = Dnsmasq.start(directory,
             "--mx-host=partner.test,mx.partner.test,10", "--host-record=mx.partner.test,127.0.0.51",
             "--mx-host=provider.test,mx.provider.test,10", "--host-record=mx.provider.test,127.0.0.52",
@@ -58,7 +63,8 @@ class RouteKindsIT {
                 hosted.test    mx:provider.test   id=hosted
                 news.test      default            id=news bind=127.0.0.2 helo=news.example.test
                 own.test       127.0.0.1:%d       tls=none id=own bind=127.0.0.3 helo=own.example.test
-                """.formatted(own.port()));
+                spread.test    127.0.0.1:%d*3,127.0.0.1:%d*1   tls=none id=spread
+                """.formatted(own.port(), heavy.port(), light.port()));
         james = InProcessJames.start(home);
     }
 
@@ -67,7 +73,7 @@ class RouteKindsIT {
         if (james != null) {
             james.close();
         }
-        for (AutoCloseable closeable : new AutoCloseable[] {dns, partnerMx, providerMx, smarthost, own}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {dns, partnerMx, providerMx, smarthost, own, heavy, light}) {
             if (closeable != null) {
                 closeable.close();
             }
@@ -133,5 +139,24 @@ class RouteKindsIT {
         assertThat(both.status()).isEqualTo(400);
         assertThat(both.body()).contains("either 'hosts' or 'nextHop'");
         assertThat(james.webAdmin().get("/routing/routes").body()).doesNotContain("bad.test");
+    }
+
+    @Test
+    void weightedHostsShareTheMailInProportion() throws Exception {
+        int messages = 100;
+        for (int i = 0; i < messages; i++) {
+            ItSupport.send(james, "someone@example.com", "u" + i + "@spread.test", "spread " + i);
+        }
+        ItSupport.await("all at the two hosts", () -> heavy.received().size() + light.received().size() == messages ? true : null);
+        ItSupport.awaitSettled(james.webAdmin());
+
+        int toHeavy = heavy.received().size();
+        System.out.println("RouteKindsIT: weighted 3:1, " + toHeavy + " to the heavy host, " + light.received().size() + " to the light one");
+        // binomial(100, 0.75): mean 75, standard deviation 4.3; below 61 or above 90 is 3.5 deviations away
+        assertThat(toHeavy).as("about three quarters").isBetween(61, 90);
+        assertThat(heavy.received().size() + light.received().size()).isEqualTo(messages);
+        JsonNode explained = JSON.readTree(james.webAdmin().get("/routing/explain?address=x@spread.test").body());
+        assertThat(explained.path("hops").get(0).path("note").asText()).contains("weighted 3:1, the order drawn for each delivery");
+        assertThat(explained.path("route").path("hosts").get(0).asText()).endsWith("*3");
     }
 }

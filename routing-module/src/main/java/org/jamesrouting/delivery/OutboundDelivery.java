@@ -55,7 +55,8 @@ public final class OutboundDelivery {
     public OutboundDelivery(MailDns dns, DnsPins pins, SmtpClientSettings settings, int mxPort, ConnectionPool pool, DeliveryStats stats,
                             Optional<MtaStsPolicies> mtaSts) {
         this.mtaSts = mtaSts;
-        this.nextHops = new NextHops(dns, pins, mxPort, mtaSts);
+        this.nextHops = new NextHops(dns, pins, mxPort, mtaSts,
+            Optional.of(() -> 1 - java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
         this.settings = settings;
         this.mxPort = mxPort;
         this.pool = pool;

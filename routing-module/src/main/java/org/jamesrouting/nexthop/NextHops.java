@@ -99,13 +99,24 @@ public final class NextHops {
     private final DnsPins pins;
     private final int mxPort;
     private final Optional<MtaStsPolicies> mtaSts;
+    private final Optional<java.util.function.DoubleSupplier> draws;
 
-    /** @param mtaSts the MTA-STS policies of recipient domains; empty when MTA-STS is off */
+    /** For explain and doctor: a relay's hosts as written, whatever their order option. */
     public NextHops(MailDns dns, DnsPins pins, int mxPort, Optional<MtaStsPolicies> mtaSts) {
+        this(dns, pins, mxPort, mtaSts, Optional.empty());
+    }
+
+    /**
+     * @param mtaSts the MTA-STS policies of recipient domains; empty when MTA-STS is off
+     * @param draws uniform draws in (0, 1] that put a relay's hosts in this delivery's order
+     *     ({@link org.jamesrouting.route.HostChoice}); empty: as written
+     */
+    public NextHops(MailDns dns, DnsPins pins, int mxPort, Optional<MtaStsPolicies> mtaSts, Optional<java.util.function.DoubleSupplier> draws) {
         this.dns = dns;
         this.pins = pins;
         this.mxPort = mxPort;
         this.mtaSts = mtaSts;
+        this.draws = draws;
     }
 
     /**
@@ -123,11 +134,21 @@ public final class NextHops {
         return Optional.empty();
     }
 
+    /** "hosts in a random order for each delivery", "weighted 3:1, drawn for each delivery". */
+    private static String describe(RelaySpec relay) {
+        if (relay.choice().order() == org.jamesrouting.route.HostChoice.Order.RANDOM) {
+            return "hosts in a random order for each delivery";
+        }
+        return "weighted " + String.join(":", relay.choice().weights().stream().map(String::valueOf).toList())
+            + ", the order drawn for each delivery";
+    }
+
     public Expansion expand(HopGroup group) {
         if (group.relay().isPresent()) {
             RelaySpec relay = group.relay().get();
-            return new Hosts(relay.hosts().stream().map(host -> host(group, host, group.label(), relay.auth())).toList(), false,
-                Optional.empty());
+            List<MailHost> ordered = draws.map(uniform -> relay.choice().arrange(relay.hosts(), uniform)).orElse(relay.hosts());
+            String note = group.label() + (relay.choice().varies() ? ", " + describe(relay) : "");
+            return new Hosts(ordered.stream().map(host -> host(group, host, note, relay.auth())).toList(), false, Optional.empty());
         }
         String domain = group.mxDomain().orElseThrow();
         Optional<List<MailHost>> pinned = pins.hostsFor(domain);

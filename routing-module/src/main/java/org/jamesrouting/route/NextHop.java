@@ -14,14 +14,20 @@ import org.jamesrouting.core.DomainNames;
  * {@code default}: the next hop the mail would have without the route (the smart host, else the
  * recipient's MX) — a route that only changes options.
  */
-public record NextHop(Kind kind, List<MailHost> hosts, Optional<String> mxDomain) {
+public record NextHop(Kind kind, List<MailHost> hosts, Optional<String> mxDomain, HostChoice choice) {
     public enum Kind { HOSTS, MX, MX_OF, DEFAULT }
 
-    public static final NextHop MX = new NextHop(Kind.MX, List.of(), Optional.empty());
-    public static final NextHop DEFAULT = new NextHop(Kind.DEFAULT, List.of(), Optional.empty());
+    public static final NextHop MX = new NextHop(Kind.MX, List.of(), Optional.empty(), HostChoice.IN_ORDER);
+    public static final NextHop DEFAULT = new NextHop(Kind.DEFAULT, List.of(), Optional.empty(), HostChoice.IN_ORDER);
 
     public NextHop {
         hosts = List.copyOf(hosts);
+        if (choice.order() == HostChoice.Order.WEIGHTED && choice.weights().size() != hosts.size()) {
+            throw new IllegalArgumentException("one weight per host");
+        }
+        if (kind != Kind.HOSTS && choice.varies()) {
+            throw new IllegalArgumentException("order= and weights are for a route's own hosts");
+        }
         if ((kind == Kind.HOSTS) == hosts.isEmpty()) {
             throw new IllegalArgumentException(kind == Kind.HOSTS ? "a route needs at least one mail host" : "only a hosts list has hosts");
         }
@@ -31,11 +37,42 @@ public record NextHop(Kind kind, List<MailHost> hosts, Optional<String> mxDomain
     }
 
     public static NextHop hosts(List<MailHost> hosts) {
-        return new NextHop(Kind.HOSTS, hosts, Optional.empty());
+        return new NextHop(Kind.HOSTS, hosts, Optional.empty(), HostChoice.IN_ORDER);
     }
 
     public static NextHop mxOf(String domain) {
-        return new NextHop(Kind.MX_OF, List.of(), Optional.of(DomainNames.normalize(domain).asString()));
+        return new NextHop(Kind.MX_OF, List.of(), Optional.of(DomainNames.normalize(domain).asString()), HostChoice.IN_ORDER);
+    }
+
+    /**
+     * A hosts list as written, each with an optional weight: {@code a.example:2525*3,b.example*1}.
+     *
+     * @throws IllegalArgumentException an empty or bad host, or a bad weight
+     */
+    public static NextHop parseHosts(String hostList) {
+        List<MailHost> hosts = new java.util.ArrayList<>();
+        List<Integer> weights = new java.util.ArrayList<>();
+        for (String written : hostList.split(",", -1)) {
+            String host = written.trim();
+            if (host.isEmpty()) {
+                throw new IllegalArgumentException("empty mail host in '" + hostList + "'");
+            }
+            int star = host.lastIndexOf('*');
+            if (star > 0 && host.substring(star + 1).matches("[0-9]{1,4}")) {
+                weights.add(Integer.parseInt(host.substring(star + 1)));
+                host = host.substring(0, star);
+            }
+            hosts.add(MailHost.parse(host, MailHost.SMTP_PORT));
+        }
+        if (!weights.isEmpty() && weights.size() != hosts.size()) {
+            throw new IllegalArgumentException("'" + hostList + "': give every host a weight (host*3), or none");
+        }
+        return new NextHop(Kind.HOSTS, hosts, Optional.empty(), weights.isEmpty() ? HostChoice.IN_ORDER : HostChoice.weighted(weights));
+    }
+
+    /** The same hosts in another order ({@code order=random}). */
+    public NextHop withChoice(HostChoice choice) {
+        return new NextHop(kind, hosts, mxDomain, choice);
     }
 
     /**
@@ -66,10 +103,19 @@ public record NextHop(Kind kind, List<MailHost> hosts, Optional<String> mxDomain
         return kind == Kind.HOSTS;
     }
 
+    /** Each host as written, with its weight: {@code a.example:2525*3}. */
+    public List<String> hostTexts() {
+        List<String> texts = new java.util.ArrayList<>();
+        for (int i = 0; i < hosts.size(); i++) {
+            texts.add(hosts.get(i).asString() + choice.weightText(i));
+        }
+        return texts;
+    }
+
     /** As routes.conf writes it: the hosts, {@code mx}, {@code mx:<domain>} or {@code default}. */
     public String asString() {
         return switch (kind) {
-            case HOSTS -> String.join(",", hosts.stream().map(MailHost::asString).toList());
+            case HOSTS -> String.join(",", hostTexts());
             case MX -> "mx";
             case MX_OF -> "mx:" + mxDomain.orElseThrow();
             case DEFAULT -> "default";

@@ -6,21 +6,22 @@ import java.util.Optional;
 import com.google.common.base.Preconditions;
 
 /** Where to send and how: mail hosts tried in order, TLS mode, optional AUTH, and the local address and EHLO name to use. */
-public record RelaySpec(List<MailHost> hosts, TlsMode tls, Optional<RelayAuth> auth, SourceIdentity identity) {
+public record RelaySpec(List<MailHost> hosts, TlsMode tls, Optional<RelayAuth> auth, SourceIdentity identity, HostChoice choice) {
     public RelaySpec {
         hosts = List.copyOf(hosts);
         Preconditions.checkArgument(!hosts.isEmpty(), "at least one mail host");
         Route.checkCredentialsNeedTls(tls, auth);
         java.util.Objects.requireNonNull(identity);
+        java.util.Objects.requireNonNull(choice);
     }
 
     public RelaySpec(List<MailHost> hosts, TlsMode tls, Optional<RelayAuth> auth) {
-        this(hosts, tls, auth, SourceIdentity.DEFAULT);
+        this(hosts, tls, auth, SourceIdentity.DEFAULT, HostChoice.IN_ORDER);
     }
 
     /** A route's own hosts ({@link NextHop.Kind#HOSTS}). */
     public static RelaySpec of(Route route) {
-        return new RelaySpec(route.hosts(), route.tls(), route.auth(), route.identity());
+        return new RelaySpec(route.hosts(), route.tls(), route.auth(), route.identity(), route.nextHop().choice());
     }
 
     @Override

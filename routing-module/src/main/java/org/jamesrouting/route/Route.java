@@ -169,7 +169,8 @@ public final class Route {
 
     @Override
     public String toString() {
-        return id + " " + pattern.asString() + " -> " + nextHop.asString() + " tls=" + tls.describe()
+        return id + " " + pattern.asString() + " -> " + nextHop.asString() + (nextHop.choice().asOption().isEmpty() ? "" : " "
+            + nextHop.choice().asOption()) + " tls=" + tls.describe()
             + (identity.isDefault() ? "" : " " + identity.asOptions())
             + auth.map(a -> " auth=" + a).orElse("") + (retry.isEmpty() ? "" : " " + retry.describe())
             + rate.map(shaped -> " rate=" + shaped.asString()).orElse("")

@@ -43,6 +43,8 @@ public class RouteJson {
     public Integer recipientsPerMessage;
     /** At most this many messages on one connection (else the mailet's {@code <messagesPerConnection>}). */
     public Integer messagesPerConnection;
+    /** {@code "random"}: the hosts in a random order for each delivery (weights are written with the hosts, {@code "a.test*3"}). */
+    public String order;
     /** Instead of {@code hosts}: {@code "mx"}, {@code "mx:<domain>"} or {@code "default"} ({@link NextHop}). */
     public String nextHop;
     /** The local address its connections leave from, {@code "192.0.2.25"} (else the server's default). */
@@ -54,7 +56,8 @@ public class RouteJson {
         RouteJson json = new RouteJson();
         json.id = route.id();
         json.pattern = route.pattern().asString();
-        json.hosts = route.nextHop().isHosts() ? route.hosts().stream().map(MailHost::asString).toList() : null;
+        json.hosts = route.nextHop().isHosts() ? route.nextHop().hostTexts() : null;
+        json.order = route.nextHop().choice().order() == HostChoice.Order.RANDOM ? "random" : null;
         json.nextHop = route.nextHop().isHosts() ? null : route.nextHop().asString();
         json.bind = route.identity().bindText().orElse(null);
         json.helo = route.identity().helo().orElse(null);
@@ -102,16 +105,25 @@ public class RouteJson {
             builder.nextHop(NextHop.kindOf(nextHop).orElseThrow(() -> new IllegalArgumentException("nextHop: '" + nextHop
                 + "' is not one of \"mx\", \"mx:<domain>\", \"default\" (a route's own hosts go in 'hosts')")));
         } else {
-            builder.hosts(hosts.stream().map(host -> {
-                if (host == null) {
-                    throw new IllegalArgumentException("bad host: null");
+            if (hosts.stream().anyMatch(java.util.Objects::isNull)) {
+                throw new IllegalArgumentException("bad host: null");
+            }
+            NextHop own;
+            try {
+                own = NextHop.parseHosts(String.join(",", hosts));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("bad host: " + e.getMessage());
+            }
+            if (order != null) {
+                if (own.choice().order() == HostChoice.Order.WEIGHTED) {
+                    throw new IllegalArgumentException("order: the hosts have weights, which give the order");
                 }
-                try {
-                    return MailHost.parse(host, MailHost.SMTP_PORT);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("bad host: " + e.getMessage());
-                }
-            }).toList());
+                own = own.withChoice(HostChoice.parseOrder(order));
+            }
+            builder.nextHop(own);
+        }
+        if (order != null && nextHop != null) {
+            throw new IllegalArgumentException("order: for a route's own hosts, not " + nextHop);
         }
         builder.identity(SourceIdentity.parse(Optional.ofNullable(bind), Optional.ofNullable(helo)));
         TlsMode mode = tls == null ? Route.DEFAULT_TLS : TlsMode.parse(tls);

@@ -51,7 +51,7 @@ public final class StaticRoutesParser {
     }
 
     private static final Set<String> OPTIONS = Set.of("tls", "tls-match", "auth", "password", "password-env", "password-file",
-        "enabled", "id", "comment", "sender", "auth-user", "header:<name>", "retry", "retry.<kind>", "max-age", "rate", "bind", "helo",
+        "enabled", "id", "comment", "sender", "auth-user", "header:<name>", "retry", "retry.<kind>", "max-age", "rate", "bind", "helo", "order",
         "recipients-per-message", "messages-per-connection");
 
     private final SecretSource secrets;
@@ -105,11 +105,7 @@ public final class StaticRoutesParser {
         }
         String hopText = hostList.toString();
         Optional<NextHop> hopKind = parseWith(where, () -> NextHop.kindOf(hopText));
-        if (hopKind.isPresent()) {
-            route.nextHop(hopKind.get());
-        } else {
-            route.hosts(parseHosts(hopText, where));
-        }
+        NextHop nextHop = hopKind.isPresent() ? hopKind.get() : parseWith(where, () -> NextHop.parseHosts(hopText));
 
         Optional<String> user = Optional.empty();
         Optional<String> password = Optional.empty();
@@ -123,6 +119,7 @@ public final class StaticRoutesParser {
         Optional<String> maxAge = Optional.empty();
         Map<String, String> retryOn = new java.util.LinkedHashMap<>();
         Optional<String> bind = Optional.empty();
+        Optional<String> order = Optional.empty();
         Optional<String> helo = Optional.empty();
         Batching batching = Batching.NONE;
         for (String option : tokens.subList(next + 1, tokens.size())) {
@@ -166,6 +163,7 @@ public final class StaticRoutesParser {
                 case "auth-user" -> authUser = Optional.of(value);
                 case "retry" -> retry = Optional.of(value);
                 case "max-age" -> maxAge = Optional.of(value);
+                case "order" -> order = Optional.of(value);
                 case "bind" -> bind = Optional.of(value);
                 case "helo" -> helo = Optional.of(value);
                 case "rate" -> route.rate(Optional.of(parseWith(where, () -> Rate.parse(value))));
@@ -186,6 +184,20 @@ public final class StaticRoutesParser {
         Optional<String> retryMaxAge = maxAge;
         route.retry(parseWith(where, () -> RetryRule.parse(retryDelays, retryMaxAge, retryOn)));
         route.batching(batching);
+        if (order.isPresent()) {
+            String orderText = order.get();
+            NextHop hosts = nextHop;
+            nextHop = parseWith(where, () -> {
+                if (hosts.choice().order() == HostChoice.Order.WEIGHTED) {
+                    throw new IllegalArgumentException("order=" + orderText + ": the hosts have weights, which give the order");
+                }
+                if (!hosts.isHosts()) {
+                    throw new IllegalArgumentException("order=" + orderText + ": for a route's own hosts, not " + hosts.asString());
+                }
+                return hosts.withChoice(HostChoice.parseOrder(orderText));
+            });
+        }
+        route.nextHop(nextHop);
         Optional<String> bindText = bind;
         Optional<String> heloText = helo;
         route.identity(parseWith(where, () -> SourceIdentity.parse(bindText, heloText).checkBindable()));
@@ -235,17 +247,6 @@ public final class StaticRoutesParser {
         withPattern.add("*");
         withPattern.addAll(tokens);
         return RelaySpec.of(parseRoute(withPattern, 1, where));
-    }
-
-    public static List<MailHost> parseHosts(String hostList, String where) {
-        List<MailHost> hosts = new ArrayList<>();
-        for (String host : hostList.split(",", -1)) {
-            if (host.isBlank()) {
-                throw new RouteTableException(where + ": empty mail host in '" + hostList + "'");
-            }
-            hosts.add(parseWith(where, () -> MailHost.parse(host, MailHost.SMTP_PORT)));
-        }
-        return hosts;
     }
 
     private String readSecretFile(String path, String where) {

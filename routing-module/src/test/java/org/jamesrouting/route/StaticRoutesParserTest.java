@@ -289,4 +289,22 @@ class StaticRoutesParserTest {
         assertThatThrownBy(() -> parse("a.test mx helo=localhost")).hasMessageContaining("line 1: helo: 'localhost' is not fully qualified");
         assertThatThrownBy(() -> parse("a.test mx bind=192.0.2.77")).hasMessageContaining("line 1: bind=192.0.2.77: cannot be bound on this machine");
     }
+
+    @Test
+    void readsWeightsAndOrderAndWritesThemBack() {
+        List<Route> routes = parse("""
+            spread.test  a.test*3,b.test:2525*1  id=spread
+            even.test    a.test,b.test  order=random id=even
+            """);
+
+        assertThat(routes.get(0).nextHop().choice()).isEqualTo(HostChoice.weighted(List.of(3, 1)));
+        assertThat(routes.get(1).nextHop().choice()).isEqualTo(HostChoice.RANDOM);
+        assertThat(routes.get(1).toString()).contains("a.test:25,b.test:25 order=random");
+        RouteJson json = RouteJson.of(routes.get(0), false);
+        assertThat(json.hosts).containsExactly("a.test:25*3", "b.test:2525*1");
+        assertThat(json.toRoute("spread", Route.Source.DYNAMIC).nextHop()).isEqualTo(routes.get(0).nextHop());
+        assertThat(RouteJson.of(routes.get(1), false).order).isEqualTo("random");
+        assertThatThrownBy(() -> parse("a.test a.test*2,b.test*1 order=random")).hasMessageContaining("line 1: order=random: the hosts have weights");
+        assertThatThrownBy(() -> parse("a.test mx order=random")).hasMessageContaining("line 1: order=random: for a route's own hosts, not mx");
+    }
 }
