@@ -72,6 +72,7 @@ public final class RoutingCli {
           --password-env VARIABLE | --password-file PATH  --position N  --disabled  --comment TEXT
           --bind ADDRESS (local address of its connections)  --helo NAME (its EHLO name)
           --order random (hosts in a random order each delivery; weights: HOST*3,HOST*1)
+          --verify rcpt (ask the route's server about each recipient at RCPT time)
           conditions (all must hold): --sender PATTERN ('<>': null sender)  --auth-user PATTERN
           --header 'Name=value' | --header 'Name~pattern' (repeatable); patterns: * any, ? one char, % one digit
         --url: webadmin address (default $JAMES_ROUTING_URL, else http://127.0.0.1:8000)
@@ -316,6 +317,7 @@ public final class RoutingCli {
                 case "--disabled" -> body.put("enabled", false);
                 case "--comment" -> body.put("comment", next(it, option));
                 case "--order" -> body.put("order", next(it, option));
+                case "--verify" -> body.put("verify", next(it, option));
                 case "--bind" -> body.put("bind", next(it, option));
                 case "--helo" -> body.put("helo", next(it, option));
                 case "--sender" -> body.put("sender", next(it, option));

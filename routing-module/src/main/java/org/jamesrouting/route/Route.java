@@ -55,6 +55,7 @@ public final class Route {
     private final AddressPattern pattern;
     private final NextHop nextHop;
     private final SourceIdentity identity;
+    private final boolean verifyRecipients;
     private final TlsMode tls;
     private final Optional<RelayAuth> auth;
     private final boolean enabled;
@@ -71,6 +72,9 @@ public final class Route {
         Preconditions.checkArgument(builder.nextHop != null, "a route needs at least one mail host");
         this.nextHop = builder.nextHop;
         this.identity = builder.identity;
+        this.verifyRecipients = builder.verifyRecipients;
+        Preconditions.checkArgument(!verifyRecipients || nextHop.isHosts(), "verify=rcpt asks a route's own mail hosts: "
+            + nextHop.asString() + " has none to ask");
         this.tls = builder.tls;
         this.auth = builder.auth;
         checkCredentialsNeedTls(tls, auth);
@@ -89,7 +93,7 @@ public final class Route {
     }
 
     public Builder toBuilder() {
-        return new Builder().id(id).source(source).pattern(pattern).nextHop(nextHop).identity(identity).tls(tls).auth(auth).enabled(enabled).comment(comment)
+        return new Builder().id(id).source(source).pattern(pattern).nextHop(nextHop).identity(identity).verifyRecipients(verifyRecipients).tls(tls).auth(auth).enabled(enabled).comment(comment)
             .conditions(conditions).retry(retry).rate(rate).batching(batching);
     }
 
@@ -112,6 +116,11 @@ public final class Route {
 
     public NextHop nextHop() {
         return nextHop;
+    }
+
+    /** {@code verify=rcpt}: our SMTP server asks the route's server about each recipient at RCPT time. */
+    public boolean verifyRecipients() {
+        return verifyRecipients;
     }
 
     /** The local address and EHLO name of its connections ({@link SourceIdentity#DEFAULT}: the server's). */
@@ -157,21 +166,21 @@ public final class Route {
     @Override
     public boolean equals(Object o) {
         return o instanceof Route other && id.equals(other.id) && source == other.source && pattern.equals(other.pattern)
-            && nextHop.equals(other.nextHop) && identity.equals(other.identity) && tls.equals(other.tls) && auth.equals(other.auth) && enabled == other.enabled
+            && nextHop.equals(other.nextHop) && identity.equals(other.identity) && verifyRecipients == other.verifyRecipients && tls.equals(other.tls) && auth.equals(other.auth) && enabled == other.enabled
             && comment.equals(other.comment) && conditions.equals(other.conditions) && retry.equals(other.retry) && rate.equals(other.rate)
             && batching.equals(other.batching);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, source, pattern, nextHop, identity, tls, auth, enabled, comment, conditions, retry, rate, batching);
+        return Objects.hash(id, source, pattern, nextHop, identity, verifyRecipients, tls, auth, enabled, comment, conditions, retry, rate, batching);
     }
 
     @Override
     public String toString() {
         return id + " " + pattern.asString() + " -> " + nextHop.asString() + (nextHop.choice().asOption().isEmpty() ? "" : " "
             + nextHop.choice().asOption()) + " tls=" + tls.describe()
-            + (identity.isDefault() ? "" : " " + identity.asOptions())
+            + (identity.isDefault() ? "" : " " + identity.asOptions()) + (verifyRecipients ? " verify=rcpt" : "")
             + auth.map(a -> " auth=" + a).orElse("") + (retry.isEmpty() ? "" : " " + retry.describe())
             + rate.map(shaped -> " rate=" + shaped.asString()).orElse("")
             + (batching.isEmpty() ? "" : " " + batching.asOptions())
@@ -185,6 +194,7 @@ public final class Route {
         private AddressPattern pattern;
         private NextHop nextHop;
         private SourceIdentity identity = SourceIdentity.DEFAULT;
+        private boolean verifyRecipients;
         private TlsMode tls = DEFAULT_TLS;
         private Optional<RelayAuth> auth = Optional.empty();
         private boolean enabled = true;
@@ -220,6 +230,11 @@ public final class Route {
 
         public Builder nextHop(NextHop nextHop) {
             this.nextHop = Objects.requireNonNull(nextHop);
+            return this;
+        }
+
+        public Builder verifyRecipients(boolean verifyRecipients) {
+            this.verifyRecipients = verifyRecipients;
             return this;
         }
 

@@ -45,6 +45,8 @@ public class RouteJson {
     public Integer messagesPerConnection;
     /** {@code "random"}: the hosts in a random order for each delivery (weights are written with the hosts, {@code "a.test*3"}). */
     public String order;
+    /** {@code "rcpt"}: our SMTP server asks the route's server about each recipient at RCPT time. */
+    public String verify;
     /** Instead of {@code hosts}: {@code "mx"}, {@code "mx:<domain>"} or {@code "default"} ({@link NextHop}). */
     public String nextHop;
     /** The local address its connections leave from, {@code "192.0.2.25"} (else the server's default). */
@@ -60,6 +62,7 @@ public class RouteJson {
         json.order = route.nextHop().choice().order() == HostChoice.Order.RANDOM ? "random" : null;
         json.nextHop = route.nextHop().isHosts() ? null : route.nextHop().asString();
         json.bind = route.identity().bindText().orElse(null);
+        json.verify = route.verifyRecipients() ? "rcpt" : null;
         json.helo = route.identity().helo().orElse(null);
         json.tls = route.tls().asString();
         json.tlsMatch = route.tls().match().isEmpty() ? null : route.tls().match();
@@ -126,6 +129,7 @@ public class RouteJson {
             throw new IllegalArgumentException("order: for a route's own hosts, not " + nextHop);
         }
         builder.identity(SourceIdentity.parse(Optional.ofNullable(bind), Optional.ofNullable(helo)));
+        builder.verifyRecipients(verify != null && StaticRoutesParser.parseVerify(verify));
         TlsMode mode = tls == null ? Route.DEFAULT_TLS : TlsMode.parse(tls);
         if (tlsMatch != null && !tlsMatch.isEmpty()) {
             mode = mode.withMatch(String.join(",", tlsMatch));

@@ -51,7 +51,7 @@ public final class StaticRoutesParser {
     }
 
     private static final Set<String> OPTIONS = Set.of("tls", "tls-match", "auth", "password", "password-env", "password-file",
-        "enabled", "id", "comment", "sender", "auth-user", "header:<name>", "retry", "retry.<kind>", "max-age", "rate", "bind", "helo", "order",
+        "enabled", "id", "comment", "sender", "auth-user", "header:<name>", "retry", "retry.<kind>", "max-age", "rate", "bind", "helo", "order", "verify",
         "recipients-per-message", "messages-per-connection");
 
     private final SecretSource secrets;
@@ -164,6 +164,7 @@ public final class StaticRoutesParser {
                 case "retry" -> retry = Optional.of(value);
                 case "max-age" -> maxAge = Optional.of(value);
                 case "order" -> order = Optional.of(value);
+                case "verify" -> route.verifyRecipients(parseWith(where, () -> parseVerify(value)));
                 case "bind" -> bind = Optional.of(value);
                 case "helo" -> helo = Optional.of(value);
                 case "rate" -> route.rate(Optional.of(parseWith(where, () -> Rate.parse(value))));
@@ -231,7 +232,7 @@ public final class StaticRoutesParser {
         if (tokens.isEmpty()) {
             throw new RouteTableException(where + ": no mail host given");
         }
-        for (String option : List.of("enabled=", "sender=", "auth-user=", "header:")) {
+        for (String option : List.of("enabled=", "sender=", "auth-user=", "header:", "verify=")) {
             if (tokens.stream().anyMatch(token -> token.toLowerCase(Locale.ROOT).startsWith(option))) {
                 throw new RouteTableException(where + ": option '" + option.replaceAll("[=:]$", "") + "' is for routes only");
             }
@@ -247,6 +248,15 @@ public final class StaticRoutesParser {
         withPattern.add("*");
         withPattern.addAll(tokens);
         return RelaySpec.of(parseRoute(withPattern, 1, where));
+    }
+
+    /** {@code verify=rcpt} (ask the route's server at RCPT time) or {@code verify=none}. */
+    public static boolean parseVerify(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "rcpt" -> true;
+            case "none" -> false;
+            default -> throw new IllegalArgumentException("verify: '" + value + "' is not rcpt or none");
+        };
     }
 
     private String readSecretFile(String path, String where) {

@@ -64,7 +64,7 @@ public class RouteTableRoutes implements Routes {
     public record RouteView(String id, int position, String source, String pattern, List<String> hosts, String tls, List<String> tlsMatch,
                             String username, boolean enabled, String comment, String sender, String authUser, List<String> headers,
                             String retry, String maxAge, Map<String, String> retryOn, String rate, Integer recipientsPerMessage,
-                            Integer messagesPerConnection, String nextHop, String bind, String helo, String order) {
+                            Integer messagesPerConnection, String nextHop, String bind, String helo, String order, String verify) {
         static RouteView of(Route route, int position) {
             return new RouteView(route.id(), position, route.source().asString(), route.pattern().asString(),
                 route.nextHop().isHosts() ? route.nextHop().hostTexts() : null, route.tls().asString(),
@@ -79,7 +79,8 @@ public class RouteTableRoutes implements Routes {
                 route.batching().messagesPerConnection().isPresent() ? route.batching().messagesPerConnection().getAsInt() : null,
                 route.nextHop().isHosts() ? null : route.nextHop().asString(), route.identity().bindText().orElse(null),
                 route.identity().helo().orElse(null),
-                route.nextHop().choice().order() == org.jamesrouting.route.HostChoice.Order.RANDOM ? "random" : null);
+                route.nextHop().choice().order() == org.jamesrouting.route.HostChoice.Order.RANDOM ? "random" : null,
+                route.verifyRecipients() ? "rcpt" : null);
         }
     }
 

@@ -307,4 +307,19 @@ class StaticRoutesParserTest {
         assertThatThrownBy(() -> parse("a.test a.test*2,b.test*1 order=random")).hasMessageContaining("line 1: order=random: the hosts have weights");
         assertThatThrownBy(() -> parse("a.test mx order=random")).hasMessageContaining("line 1: order=random: for a route's own hosts, not mx");
     }
+
+    @Test
+    void readsRecipientVerification() {
+        Route route = parse("internal.test exchange.internal.test verify=rcpt").get(0);
+
+        assertThat(route.verifyRecipients()).isTrue();
+        assertThat(route.toString()).contains("verify=rcpt");
+        assertThat(RouteJson.of(route, false).verify).isEqualTo("rcpt");
+        assertThat(RouteJson.of(route, false).toRoute(route.id(), Route.Source.STATIC)).isEqualTo(route);
+        assertThat(parse("a.test relay.test verify=none").get(0).verifyRecipients()).isFalse();
+        assertThatThrownBy(() -> parse("a.test relay.test verify=maybe")).hasMessageContaining("line 1: verify: 'maybe' is not rcpt or none");
+        assertThatThrownBy(() -> parse("a.test mx verify=rcpt")).hasMessageContaining("line 1: verify=rcpt asks a route's own mail hosts: mx has none");
+        assertThatThrownBy(() -> new StaticRoutesParser(SECRETS).parseRelay("relay.test:587 verify=rcpt", "<smarthost>"))
+            .hasMessageContaining("<smarthost>: option 'verify' is for routes only");
+    }
 }
