@@ -53,6 +53,8 @@ public final class RoutingCli {
           smarthost                            the smart host and backup in use
           mta-sts [DOMAIN]                     the cached MTA-STS policies; with DOMAIN, the policy in force for it now
           mta-sts flush [DOMAIN]               forget cached policies: the next mail fetches them again
+          tls-reports [--yesterday]            TLS sessions of MX delivery per policy domain (RFC 8460 counts)
+          tls-reports send [--today]           send the day's TLS reports now (they go out after midnight UTC)
           status [--once] [--every SECONDS]    per destination: in flight, queued, delivered/deferred/bounced
                                                (last minute/hour), last problem; refreshes like top
           queue [DESTINATION]                  queued mail by destination and age (like qshape), with reasons
@@ -183,6 +185,7 @@ public final class RoutingCli {
             }
             case "cache" -> cache(rest);
             case "mta-sts" -> mtaSts(rest);
+            case "tls-reports" -> tlsReports(rest);
             case "status" -> status(rest);
             case "doctor" -> {
                 if (rest.size() > 1) {
@@ -379,6 +382,52 @@ public final class RoutingCli {
             }
             default -> throw new UsageException("cache: unknown action '" + args.get(0) + "'");
         }
+    }
+
+    /** tls-reports [--yesterday] | tls-reports send [--today] */
+    private void tlsReports(List<String> args) throws UsageException, Refused, IOException, InterruptedException {
+        boolean send = !args.isEmpty() && args.get(0).equals("send");
+        List<String> options = send ? args.subList(1, args.size()) : args;
+        String day = send ? "yesterday" : "today";
+        for (String option : options) {
+            switch (option) {
+                case "--today" -> day = "today";
+                case "--yesterday" -> day = "yesterday";
+                default -> throw new UsageException("tls-reports [--yesterday] | tls-reports send [--today]");
+            }
+        }
+        if (send) {
+            JsonNode result = call("POST", "/routing/tls-reports/send?day=" + day, null);
+            if (json) {
+                out.println(result.toPrettyString());
+                return;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("DOMAIN", "SESSIONS", "SENT TO", "NOTE"));
+            for (JsonNode report : result.path("reports")) {
+                rows.add(List.of(report.path("domain").asText(), report.path("sessions").asText(), join(report.get("sentTo")),
+                    report.path("note").asText("").isEmpty() ? "-" : report.path("note").asText()));
+            }
+            out.println("TLS reports of " + result.path("day").asText() + ":");
+            printTable(rows);
+            return;
+        }
+        JsonNode counts = call("GET", "/routing/tls-reports?day=" + day, null);
+        if (json) {
+            out.println(counts.toPrettyString());
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("DOMAIN", "POLICY", "SUCCESSFUL", "FAILED", "FAILURES"));
+        for (JsonNode policy : counts.path("policies")) {
+            List<String> failures = new ArrayList<>();
+            policy.path("failures").forEach(failure -> failures.add(failure.path("resultType").asText() + " at "
+                + failure.path("receivingMx").asText() + " x" + failure.path("count").asText()));
+            rows.add(List.of(policy.path("domain").asText(), policy.path("policyType").asText(), policy.path("successful").asText(),
+                policy.path("failed").asText(), failures.isEmpty() ? "-" : String.join(", ", failures)));
+        }
+        out.println("TLS sessions of MX delivery, " + counts.path("day").asText() + " (UTC):");
+        printTable(rows);
     }
 
     private void mtaSts(List<String> args) throws UsageException, Refused, IOException, InterruptedException {

@@ -169,8 +169,28 @@ class MtaStsIT {
         assertThat(log.anyLineWith("MTA-STS testing policy of testing.test", "enforce would have refused it")).as("a log line with MTA-STS testing policy of testing.test and enforce would have refused it").isTrue();
     }
 
+    /** The sessions so far, as TLS reports (RFC 8460) will tell each domain: under its "sts" policy, good or failed and why. */
     @Test
     @Order(5)
+    void theSessionsAreCountedForTlsReportsUnderEachPolicy() throws Exception {
+        JsonNode counts = JSON.readTree(james.webAdmin().get("/routing/tls-reports").body());
+        java.util.Map<String, JsonNode> byDomain = new java.util.HashMap<>();
+        counts.path("policies").forEach(policy -> byDomain.put(policy.path("domain").asText(), policy));
+
+        JsonNode good = byDomain.get("good.test");
+        assertThat(good.path("policyType").asText()).isEqualTo("sts");
+        assertThat(good.path("policyStrings").toString()).contains("mode: enforce", "mx: mx.good.test");
+        assertThat(good.path("successful").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(good.path("failed").asLong()).isZero();
+        JsonNode wrong = byDomain.get("wrong.test");
+        assertThat(wrong.path("successful").asLong()).isZero();
+        assertThat(wrong.path("failures").get(0).path("resultType").asText()).isEqualTo("certificate-host-mismatch");
+        JsonNode testing = byDomain.get("testing.test");
+        assertThat(testing.path("failed").asLong()).as("testing: delivered, but the certificate did not verify").isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    @Order(6)
     void explainAndTheCliNameThePolicyInForce() throws Exception {
         JsonNode explained = JSON.readTree(james.webAdmin().get("/routing/explain?address=bob@wrong.test").body());
         assertThat(explained.path("mtaSts").asText()).contains("MTA-STS enforce", "mx.wrong.test", "id w1");
@@ -201,7 +221,7 @@ class MtaStsIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void policiesAreKeptAcrossARestartAndStillEnforcedWhenTheirServerIsGone() throws Exception {
         james.close();
         james = null;

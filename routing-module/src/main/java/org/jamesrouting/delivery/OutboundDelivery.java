@@ -17,6 +17,7 @@ import org.jamesrouting.smtpclient.SmtpConnection;
 import org.jamesrouting.smtpclient.SmtpFailure;
 import org.jamesrouting.smtpclient.SmtpReply;
 import org.jamesrouting.smtpclient.TlsSession;
+import org.jamesrouting.tlsrpt.TlsSessionCounts;
 import org.jamesrouting.dns.DnsPins;
 import org.jamesrouting.dns.MailDns;
 import org.jamesrouting.dns.TlsaLookup;
@@ -46,15 +47,25 @@ public final class OutboundDelivery {
     private final ConnectionPool pool;
     private final DeliveryStats stats;
     private final Optional<MtaStsPolicies> mtaSts;
+    private final Optional<TlsSessionCounts> tlsReports;
 
     public OutboundDelivery(MailDns dns, DnsPins pins, SmtpClientSettings settings, int mxPort, ConnectionPool pool, DeliveryStats stats) {
         this(dns, pins, settings, mxPort, pool, stats, Optional.empty());
     }
 
-    /** @param mtaSts the MTA-STS policies of recipient domains; empty when MTA-STS is off */
     public OutboundDelivery(MailDns dns, DnsPins pins, SmtpClientSettings settings, int mxPort, ConnectionPool pool, DeliveryStats stats,
                             Optional<MtaStsPolicies> mtaSts) {
+        this(dns, pins, settings, mxPort, pool, stats, mtaSts, Optional.empty());
+    }
+
+    /**
+     * @param mtaSts the MTA-STS policies of recipient domains; empty when MTA-STS is off
+     * @param tlsReports where the TLS sessions of MX delivery are counted for TLS reports (RFC 8460)
+     */
+    public OutboundDelivery(MailDns dns, DnsPins pins, SmtpClientSettings settings, int mxPort, ConnectionPool pool, DeliveryStats stats,
+                            Optional<MtaStsPolicies> mtaSts, Optional<TlsSessionCounts> tlsReports) {
         this.mtaSts = mtaSts;
+        this.tlsReports = tlsReports;
         this.nextHops = new NextHops(dns, pins, mxPort, mtaSts,
             Optional.of(() -> 1 - java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
         this.settings = settings;
@@ -243,6 +254,7 @@ public final class OutboundDelivery {
                 SmtpConnection opened = SmtpConnection.open(key.address(), target.hostName(), tls, target.certificateNames(), target.dane(),
                     settings.from(target.group().identity()));
                 lease = new ConnectionPool.Lease(opened, 0, false, false);
+                countSession(target, tls, sessionFailure(target, opened.tlsSession()));
                 if (target.auth().isPresent()) {
                     opened.authenticate(target.auth().get(), tls);
                 }
@@ -291,6 +303,9 @@ public final class OutboundDelivery {
                     Optional.empty(), false);
                 log(envelope, recipients, target.describe(), failure.getMessage(), "bounced: mail for " + domain + " loops back to myself", start);
                 return Optional.of(true);
+            }
+            if (failure.kind() == SmtpFailure.Kind.TLS) {
+                countSession(target, tls, Optional.of(resultType(String.valueOf(failure.getMessage()))));
             }
             if (failure.kind() == SmtpFailure.Kind.TLS && target.sts().isPresent() && target.sts().get().enforced()) {
                 mtaSts.get().failure(target.sts().get().policy().get().domain(), target.hostName() + ": " + failure.getMessage());
@@ -353,6 +368,72 @@ public final class OutboundDelivery {
             LOGGER.warn("MTA-STS testing policy of {}: {} to {} went out, but enforce would have refused it: {}", cached.domain(),
                 envelope.mailName(), recipients, problem);
         }
+    }
+
+    /**
+     * Counts a new session with an MX host for TLS reports: successful, or failed with RFC 8460's
+     * result type; not when the hop asked for no TLS (tls=none, or plain after a failed
+     * opportunistic handshake, which was counted as that failure).
+     */
+    private void countSession(Target target, TlsMode tls, Optional<String> failure) {
+        if (tlsReports.isEmpty() || target.group().mxDomain().isEmpty() || tls.level() == TlsMode.Level.NONE) {
+            return;
+        }
+        String domain = target.group().mxDomain().get();
+        TlsSessionCounts.Policy policy;
+        if (target.sts().isPresent()) {
+            org.jamesrouting.mtasts.StsPolicy sts = target.sts().get().policy().get().policy();
+            List<String> lines = new java.util.ArrayList<>(List.of("version: STSv1", "mode: " + sts.mode().word()));
+            sts.mx().forEach(mx -> lines.add("mx: " + mx));
+            lines.add("max_age: " + sts.maxAge().toSeconds());
+            policy = new TlsSessionCounts.Policy(domain, "sts", lines, sts.mx());
+        } else if (!target.dane().isEmpty()) {
+            policy = new TlsSessionCounts.Policy(domain, "tlsa", target.dane().stream().map(TlsaLookup.Tlsa::describe).toList(), List.of());
+        } else {
+            policy = new TlsSessionCounts.Policy(domain, "no-policy-found", List.of(), List.of());
+        }
+        if (failure.isEmpty()) {
+            tlsReports.get().success(policy);
+        } else {
+            tlsReports.get().failure(policy, new TlsSessionCounts.Failure(failure.get(), target.hostName(), target.address().getHostAddress()));
+        }
+    }
+
+    /**
+     * What a session that was set up lacked for TLS reporting: no TLS at all, or (under an MTA-STS
+     * or DANE policy) a certificate that did not verify, or an MX host the MTA-STS policy does not
+     * list (a testing policy lets such mail go, the report tells the domain).
+     */
+    private static Optional<String> sessionFailure(Target target, Optional<TlsSession> session) {
+        if (session.isEmpty()) {
+            return Optional.of("starttls-not-supported");
+        }
+        boolean underPolicy = target.sts().isPresent() || !target.dane().isEmpty();
+        if (underPolicy && !session.get().verified()) {
+            return Optional.of(resultType(session.get().problem().orElse("")));
+        }
+        if (target.sts().isPresent() && !target.sts().get().policy().get().policy().allows(target.hostName())) {
+            return Optional.of("validation-failure");
+        }
+        return Optional.empty();
+    }
+
+    /** RFC 8460's result type of a TLS failure, from what the handshake or the certificate check said. */
+    static String resultType(String message) {
+        String text = message.toLowerCase(java.util.Locale.ROOT);
+        if (text.contains("starttls")) {
+            return "starttls-not-supported";
+        }
+        if (text.contains("expired") || text.contains("not yet valid")) {
+            return "certificate-expired";
+        }
+        if (text.contains("name") || text.contains("host")) {
+            return "certificate-host-mismatch";
+        }
+        if (text.contains("trust") || text.contains("pkix") || text.contains("self-signed") || text.contains("self signed")) {
+            return "certificate-not-trusted";
+        }
+        return "validation-failure";
     }
 
     /** A connection reused without a check that ended (or was lost) before the server answered anything of this transaction. */

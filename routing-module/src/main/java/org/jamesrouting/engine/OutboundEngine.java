@@ -78,6 +78,7 @@ public class OutboundEngine {
     private Disposable dequeuing;
     private Disposable idleReaper;
     private Disposable holdsLifted;
+    private Disposable tlsReportClock;
 
     /** What a started engine works with. */
     private record Parts(Running view, MailQueue queue, DeliveryPass pass, Bouncer bouncer, Optional<OutboundArchive> archive,
@@ -196,6 +197,13 @@ public class OutboundEngine {
             .subscribe(any -> { }, error -> LOGGER.error("Outbound router: delivery stopped", error));
         idleReaper = Flux.interval(Duration.ofSeconds(5)).subscribe(tick -> view.pool().closeIdle());
         holdsLifted = Flux.interval(Duration.ofSeconds(1)).subscribe(tick -> releaseLiftedHolds(parts));
+        tlsReportClock = Flux.interval(Duration.ZERO, Duration.ofMinutes(1)).subscribe(tick -> {
+            try {
+                view.tlsReports().sendDue();
+            } catch (RuntimeException e) {
+                LOGGER.error("Outbound router: the TLS reports of the day could not be sent", e);
+            }
+        });
     }
 
     /**
@@ -408,6 +416,9 @@ public class OutboundEngine {
         }
         if (holdsLifted != null) {
             holdsLifted.dispose();
+        }
+        if (tlsReportClock != null) {
+            tlsReportClock.dispose();
         }
         if (idleReaper != null) {
             idleReaper.dispose();

@@ -36,6 +36,8 @@ import org.jamesrouting.route.Route;
 import org.jamesrouting.route.RoutingTables;
 import org.jamesrouting.route.StaticRoutesParser;
 import org.jamesrouting.schedule.DestinationPolicy;
+import org.jamesrouting.tlsrpt.TlsReportSender;
+import org.jamesrouting.tlsrpt.TlsSessionCounts;
 import org.jamesrouting.schedule.DestinationLimits;
 import org.jamesrouting.schedule.Holds;
 import org.jamesrouting.schedule.RateShaper;
@@ -118,11 +120,14 @@ public class RouterSetup {
             ? Optional.of(new MtaStsPolicies(dns, new HttpsPolicyFetcher(dns, settings.trust(), configuration.mtaStsPort(), MTA_STS_TIMEOUT),
                 Optional.of(workingDirectory().resolve(MTA_STS_FILE)), clock, MTA_STS_DOMAINS))
             : Optional.empty();
-        OutboundDelivery delivery = new OutboundDelivery(dns, pins, settings, configuration.mxPort(), pool, stats, mtaSts);
+        TlsSessionCounts tlsSessions = new TlsSessionCounts(clock);
+        OutboundDelivery delivery = new OutboundDelivery(dns, pins, settings, configuration.mxPort(), pool, stats, mtaSts,
+            Optional.of(tlsSessions));
+        TlsReportSender tlsReports = new TlsReportSender(tlsSessions, dns, context, configuration.heloName(), settings.trust());
         RateShaper shaper = new RateShaper();
         NextHops nextHops = new NextHops(dns, pins, configuration.mxPort(), mtaSts);
         DestinationPolicy policy = new DestinationPolicy(holds, configuration.destinationRates(), nextHops::bestMxHost);
-        Running view = new Running(configuration, planner, dns, dnsCache, limits, stats, settings, mtaSts, pool, shaper, policy);
+        Running view = new Running(configuration, planner, dns, dnsCache, limits, stats, settings, mtaSts, pool, shaper, policy, tlsReports);
         String heldRepository = parameters.apply(HELD_REPOSITORY).filter(text -> !text.isBlank()).orElse(DEFAULT_HELD_REPOSITORY);
         HeldMail held;
         try {

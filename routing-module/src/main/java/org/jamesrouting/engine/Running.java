@@ -30,7 +30,7 @@ import org.jamesrouting.smtpclient.SmtpClientSettings;
  */
 public record Running(OutboundConfiguration configuration, NextHopPlanner planner, MailDns dns, DomainNameCache cache,
                       DestinationLimits limits, DeliveryStats stats, SmtpClientSettings settings, Optional<MtaStsPolicies> mtaSts,
-                      ConnectionPool pool, RateShaper shaper, DestinationPolicy policy) {
+                      ConnectionPool pool, RateShaper shaper, DestinationPolicy policy, org.jamesrouting.tlsrpt.TlsReportSender tlsReports) {
     /** The destination(s) the router would try first for the mail's recipients, as in its limits, statistics and holds ("a + b"). */
     public String destinationOf(RoutingTable table, Mail mail) {
         MessageContext context = MailContexts.of(mail);

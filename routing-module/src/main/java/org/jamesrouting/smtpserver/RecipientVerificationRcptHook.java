@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * answers the client {@code 550 5.1.1} for a recipient it does not know, {@code 451 4.4.3} when
  * it cannot be asked now; a known recipient goes on to the other hooks. This is what keeps a
  * server that relays for an internal domain from accepting mail for its unknown users and
- * sending the bounces to forged senders (backscatter). Local recipients, and recipients of routes
- * without {@code verify=rcpt}, are not its business.
+ * sending the bounces to forged senders (backscatter). Local recipients, recipients of routes
+ * without {@code verify=rcpt}, and clients James will not let relay (its own relay check, later
+ * in the chain, refuses them: they must not make us probe a server) are not its business.
  */
 public class RecipientVerificationRcptHook implements RcptHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(RecipientVerificationRcptHook.class);
@@ -55,6 +56,10 @@ public class RecipientVerificationRcptHook implements RcptHook {
             }
         } catch (LocalDomains.LookupException e) {
             return softFailure("cannot read the local domains: " + e.getMessage());
+        }
+        if (!session.isRelayingAllowed() && session.getUsername() == null) {
+            // James's relay check refuses this client next: nobody may make us probe a server for free
+            return HookResult.DECLINED;
         }
         RoutingAddress address = RoutingAddress.of(rcpt);
         Optional<String> authUser = Optional.ofNullable(session.getUsername()).map(org.apache.james.core.Username::asString);

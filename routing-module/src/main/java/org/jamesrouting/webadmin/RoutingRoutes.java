@@ -17,8 +17,8 @@ import spark.Service;
  * james-routing's webadmin resources under {@code /routing}, each its own Routes class:
  * the routing table ({@link RouteTableRoutes}), explain ({@link ExplainRoutes}), the domain name
  * cache ({@link DnsCacheRoutes}), MTA-STS policies ({@link MtaStsRoutes}), status
- * ({@link StatusRoutes}), the smart host ({@link SmartHostRoutes}) and the doctor
- * ({@link DoctorRoutes}); the queue is {@link QueueRoutes}. Enabled in webadmin.properties by
+ * ({@link StatusRoutes}), the smart host ({@link SmartHostRoutes}), the doctor
+ * ({@link DoctorRoutes}) and TLS reports ({@link TlsReportRoutes}); the queue is {@link QueueRoutes}. Enabled in webadmin.properties by
  * <pre>extensions.routes=org.jamesrouting.webadmin.RoutingRoutes,org.jamesrouting.webadmin.QueueRoutes</pre>
  * This class installs the request guard ({@link WebAdminRequestGuard}) for {@code /routing},
  * warns when webadmin is exposed without authentication, and defines each resource. Errors are
@@ -32,7 +32,7 @@ public class RoutingRoutes implements Routes {
 
     @Inject
     public RoutingRoutes(RouteTableRoutes table, ExplainRoutes explain, DnsCacheRoutes dnsCache, MtaStsRoutes mtaSts, StatusRoutes status,
-                         SmartHostRoutes smartHost, DoctorRoutes doctor, WebAdminConfiguration webAdmin) {
+                         SmartHostRoutes smartHost, DoctorRoutes doctor, TlsReportRoutes tlsReports, WebAdminConfiguration webAdmin) {
         this.guard = new WebAdminRequestGuard(Optional.ofNullable(webAdmin.getHost()));
         if (webAdmin.isEnabled() && webAdmin.getHost() != null
             && !WebAdminExposureCheck.isLoopback(webAdmin.getHost().trim().toLowerCase(Locale.ROOT))
@@ -42,7 +42,7 @@ public class RoutingRoutes implements Routes {
                 + "anyone who reaches it can change routes and read mail. Set host=127.0.0.1 or jwt.enabled=true in webadmin.properties",
                 webAdmin.getHost());
         }
-        this.resources = List.of(table, explain, dnsCache, mtaSts, status, smartHost, doctor);
+        this.resources = List.of(table, explain, dnsCache, mtaSts, status, smartHost, doctor, tlsReports);
     }
 
     @Override

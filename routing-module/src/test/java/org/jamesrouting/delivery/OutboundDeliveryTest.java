@@ -271,4 +271,13 @@ class OutboundDeliveryTest {
         assertThat(deliver(OptionalLong.of(24), "y@dest.test")).as("the new session announces a larger limit").allMatch(RecipientOutcome::delivered);
         assertThat(primary.received()).hasSize(1);
     }
+
+    @Test
+    void tlsFailuresAreNamedAsRfc8460Does() {
+        assertThat(OutboundDelivery.resultType("mx.test:25 offered no STARTTLS (tls=verify)")).isEqualTo("starttls-not-supported");
+        assertThat(OutboundDelivery.resultType("certificate expired on 2026-01-01")).isEqualTo("certificate-expired");
+        assertThat(OutboundDelivery.resultType("the certificate does not carry the name mx.test")).isEqualTo("certificate-host-mismatch");
+        assertThat(OutboundDelivery.resultType("PKIX path building failed")).isEqualTo("certificate-not-trusted");
+        assertThat(OutboundDelivery.resultType("handshake_failure")).isEqualTo("validation-failure");
+    }
 }
