@@ -52,7 +52,7 @@ class MtaStsIT {
     static void start() throws Exception {
         // the certificate names mx.good.test and the policy hosts, not mx.wrong.test nor mx.testing.test
         TestTls tls = TestTls.create(directory, "mx.good.test", "mta-sts.good.test", "mta-sts.wrong.test", "mta-sts.unlisted.test",
-            "mta-sts.testing.test");
+            "mta-sts.testing.test", "localhost");
         https = TestHttpsServer.start(tls.serverContext())
             .serve("mta-sts.good.test", TestHttpsServer.Answer.policy(policy("enforce", "mx.good.test")))
             .serve("mta-sts.wrong.test", TestHttpsServer.Answer.policy(policy("enforce", "mx.wrong.test")))
@@ -72,6 +72,7 @@ class MtaStsIT {
             records.add("--host-record=mta-sts." + domain[0] + ".test,127.0.0.1");
             records.add("--txt-record=_mta-sts." + domain[0] + ".test,v=STSv1; id=" + domain[2] + ";");
         }
+        records.add("--txt-record=_smtp._tls.good.test,v=TLSRPTv1; rua=https://localhost:" + https.port() + "/tlsrpt");
         dns = Dnsmasq.start(directory, records.toArray(String[]::new));
         home = JamesHome.fromProjectConf(directory.resolve("james"))
             .outboundRouter("""
@@ -187,6 +188,17 @@ class MtaStsIT {
         assertThat(wrong.path("failures").get(0).path("resultType").asText()).isEqualTo("certificate-host-mismatch");
         JsonNode testing = byDomain.get("testing.test");
         assertThat(testing.path("failed").asLong()).as("testing: delivered, but the certificate did not verify").isGreaterThanOrEqualTo(1);
+
+        WebAdminClient.Response sent = james.webAdmin().request("POST", "/routing/tls-reports/send?day=today", null);
+        assertThat(sent.status()).as(sent.body()).isEqualTo(200);
+        assertThat(sent.body()).contains("https://localhost:" + https.port() + "/tlsrpt");
+        assertThat(https.posts()).hasSize(1);
+        assertThat(https.posts().get(0).contentType()).isEqualTo("application/tlsrpt+gzip");
+        try (java.util.zip.GZIPInputStream gunzip = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(https.posts().get(0).body()))) {
+            JsonNode report = JSON.readTree(gunzip.readAllBytes());
+            assertThat(report.path("policies").get(0).path("policy").path("policy-type").asText()).isEqualTo("sts");
+            assertThat(report.path("policies").get(0).path("policy").path("policy-domain").asText()).isEqualTo("good.test");
+        }
     }
 
     @Test

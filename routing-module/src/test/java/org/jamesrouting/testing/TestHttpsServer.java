@@ -15,7 +15,8 @@ import com.sun.net.httpserver.HttpsServer;
 
 /**
  * An HTTPS server in the test JVM (the JDK's own) that serves MTA-STS policies: by the Host the
- * client asks for ({@code mta-sts.<domain>}), a status, a content type and a body.
+ * client asks for ({@code mta-sts.<domain>}), a status, a content type and a body; and takes
+ * TLS reports POSTed to {@code /tlsrpt} ({@link #posts()}).
  */
 public final class TestHttpsServer implements AutoCloseable {
     public record Answer(int status, String contentType, String body, Map<String, String> headers) {
@@ -27,6 +28,11 @@ public final class TestHttpsServer implements AutoCloseable {
     private final HttpsServer server;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final java.util.List<Post> posts = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A POST received: its content type and body. */
+    public record Post(String contentType, byte[] body) {
+    }
 
     private TestHttpsServer(HttpsServer server) {
         this.server = server;
@@ -48,6 +54,12 @@ public final class TestHttpsServer implements AutoCloseable {
                 out.write(body);
             }
         });
+        server.createContext("/tlsrpt", exchange -> {
+            test.posts.add(new Post(String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")),
+                exchange.getRequestBody().readAllBytes()));
+            exchange.sendResponseHeaders(201, -1);
+            exchange.close();
+        });
         server.start();
         return test;
     }
@@ -64,6 +76,10 @@ public final class TestHttpsServer implements AutoCloseable {
 
     public int requests() {
         return requests.get();
+    }
+
+    public java.util.List<Post> posts() {
+        return java.util.List.copyOf(posts);
     }
 
     @Override
