@@ -482,16 +482,30 @@ public final class RoutingCli {
             return;
         }
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("POS", "ID", "SOURCE", "PATTERN", "IF", "HOSTS", "TLS", "AUTH", "ENABLED", "COMMENT"));
+        rows.add(List.of("POS", "ID", "SOURCE", "PATTERN", "IF", "HOSTS", "TLS", "AUTH", "OPTIONS", "ENABLED", "COMMENT"));
         for (JsonNode route : routes) {
             rows.add(List.of(route.path("position").asText(), route.path("id").asText(), route.path("source").asText(),
                 route.path("pattern").asText(), conditions(route),
                 route.hasNonNull("nextHop") ? route.get("nextHop").asText() : join(route.get("hosts")),
                 route.path("tls").asText() + tlsMatch(route.get("tlsMatch")),
-                route.hasNonNull("username") ? route.get("username").asText() : "-",
+                route.hasNonNull("username") ? route.get("username").asText() : "-", routeOptions(route),
                 route.path("enabled").asBoolean(true) ? "yes" : "no", route.path("comment").asText("")));
         }
         printTable(rows);
+    }
+
+    /** A route's other options as routes.conf writes them (order, pace, retries, batching, identity, verification), "-" for none. */
+    private static String routeOptions(JsonNode route) {
+        List<String> parts = new ArrayList<>();
+        for (String[] option : new String[][] {{"order", "order"}, {"rate", "rate"}, {"retry", "retry"}, {"maxAge", "max-age"},
+            {"recipientsPerMessage", "recipients-per-message"}, {"messagesPerConnection", "messages-per-connection"}, {"bind", "bind"},
+            {"helo", "helo"}, {"verify", "verify"}}) {
+            if (route.hasNonNull(option[0])) {
+                parts.add(option[1] + "=" + route.get(option[0]).asText());
+            }
+        }
+        route.path("retryOn").fields().forEachRemaining(kind -> parts.add("retry." + kind.getKey() + "=" + kind.getValue().asText()));
+        return parts.isEmpty() ? "-" : String.join(" ", parts);
     }
 
     /** A route's conditions as routes.conf writes them, "-" for none. */
@@ -516,6 +530,13 @@ public final class RoutingCli {
         out.println("local:   " + (explanation.get("local").asBoolean() ? "yes" : "no"));
         JsonNode route = explanation.get("route");
         out.println("route:   " + (route == null || route.isNull() ? "none" : route.get("id").asText() + " (" + route.get("pattern").asText() + ")"));
+        if (route != null && !route.isNull()) {
+            out.println("next hop: " + (route.hasNonNull("nextHop") ? route.get("nextHop").asText() : join(route.get("hosts"))));
+            String options = routeOptions(route);
+            if (!options.equals("-")) {
+                out.println("options: " + options);
+            }
+        }
         out.println("why:     " + explanation.get("reason").asText());
         for (JsonNode skipped : explanation.path("skipped")) {
             out.println("skipped: " + skipped.asText());

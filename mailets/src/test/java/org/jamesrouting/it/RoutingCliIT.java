@@ -98,7 +98,8 @@ class RoutingCliIT {
         assertThat(direct.exit()).as(direct.out()).isZero();
         assertThat(direct.out()).contains("\"nextHop\" : \"mx:provider.test\"", "\"bind\" : \"127.0.0.2\"", "\"helo\" : \"out.cli.test\"");
         String directId = direct.out().replaceAll("(?s).*\"id\" : \"([^\"]+)\".*", "$1");
-        assertThat(cli("routes", "list").out()).contains("mx:provider.test");
+        assertThat(cli("routes", "list").out()).contains("mx:provider.test", "bind=127.0.0.2 helo=out.cli.test");
+        assertThat(cli("explain", "x@direct.cli.test").out()).contains("next hop: mx:provider.test", "options: bind=127.0.0.2 helo=out.cli.test");
         assertThat(cli("routes", "rm", directId).exit()).isZero();
 
         assertThat(cli("routes", "rm", secondId).exit()).isZero();
