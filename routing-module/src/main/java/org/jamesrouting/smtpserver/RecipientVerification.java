@@ -34,8 +34,12 @@ public final class RecipientVerification {
     private record Cached(RecipientProbe.Answer answer, Instant until) {
     }
 
-    private final OutboundEngine engine;
-    private final DnsPins pins;
+    /** Asks a route's server (a {@link RecipientProbe} of the running router). */
+    interface Asker {
+        RecipientProbe.Answer ask(HopGroup group, String recipient);
+    }
+
+    private final java.util.function.Supplier<Optional<Asker>> asker;
     private final Clock clock;
     private final Map<String, Cached> cache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -43,17 +47,14 @@ public final class RecipientVerification {
             return size() > MAX_ENTRIES;
         }
     };
-    private RecipientProbe probe;
-    private Running probeFor;
-
     @Inject
     public RecipientVerification(OutboundEngine engine, DnsPins pins) {
-        this(engine, pins, Clock.systemUTC());
+        this(new Probes(engine, pins, Clock.systemUTC())::current, Clock.systemUTC());
     }
 
-    RecipientVerification(OutboundEngine engine, DnsPins pins, Clock clock) {
-        this.engine = engine;
-        this.pins = pins;
+    /** @param asker the running router's way to ask; empty while it is not running */
+    RecipientVerification(java.util.function.Supplier<Optional<Asker>> asker, Clock clock) {
+        this.asker = asker;
         this.clock = clock;
     }
 
@@ -71,11 +72,11 @@ public final class RecipientVerification {
                 return cached.answer();
             }
         }
-        Optional<RecipientProbe> asker = probe();
-        if (asker.isEmpty()) {
+        Optional<Asker> current = asker.get();
+        if (current.isEmpty()) {
             return new RecipientProbe.NotAsked("the outbound router is not running");
         }
-        RecipientProbe.Answer answer = asker.get().ask(group, recipient);
+        RecipientProbe.Answer answer = current.get().ask(group, recipient);
         Optional<Duration> ttl = answer instanceof RecipientProbe.Known ? Optional.of(POSITIVE_TTL)
             : answer instanceof RecipientProbe.Unknown ? Optional.of(NEGATIVE_TTL) : Optional.empty();
         ttl.ifPresent(keep -> {
@@ -93,21 +94,35 @@ public final class RecipientVerification {
         }
     }
 
-    /** The probe of the running router (made anew if the router was restarted with other settings). */
-    private synchronized Optional<RecipientProbe> probe() {
-        Optional<Running> running = engine.running();
-        if (running.isEmpty()) {
-            return Optional.empty();
+    /** The probe of the running router, made anew when the router was restarted with other settings. */
+    private static final class Probes {
+        private final OutboundEngine engine;
+        private final DnsPins pins;
+        private final Clock clock;
+        private RecipientProbe probe;
+        private Running probeFor;
+
+        Probes(OutboundEngine engine, DnsPins pins, Clock clock) {
+            this.engine = engine;
+            this.pins = pins;
+            this.clock = clock;
         }
-        if (probe == null || probeFor != running.get()) {
-            if (probe != null) {
-                probe.close();
+
+        synchronized Optional<Asker> current() {
+            Optional<Running> running = engine.running();
+            if (running.isEmpty()) {
+                return Optional.empty();
             }
-            Running active = running.get();
-            probe = new RecipientProbe(new NextHops(active.dns(), pins, active.configuration().mxPort(), active.mtaSts()), active.settings(),
-                clock);
-            probeFor = active;
+            if (probe == null || probeFor != running.get()) {
+                if (probe != null) {
+                    probe.close();
+                }
+                Running active = running.get();
+                probe = new RecipientProbe(new NextHops(active.dns(), pins, active.configuration().mxPort(), active.mtaSts()),
+                    active.settings(), clock);
+                probeFor = active;
+            }
+            return Optional.of(probe::ask);
         }
-        return Optional.of(probe);
     }
 }
