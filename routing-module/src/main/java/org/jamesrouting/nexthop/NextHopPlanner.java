@@ -63,6 +63,16 @@ public final class NextHopPlanner {
         return HopGroup.mx(domain, mxTls.levelFor(domain), mxTls.overrideFor(domain).isEmpty());
     }
 
+    /** The route gives its own TLS level (not the default): the operator's word for the MX, as a line of {@code <mxTlsPolicy>}. */
+    private static boolean ownTls(Route route) {
+        return !route.tls().equals(Route.DEFAULT_TLS);
+    }
+
+    /** A domain's MX for a route: at the route's own TLS level (no MTA-STS then), else as direct delivery would go. */
+    private HopGroup routeMx(String domain, Route route) {
+        return ownTls(route) ? HopGroup.mx(domain, route.tls(), false) : directMx(domain);
+    }
+
     /**
      * A route whose next hop is not its own hosts. {@code mx} and {@code mx:<domain>}: that MX
      * only, no smart host after it (such routes exist to bypass it: the smart host may not relay
@@ -75,12 +85,12 @@ public final class NextHopPlanner {
     private DeliveryPlan planFor(RoutingAddress recipient, RouteMatch match) {
         Route route = match.route();
         String id = "route " + route.id();
-        boolean ownTls = !route.tls().equals(Route.DEFAULT_TLS);
+        boolean ownTls = ownTls(route);
         List<HopGroup> groups = new ArrayList<>();
         StringBuilder reason = new StringBuilder(match.reason());
         switch (route.nextHop().kind()) {
             case MX -> {
-                HopGroup mx = ownTls ? HopGroup.mx(recipient.domain(), route.tls(), false) : directMx(recipient.domain());
+                HopGroup mx = routeMx(recipient.domain(), route);
                 groups.add(mx.as(Via.ROUTE, id + ": MX of " + recipient.domain(), route.identity()));
                 reason.append("; direct delivery to the MX of ").append(recipient.domain()).append(" (no smart host after it)");
             }
@@ -98,7 +108,7 @@ public final class NextHopPlanner {
                     reason.append("; the default next hop: the smart host").append(backup.isPresent() ? ", then its backup" : "")
                         .append(ownTls ? " (with its own TLS; the route's tls= is for MX delivery)" : "");
                 } else {
-                    HopGroup mx = ownTls ? HopGroup.mx(recipient.domain(), route.tls(), false) : directMx(recipient.domain());
+                    HopGroup mx = routeMx(recipient.domain(), route);
                     groups.add(mx.as(Via.MX, "MX of " + recipient.domain() + ", for " + id, route.identity()));
                     reason.append("; the default next hop: direct delivery to the MX of ").append(recipient.domain());
                 }

@@ -134,20 +134,11 @@ public final class NextHops {
         return Optional.empty();
     }
 
-    /** "hosts in a random order for each delivery", "weighted 3:1, drawn for each delivery". */
-    private static String describe(RelaySpec relay) {
-        if (relay.choice().order() == org.jamesrouting.route.HostChoice.Order.RANDOM) {
-            return "hosts in a random order for each delivery";
-        }
-        return "weighted " + String.join(":", relay.choice().weights().stream().map(String::valueOf).toList())
-            + ", the order drawn for each delivery";
-    }
-
     public Expansion expand(HopGroup group) {
         if (group.relay().isPresent()) {
             RelaySpec relay = group.relay().get();
             List<MailHost> ordered = draws.map(uniform -> relay.choice().arrange(relay.hosts(), uniform)).orElse(relay.hosts());
-            String note = group.label() + (relay.choice().varies() ? ", " + describe(relay) : "");
+            String note = group.label() + (relay.choice().varies() ? ", " + relay.choice().describe() : "");
             return new Hosts(ordered.stream().map(host -> host(group, host, note, relay.auth())).toList(), false, Optional.empty());
         }
         String domain = group.mxDomain().orElseThrow();

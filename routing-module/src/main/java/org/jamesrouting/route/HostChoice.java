@@ -83,6 +83,20 @@ public record HostChoice(Order order, List<Integer> weights) {
         return order == Order.WEIGHTED ? "*" + weights.get(index) : "";
     }
 
+    /** "hosts in a random order for each delivery", "weighted 3:1, the order drawn for each delivery", "" as written. */
+    public String describe() {
+        return switch (order) {
+            case IN_ORDER -> "";
+            case RANDOM -> "hosts in a random order for each delivery";
+            case WEIGHTED -> "weighted " + String.join(":", weights.stream().map(String::valueOf).toList()) + ", the order drawn for each delivery";
+        };
+    }
+
+    /** {@code "random"} for {@code order=random}; empty otherwise (weights are written with the hosts). */
+    public java.util.Optional<String> orderWord() {
+        return order == Order.RANDOM ? java.util.Optional.of("random") : java.util.Optional.empty();
+    }
+
     /** {@code order=random}, or "" (weights are written with the hosts). */
     public String asOption() {
         return order == Order.RANDOM ? "order=random" : "";

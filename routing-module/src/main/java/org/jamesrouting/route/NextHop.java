@@ -70,9 +70,19 @@ public record NextHop(Kind kind, List<MailHost> hosts, Optional<String> mxDomain
         return new NextHop(Kind.HOSTS, hosts, Optional.empty(), weights.isEmpty() ? HostChoice.IN_ORDER : HostChoice.weighted(weights));
     }
 
-    /** The same hosts in another order ({@code order=random}). */
-    public NextHop withChoice(HostChoice choice) {
-        return new NextHop(kind, hosts, mxDomain, choice);
+    /**
+     * These hosts in the order the {@code order=} option gives ({@code random}, {@code in-order}).
+     *
+     * @throws IllegalArgumentException weights give the order already, this is not a hosts list, or not an order
+     */
+    public NextHop withOrder(String orderText) {
+        if (choice.order() == HostChoice.Order.WEIGHTED) {
+            throw new IllegalArgumentException("order=" + orderText + ": the hosts have weights, which give the order");
+        }
+        if (!isHosts()) {
+            throw new IllegalArgumentException("order=" + orderText + ": for a route's own hosts, not " + asString());
+        }
+        return new NextHop(kind, hosts, mxDomain, HostChoice.parseOrder(orderText));
     }
 
     /**

@@ -59,7 +59,7 @@ public class RouteJson {
         json.id = route.id();
         json.pattern = route.pattern().asString();
         json.hosts = route.nextHop().isHosts() ? route.nextHop().hostTexts() : null;
-        json.order = route.nextHop().choice().order() == HostChoice.Order.RANDOM ? "random" : null;
+        json.order = route.nextHop().choice().orderWord().orElse(null);
         json.nextHop = route.nextHop().isHosts() ? null : route.nextHop().asString();
         json.bind = route.identity().bindText().orElse(null);
         json.verify = route.verifyRecipients() ? "rcpt" : null;
@@ -104,30 +104,21 @@ public class RouteJson {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad pattern: " + e.getMessage());
         }
+        NextHop hop;
         if (nextHop != null) {
-            builder.nextHop(NextHop.kindOf(nextHop).orElseThrow(() -> new IllegalArgumentException("nextHop: '" + nextHop
-                + "' is not one of \"mx\", \"mx:<domain>\", \"default\" (a route's own hosts go in 'hosts')")));
+            hop = NextHop.kindOf(nextHop).orElseThrow(() -> new IllegalArgumentException("nextHop: '" + nextHop
+                + "' is not one of \"mx\", \"mx:<domain>\", \"default\" (a route's own hosts go in 'hosts')"));
         } else {
             if (hosts.stream().anyMatch(java.util.Objects::isNull)) {
                 throw new IllegalArgumentException("bad host: null");
             }
-            NextHop own;
             try {
-                own = NextHop.parseHosts(String.join(",", hosts));
+                hop = NextHop.parseHosts(String.join(",", hosts));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("bad host: " + e.getMessage());
             }
-            if (order != null) {
-                if (own.choice().order() == HostChoice.Order.WEIGHTED) {
-                    throw new IllegalArgumentException("order: the hosts have weights, which give the order");
-                }
-                own = own.withChoice(HostChoice.parseOrder(order));
-            }
-            builder.nextHop(own);
         }
-        if (order != null && nextHop != null) {
-            throw new IllegalArgumentException("order: for a route's own hosts, not " + nextHop);
-        }
+        builder.nextHop(order == null ? hop : hop.withOrder(order));
         builder.identity(SourceIdentity.parse(Optional.ofNullable(bind), Optional.ofNullable(helo)));
         builder.verifyRecipients(verify != null && StaticRoutesParser.parseVerify(verify));
         TlsMode mode = tls == null ? Route.DEFAULT_TLS : TlsMode.parse(tls);

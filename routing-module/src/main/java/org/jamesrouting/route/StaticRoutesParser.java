@@ -185,20 +185,9 @@ public final class StaticRoutesParser {
         Optional<String> retryMaxAge = maxAge;
         route.retry(parseWith(where, () -> RetryRule.parse(retryDelays, retryMaxAge, retryOn)));
         route.batching(batching);
-        if (order.isPresent()) {
-            String orderText = order.get();
-            NextHop hosts = nextHop;
-            nextHop = parseWith(where, () -> {
-                if (hosts.choice().order() == HostChoice.Order.WEIGHTED) {
-                    throw new IllegalArgumentException("order=" + orderText + ": the hosts have weights, which give the order");
-                }
-                if (!hosts.isHosts()) {
-                    throw new IllegalArgumentException("order=" + orderText + ": for a route's own hosts, not " + hosts.asString());
-                }
-                return hosts.withChoice(HostChoice.parseOrder(orderText));
-            });
-        }
-        route.nextHop(nextHop);
+        NextHop written = nextHop;
+        Optional<String> orderText = order;
+        route.nextHop(orderText.isEmpty() ? written : parseWith(where, () -> written.withOrder(orderText.get())));
         Optional<String> bindText = bind;
         Optional<String> heloText = helo;
         route.identity(parseWith(where, () -> SourceIdentity.parse(bindText, heloText).checkBindable()));

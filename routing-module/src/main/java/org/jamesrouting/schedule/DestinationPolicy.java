@@ -20,12 +20,14 @@ public final class DestinationPolicy {
     private final Holds holds;
     private final DestinationRates rates;
     private final Function<String, Optional<String>> bestMxHost;
+    private final boolean ratesNameMxSets;
 
     /** @param bestMxHost a domain's lowest-preference MX host name; empty when it has none or is pinned */
     public DestinationPolicy(Holds holds, DestinationRates rates, Function<String, Optional<String>> bestMxHost) {
         this.holds = holds;
         this.rates = rates;
         this.bestMxHost = bestMxHost;
+        this.ratesNameMxSets = MxSets.anyIn(rates.rates().keySet());
     }
 
     /** Whether this very name is on hold (a route's, whatever its next hop). */
@@ -38,7 +40,7 @@ public final class DestinationPolicy {
         if (holds.isHeld(destination)) {
             return Optional.of(destination);
         }
-        if (!MxSets.anyIn(holds.all().keySet())) {
+        if (!holds.namesMxSets()) {
             return Optional.empty();
         }
         return bestMx(destination).flatMap(host -> MxSets.firstHolding(holds.all().keySet(), host));
@@ -54,7 +56,7 @@ public final class DestinationPolicy {
         if (own.isPresent()) {
             return Optional.of(new Pace(destination, own.get()));
         }
-        if (!MxSets.anyIn(rates.rates().keySet())) {
+        if (!ratesNameMxSets) {
             return Optional.empty();
         }
         return bestMx(destination).flatMap(host -> rates.mxSetHolding(host)).map(set -> new Pace(set, rates.of(set).orElseThrow()));

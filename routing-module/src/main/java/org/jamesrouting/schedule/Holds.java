@@ -51,7 +51,11 @@ public final class Holds {
     public record Hold(Instant since, String reason) {
     }
 
-    private record State(long storedVersion, Map<String, Hold> holds) {
+    /** {@code namesMxSets}: some hold is an MX set (worked out once per change, asked for every delivery). */
+    private record State(long storedVersion, Map<String, Hold> holds, boolean namesMxSets) {
+        State(long storedVersion, Map<String, Hold> holds) {
+            this(storedVersion, holds, MxSets.anyIn(holds.keySet()));
+        }
     }
 
     private final VersionedDocumentStore store;
@@ -133,6 +137,11 @@ public final class Holds {
 
     public Map<String, Hold> all() {
         return state.holds();
+    }
+
+    /** Whether some destination on hold is an MX set. */
+    public boolean namesMxSets() {
+        return state.namesMxSets();
     }
 
     /**

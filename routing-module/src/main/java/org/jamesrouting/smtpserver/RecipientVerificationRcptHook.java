@@ -63,7 +63,7 @@ public class RecipientVerificationRcptHook implements RcptHook {
         }
         RoutingAddress address = RoutingAddress.of(rcpt);
         Optional<String> authUser = Optional.ofNullable(session.getUsername()).map(org.apache.james.core.Username::asString);
-        MessageContext context = new MessageContext(Optional.of(sender.asString("")), authUser, MessageContext.headerLookup(java.util.Map.of()));
+        MessageContext context = MessageContext.of(sender.asString(""), authUser, java.util.Map.of());
         Optional<RouteMatch> match = tables.current().resolve(address, context);
         if (match.isEmpty() || !match.get().route().verifyRecipients()) {
             return HookResult.DECLINED;

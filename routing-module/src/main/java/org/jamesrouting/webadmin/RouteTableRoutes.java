@@ -79,7 +79,7 @@ public class RouteTableRoutes implements Routes {
                 route.batching().messagesPerConnection().isPresent() ? route.batching().messagesPerConnection().getAsInt() : null,
                 route.nextHop().isHosts() ? null : route.nextHop().asString(), route.identity().bindText().orElse(null),
                 route.identity().helo().orElse(null),
-                route.nextHop().choice().order() == org.jamesrouting.route.HostChoice.Order.RANDOM ? "random" : null,
+                route.nextHop().choice().orderWord().orElse(null),
                 route.verifyRecipients() ? "rcpt" : null);
         }
     }

@@ -57,7 +57,8 @@ public class TlsReportRoutes implements Routes {
         service.get(BASE, (request, response) -> counts(request), jsonTransformer);
         service.post(BASE + "/send", (request, response) -> {
             TlsReportSender sender = sender();
-            return Map.of("day", day(request, sender).toString(), "reports", sender.send(day(request, sender)));
+            LocalDate day = day(request, sender);
+            return Map.of("day", day.toString(), "reports", sender.send(day));
         }, jsonTransformer);
     }
 

@@ -2,11 +2,8 @@ package org.jamesrouting.smtpserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,32 +14,14 @@ import org.jamesrouting.route.MailHost;
 import org.jamesrouting.route.RelaySpec;
 import org.jamesrouting.route.TlsMode;
 import org.jamesrouting.smtpclient.RecipientProbe;
+import org.jamesrouting.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 class RecipientVerificationTest {
     private static final HopGroup GROUP = HopGroup.relay(Via.ROUTE,
         new RelaySpec(List.of(MailHost.parse("exchange.internal.test", 25)), TlsMode.NONE, Optional.empty()), "route internal");
 
-    private static final class MovableClock extends Clock {
-        Instant now = Instant.parse("2026-12-04T03:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final MovableClock clock = new MovableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T03:00:00Z"));
     private final List<String> asked = new ArrayList<>();
     private final RecipientVerification verification = new RecipientVerification(() -> Optional.of((group, recipient) -> {
         asked.add(recipient);
@@ -60,18 +39,18 @@ class RecipientVerificationTest {
         verification.verify("internal", GROUP, "known@internal.test");
         verification.verify("internal", GROUP, "ghost@internal.test");
         verification.verify("internal", GROUP, "busy@internal.test");
-        clock.now = clock.now.plus(Duration.ofMinutes(9));
+        clock.advance(Duration.ofMinutes(9));
         verification.verify("internal", GROUP, "KNOWN@internal.test");
         verification.verify("internal", GROUP, "ghost@internal.test");
         verification.verify("internal", GROUP, "busy@internal.test");
 
         assertThat(asked).containsExactly("known@internal.test", "ghost@internal.test", "busy@internal.test", "busy@internal.test");
 
-        clock.now = clock.now.plus(Duration.ofMinutes(2));
+        clock.advance(Duration.ofMinutes(2));
         assertThat(verification.verify("internal", GROUP, "ghost@internal.test")).isInstanceOf(RecipientProbe.Unknown.class);
         assertThat(verification.verify("internal", GROUP, "known@internal.test")).isInstanceOf(RecipientProbe.Known.class);
         assertThat(asked).as("the unknown answer expired after 10 min, the known one not before 1 h").endsWith("ghost@internal.test");
-        clock.now = clock.now.plus(Duration.ofMinutes(50));
+        clock.advance(Duration.ofMinutes(50));
         verification.verify("internal", GROUP, "known@internal.test");
         assertThat(asked).endsWith("known@internal.test");
     }

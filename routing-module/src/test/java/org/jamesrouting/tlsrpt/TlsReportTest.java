@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
+import org.jamesrouting.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,28 +21,9 @@ class TlsReportTest {
         List.of("version: STSv1", "mode: enforce", "mx: *.mail.company-y.example", "max_age: 86400"), List.of("*.mail.company-y.example"));
     private static final TlsSessionCounts.Policy NONE = new TlsSessionCounts.Policy("company-y.example", "no-policy-found", List.of(), List.of());
 
-    private static class MovableClock extends Clock {
-        Instant now = Instant.parse("2026-12-03T23:59:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void theReportHasRfc8460sFields() throws Exception {
-        MovableClock clock = new MovableClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-03T23:59:00Z"));
         TlsSessionCounts counts = new TlsSessionCounts(clock);
         counts.success(STS);
         counts.success(STS);
@@ -79,7 +59,7 @@ class TlsReportTest {
         }
         assertThat(report.fileName()).isEqualTo("mail.sender.example!company-y.example!1796256000!1796342399.json.gz");
 
-        clock.now = Instant.parse("2026-12-04T00:01:00Z");
+        clock.advance(java.time.Duration.ofMinutes(2));
         counts.success(STS);
         assertThat(counts.day(day).get("company-y.example").get(STS).successful()).as("yesterday stays as it was").isEqualTo(2);
         assertThat(counts.day(LocalDate.parse("2026-12-04")).get("company-y.example").get(STS).successful()).isEqualTo(1);
@@ -96,7 +76,7 @@ class TlsReportTest {
 
     @Test
     void theCountsAreBounded() {
-        TlsSessionCounts counts = new TlsSessionCounts(new MovableClock());
+        TlsSessionCounts counts = new TlsSessionCounts(new MutableClock(Instant.parse("2026-12-03T23:59:00Z")));
         for (int i = 0; i < TlsSessionCounts.MAX_POLICIES + 50; i++) {
             counts.success(new TlsSessionCounts.Policy("d" + i + ".example", "no-policy-found", List.of(), List.of()));
         }
