@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with SIGKILL while mail waits or flows, then started again on the same working directory.
  */
 class DurabilityIT {
-    /** James's JMS queue looks for due retries in windows of up to 10 s: allow a few. */
-    private static final java.time.Duration JMS_RETRY_LATENCY = java.time.Duration.ofSeconds(90);
+    /** Retries are due 1 s apart here and the queue hands them out when due: a restart plus a few. */
+    private static final java.time.Duration RETRY_LATENCY = java.time.Duration.ofSeconds(60);
 
     @TempDir
     Path directory;
@@ -48,25 +48,18 @@ class DurabilityIT {
     }
 
     /**
-     * The queued message's content is in KahaDB's journal (written and synced before SMTP's
-     * 250), not in a separate blob file: James's blob files are written without fsync, so a
-     * power cut could leave an acknowledged message without its content.
+     * The queued message's content is in the queue store (written and synced before SMTP's
+     * 250), not in a separate file beside it (James's blob files are written without fsync, so
+     * a power cut could leave an acknowledged message without its content).
      */
-    private static void assertContentIsInTheQueueJournal(JamesHome home, String text) throws java.io.IOException {
+    private static void assertContentIsInTheQueueStore(JamesHome home, String text) throws java.io.IOException {
         byte[] wanted = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         List<Path> files;
-        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(home.directory().resolve("var/store/activemq"))) {
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(home.directory().resolve("var/store/queue"))) {
             files = walk.filter(java.nio.file.Files::isRegularFile).toList();
         }
-        assertThat(files).as("no blob files").noneMatch(file -> file.toString().contains("blob-transfer"));
-        boolean inJournal = false;
-        for (Path file : files) {
-            if (file.getFileName().toString().matches("db-\\d+\\.log")
-                && indexOf(java.nio.file.Files.readAllBytes(file), wanted) >= 0) {
-                inJournal = true;
-            }
-        }
-        assertThat(inJournal).as("'" + text + "' in a KahaDB journal file among " + files).isTrue();
+        assertThat(files).as("the queue store, one file").extracting(file -> file.getFileName().toString()).containsExactly("mail-queues.mv");
+        assertThat(indexOf(java.nio.file.Files.readAllBytes(files.get(0)), wanted)).as("'" + text + "' in " + files.get(0)).isGreaterThanOrEqualTo(0);
     }
 
     private static int indexOf(byte[] data, byte[] wanted) {
@@ -110,7 +103,7 @@ class DurabilityIT {
                 ids.add(send(home, i));
             }
             ItSupport.await("deferrals in the log", () -> james.console().contains("Deferred") ? true : null);
-            assertContentIsInTheQueueJournal(home, "durable 7");
+            assertContentIsInTheQueueStore(home, "durable 7");
             james.kill();
             firstRun = james.console();
         }
@@ -118,7 +111,7 @@ class DurabilityIT {
         try (TestSmtpServer relay = TestSmtpServer.start("127.0.0.1", relayPort);
              JamesProcess restarted = JamesProcess.launchRoutingServer(home).awaitStarted()) {
             try {
-                ItSupport.await("all 20 at the relay", JMS_RETRY_LATENCY, () -> countsById(relay).keySet().containsAll(ids) ? true : null);
+                ItSupport.await("all 20 at the relay", RETRY_LATENCY, () -> countsById(relay).keySet().containsAll(ids) ? true : null);
             } catch (AssertionError e) {
                 List<String> missing = missing(ids, relay);
                 String history = restarted.console().lines()
@@ -171,48 +164,61 @@ class DurabilityIT {
         }
         try (TestSmtpServer relay = TestSmtpServer.start("127.0.0.1", relayPort);
              JamesProcess restarted = JamesProcess.launchRoutingServer(home).awaitStarted()) {
-            ItSupport.await("the mail at the relay after the restart", JMS_RETRY_LATENCY, () -> ItSupport.arrivals(relay, id) >= 1 ? true : null);
+            ItSupport.await("the mail at the relay after the restart", RETRY_LATENCY, () -> ItSupport.arrivals(relay, id) >= 1 ? true : null);
             ItSupport.awaitSettled(new WebAdminClient(home.webAdminPort()));
             assertThat(ItSupport.arrivals(relay, id)).isEqualTo(1);
         }
     }
 
+    /**
+     * The benchmark's load (20 SMTP sessions at once, as bench/relay.sh sends) and a SIGKILL in
+     * the middle of it: after the restart every message whose 250 the clients read is
+     * delivered; duplicates (mail in the hands of a spool or delivery thread at the kill, or
+     * delivered just before it) are counted and bounded.
+     */
     @Test
-    void killedInTheMiddleOfAStreamEveryAcceptedMessageIsDeliveredDuplicatesBounded() throws Exception {
+    void killedInTheMiddleOfTwentySessionsEveryAcceptedMessageIsDeliveredDuplicatesCounted() throws Exception {
         try (TestSmtpServer relay = TestSmtpServer.start()) {
             JamesHome home = home(relay.port());
             ConcurrentLinkedQueue<String> accepted = new ConcurrentLinkedQueue<>();
-            ExecutorService sender = Executors.newSingleThreadExecutor();
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            ExecutorService senders = Executors.newFixedThreadPool(20);
             try (JamesProcess james = JamesProcess.launchRoutingServer(home).awaitStarted()) {
-                Future<?> stream = sender.submit(() -> {
-                    for (int i = 0; i < 10_000; i++) {
-                        try {
-                            accepted.add(send(home, i));
-                        } catch (Exception e) {
-                            return;
+                List<Future<?>> streams = new java.util.ArrayList<>();
+                for (int session = 0; session < 20; session++) {
+                    streams.add(senders.submit(() -> {
+                        while (true) {
+                            try {
+                                accepted.add(send(home, next.getAndIncrement()));
+                            } catch (Exception e) {
+                                return;
+                            }
                         }
-                    }
-                });
-                // 10 acknowledged to the client (not only 10 at the relay: the relay can have the
-                // 10th before the client has read its 250)
-                ItSupport.await("a few deliveries", () -> relay.received().size() >= 10 && accepted.size() >= 10 ? true : null);
+                    }));
+                }
+                // 300 acknowledged to the clients (not only 300 at the relay: the relay can have
+                // a message before its client has read the 250)
+                ItSupport.await("a few hundred deliveries", () -> relay.received().size() >= 300 && accepted.size() >= 300 ? true : null);
                 james.kill();
-                stream.get();
+                for (Future<?> stream : streams) {
+                    stream.get();
+                }
             } finally {
-                sender.shutdownNow();
+                senders.shutdownNow();
             }
-            assertThat(accepted).hasSizeGreaterThanOrEqualTo(10);
-
             try (JamesProcess restarted = JamesProcess.launchRoutingServer(home).awaitStarted()) {
-                ItSupport.await("every accepted message at the relay", JMS_RETRY_LATENCY,
+                ItSupport.await("every accepted message at the relay", RETRY_LATENCY,
                     () -> countsById(relay).keySet().containsAll(accepted) ? true : null);
                 ItSupport.awaitSettled(new WebAdminClient(home.webAdminPort()));
             }
             Map<String, Long> counts = countsById(relay);
             long duplicates = accepted.stream().map(counts::get).filter(count -> count > 1).count();
-            System.out.println("DurabilityIT: " + accepted.size() + " accepted before the kill, all delivered, " + duplicates + " delivered twice");
+            System.out.println("DurabilityIT: 20 sessions, " + accepted.size() + " accepted before the kill, all delivered, "
+                + duplicates + " delivered twice");
             assertThat(accepted.stream().map(counts::get)).allMatch(count -> count != null && count >= 1);
-            assertThat(duplicates).as("duplicates: only messages in flight at the kill").isLessThanOrEqualTo(8 + 20);
+            // at most: the spool's 20 threads, the outbound router's 16 delivery threads, 20 more
+            // whose removal from the queue had not reached the disk
+            assertThat(duplicates).as("duplicates: only messages in flight at the kill").isLessThanOrEqualTo(20 + 16 + 20);
             assertThat(counts.values().stream().mapToLong(Long::longValue).max().orElse(0)).isLessThanOrEqualTo(2);
         }
     }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Our server (a real process, the shipped conf) listens on the services its configuration
  * names and on nothing else: no message broker port (James's own embedded ActiveMQ opens an
- * unauthenticated OpenWire port on loopback), no JMX, no UDP.
+ * unauthenticated OpenWire port on loopback; our queues have no broker), no JMX, no UDP.
  */
 class ListeningSocketsIT {
     @TempDir

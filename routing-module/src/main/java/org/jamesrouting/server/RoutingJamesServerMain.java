@@ -45,7 +45,7 @@ import com.google.inject.util.Modules;
  *       quotas in the database of {@code conf/james-database.properties} — by default an
  *       embedded Derby database under the home, {@code var/store/derby}
  *       ({@link JpaDatabaseModule}, {@link JpaDataModule}, {@link JpaMailboxModule});</li>
- *   <li>every mail queue on disk in an in-JVM ActiveMQ broker ({@link DurableMailQueueModule});</li>
+ *   <li>every mail queue on disk, in this JVM, with group commit ({@link DurableMailQueueModule});</li>
  *   <li>mail repositories as {@code file://} directories (conf/mailrepositorystore.xml);</li>
  *   <li>SMTP, submission, LMTP, IMAP, POP3, ManageSieve and webadmin (domains, users, aliases,
  *       mailboxes, mail queues, mail repositories, Sieve); a start-up check that webadmin is not
