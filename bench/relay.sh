@@ -3,24 +3,31 @@
 #
 #   bench/relay.sh [-n MESSAGES] [-w WARMUP] [-r ROUNDS] [--skip-routes]
 #
-# The same load (Postfix's smtp-source: MESSAGES messages of 2 KB, with 1 and with 20
-# sessions) is relayed by
+# The same load (Postfix's smtp-source: MESSAGES messages of 2 KB and of 100 KB, each with 1
+# and with 20 sessions) is relayed by
 #   ours     James with the james-routing outbound router, as `bin/james-routing server` runs
-#            it (durable ActiveMQ queues, conf/ as shipped) with conf/'s OutboundRouter given
+#            it (conf/ as shipped: our durable disk queue) with conf/'s OutboundRouter given
 #            <smarthost> = the sink
-#   stock    the same James and conf/, with James's own RemoteDelivery (gateway = the sink)
-#            in place of the OutboundRouter mailet
+#   ours-amq the same on James's own ActiveMQ queue (conf/queue.properties: activemq): the
+#            server as it was before its own queue, "before" beside "after"
+#   stock    the same James with James's own RemoteDelivery (gateway = the sink) in place of
+#            the OutboundRouter mailet, on James's ActiveMQ queue: stock James's mail flow
 #   postfix  a private Postfix instance (relayhost = the sink)
 # into Postfix's smtp-sink on 127.0.0.1. "accept" is the rate at which smtp-source got its
 # 250s; "end-to-end" counts until the last message reached the sink. "loopback" is
-# smtp-source straight into smtp-sink: the ceiling of this machine.
+# smtp-source straight into smtp-sink: the ceiling of this machine. Then the latency of each:
+# bench/latency/LatencyProbe.java, both client and sink (one clock), 20 sessions, 2,000
+# messages of 2 KB: the p50 and p99 of the time from a message's 250 to its arrival at the
+# sink (no MTA reports it; we measure it from outside).
 # And the routing-table case (ours): 10,000 routes loaded, traffic spread over 100 routed
 # domains, each routed to its own sink port, against the same traffic through a table of 1
 # route. Peak RSS (VmHWM) of each James process is reported. The James set-ups run ROUNDS
 # times (default 2), one after the other, and each figure is the best of its rounds, so that
 # the order of the runs (cold caches, the other JVM's leftovers) does not decide the comparison.
-# Each James is first warmed up with WARMUP messages (default 3000: a JVM still compiles its
-# hot code for the first few thousand messages; Postfix gets 300).
+# Each James is first warmed up with WARMUP messages (default 15000, 20 sessions: on 2 cores
+# the JIT compiler still takes a third of the CPU after 8,000 messages and settles after about
+# 15,000-30,000; a mail server runs for days, so its steady state is what is compared, and
+# every James gets the same warm-up; Postfix, compiled ahead of time, gets 300).
 #
 # Needs root or sudo for apt (postfix: smtp-sink, smtp-source, the Postfix instance), Java 17
 # and Maven (it builds the server if needed). Uses ports 2525, 2587, 1143, 8000 (the server's
@@ -30,7 +37,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MESSAGES=1000
-WARMUP=3000
+WARMUP=15000
+LATENCY_MESSAGES=2000
 ROUTES_CASE=1
 ROUNDS=2
 while [ $# -gt 0 ]; do
@@ -39,7 +47,7 @@ while [ $# -gt 0 ]; do
         -w) WARMUP="$2"; shift 2 ;;
         -r) ROUNDS="$2"; shift 2 ;;
         --skip-routes) ROUTES_CASE=0; shift ;;
-        -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "relay.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -49,6 +57,7 @@ SINK_PORT=15025
 POSTFIX_PORT=15026
 ROUTED_BASE=15100
 SIZE=2048
+LARGE=102400
 WORK="$(mktemp -d /tmp/james-routing-bench.XXXXXX)"
 chmod 755 "$WORK"   # the Postfix daemons (user postfix) walk into it
 JAMES_PID=""
@@ -125,9 +134,9 @@ measure() { # name count load...
     log "$name: $count messages, accepted in $(elapsed "$t0" "$t1") s, at the sink after $(elapsed "$t0" "$t2") s"
 }
 
-# COUNT messages to one recipient over SESSIONS sessions into PORT.
-single_load() { # port sessions count recipient
-    smtp-source -s "$2" -m "$3" -l "$SIZE" -f bench@sender.bench -t "$4" "127.0.0.1:$1" 2>/dev/null
+# COUNT messages of SIZE bytes (2 KB unless given) to one recipient over SESSIONS sessions into PORT.
+single_load() { # port sessions count recipient [size]
+    smtp-source -s "$2" -m "$3" -l "${5:-$SIZE}" -f bench@sender.bench -t "$4" "127.0.0.1:$1" 2>/dev/null
 }
 
 # COUNT messages spread over d0..d99.routed.bench, 20 sessions at a time, into James.
@@ -164,16 +173,26 @@ stop_sinks() {
 }
 
 # Warm-up (not measured; WARMUP messages, or the third argument) then 1 and 20 sessions
-# through PORT into the sink on SINK_PORT.
+# through PORT into the sink on SINK_PORT, with 2 KB and with 100 KB messages; then the latency
+# probe (its own sink on SINK_PORT).
 run_cases() { # label port [warm-up]
-    local warmup="${3:-$WARMUP}"
+    local warmup="${3:-$WARMUP}" size sessions label
     start_sink "$SINK_PORT" "$warmup"; wait_listening "$SINK_PORT"
-    single_load "$2" 10 "$warmup" warm@remote.bench || true
-    wait_sinks 300 || log "$1: warm-up incomplete"
-    for sessions in 1 20; do
-        start_sink "$SINK_PORT" "$MESSAGES"; wait_listening "$SINK_PORT"
-        measure "$1, $sessions session(s)" "$MESSAGES" single_load "$2" "$sessions" "$MESSAGES" user@remote.bench
+    single_load "$2" 20 "$warmup" warm@remote.bench || true
+    wait_sinks 120 || log "$1: warm-up incomplete (carrying on: a late warm-up message counts towards the next run)"
+    for size in "$SIZE" "$LARGE"; do
+        for sessions in 1 20; do
+            label="$1, $sessions session(s)"
+            [ "$size" = "$LARGE" ] && label="$1, 100 KB, $sessions session(s)"
+            start_sink "$SINK_PORT" "$MESSAGES"; wait_listening "$SINK_PORT"
+            measure "$label" "$MESSAGES" single_load "$2" "$sessions" "$MESSAGES" user@remote.bench "$size"
+        done
     done
+    local p
+    p="$(java "$ROOT/bench/latency/LatencyProbe.java" "$2" "$SINK_PORT" 20 "$LATENCY_MESSAGES" "$SIZE")" || p="- - -"
+    read -r p50 p99 pmax <<<"$p"
+    RESULTS+=("  latency 250 -> sink, p50 / p99 ms ($1)|$p50|$p99")
+    log "$1: latency from 250 to the sink: p50 $p50 ms, p99 $p99 ms, max $pmax ms"
 }
 
 build_server() {
@@ -214,8 +233,14 @@ conf_ours() { # dir
     sed -i "s|<outgoingQueue>outgoing</outgoingQueue>|&\n                <smarthost>127.0.0.1:$SINK_PORT</smarthost>|" "$1/mailetcontainer.xml"
 }
 
+conf_ours_activemq() { # dir
+    conf_ours "$1"
+    sed -i 's/^queue.implementation=.*/queue.implementation=activemq/' "$1/queue.properties"
+}
+
 conf_stock() { # dir
     conf_copy "$1"
+    sed -i 's/^queue.implementation=.*/queue.implementation=activemq/' "$1/queue.properties"
     perl -0pi -e 's|<mailet match="All" class="org\.jamesrouting\.mailets\.OutboundRouter">.*?</mailet>|<mailet match="All" class="RemoteDelivery">
                 <outgoingQueue>outgoing</outgoingQueue>
                 <delayTime>5m, 15m, 30m, 1h, 2h, 4h</delayTime>
@@ -339,14 +364,18 @@ main() {
     measure "loopback: smtp-source into smtp-sink, 20 sessions" "$MESSAGES" single_load "$SINK_PORT" 20 "$MESSAGES" user@remote.bench
 
     conf_ours "$WORK/conf-ours"
+    conf_ours_activemq "$WORK/conf-ours-amq"
     conf_stock "$WORK/conf-stock"
     local round
     for ((round = 1; round <= ROUNDS; round++)); do
         log "round $round of $ROUNDS"
-        rm -rf "$WORK/home-ours" "$WORK/home-stock" "$WORK"/home-routes-*
+        rm -rf "$WORK/home-ours" "$WORK/home-ours-amq" "$WORK/home-stock" "$WORK"/home-routes-*
         start_james ours "$WORK/conf-ours"
         run_cases "ours (james-routing)" 2525
         stop_james "ours"
+        start_james ours-amq "$WORK/conf-ours-amq"
+        run_cases "ours on James's ActiveMQ queue (before)" 2525
+        stop_james "ours on ActiveMQ"
         start_james stock "$WORK/conf-stock"
         run_cases "stock James RemoteDelivery" 2525
         stop_james "stock"
@@ -364,11 +393,11 @@ main() {
     best
     echo
     echo "relay benchmark $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, $MESSAGES messages of $SIZE bytes per run, James: best of $ROUNDS rounds"
-    printf '%-62s %12s %12s\n' "case" "accept/s" "end-to-end/s"
+    printf '%-72s %12s %12s\n' "case" "accept/s" "end-to-end/s"
     local line name accept e2e
     for line in "${RESULTS[@]}"; do
         IFS='|' read -r name accept e2e <<<"$line"
-        printf '%-62s %12s %12s\n' "$name" "$accept" "$e2e"
+        printf '%-72s %12s %12s\n' "$name" "$accept" "$e2e"
     done
     ratios
 }
@@ -380,29 +409,33 @@ best() {
     merged="$(printf '%s\n' "${RESULTS[@]}" | awk -F'|' '
         !($1 in seen) { seen[$1] = 1; order[++n] = $1 }
         $1 ~ /peak RSS/ { v = $2 + 0; if (!($1 in rss) || v > rss[$1]) rss[$1] = v; next }
+        $1 ~ /latency/ { if ($3 != "-" && (!($1 in e2e) || e2e[$1] == "-" || $3 + 0 < e2e[$1] + 0)) { e2e[$1] = $3; acc[$1] = $2 } else if (!($1 in e2e)) { e2e[$1] = $3; acc[$1] = $2 }; next }
         $3 == "incomplete" { if (!($1 in e2e)) { e2e[$1] = "incomplete"; acc[$1] = $2 }; next }
         !($1 in e2e) || e2e[$1] == "incomplete" || $3 + 0 > e2e[$1] + 0 { e2e[$1] = $3; acc[$1] = $2 }
         END { for (i = 1; i <= n; i++) { k = order[i]; if (k in rss) print k "|" rss[k] " MB|"; else print k "|" acc[k] "|" e2e[k] } }')"
     mapfile -t RESULTS <<<"$merged"
 }
 
-# ours/stock and ours/Postfix, end to end, per session count.
+# ours/stock, ours/Postfix and ours/ours-before (ActiveMQ), end to end, per size and session count.
 ratios() {
-    local sessions ours stock pf line name accept e2e
+    local sessions size ours before stock pf line name accept e2e prefix
     echo
-    for sessions in 1 20; do
-        ours=""; stock=""; pf=""
-        for line in "${RESULTS[@]}"; do
-            IFS='|' read -r name accept e2e <<<"$line"
-            case "$name" in
-                "ours (james-routing), $sessions session"*) ours="$e2e" ;;
-                "stock James RemoteDelivery, $sessions session"*) stock="$e2e" ;;
-                "Postfix relayhost, $sessions session"*) pf="$e2e" ;;
-            esac
+    for size in "" "100 KB, "; do
+        for sessions in 1 20; do
+            ours=""; before=""; stock=""; pf=""
+            for line in "${RESULTS[@]}"; do
+                IFS='|' read -r name accept e2e <<<"$line"
+                case "$name" in
+                    "ours (james-routing), $size$sessions session"*) ours="$e2e" ;;
+                    "ours on James's ActiveMQ queue (before), $size$sessions session"*) before="$e2e" ;;
+                    "stock James RemoteDelivery, $size$sessions session"*) stock="$e2e" ;;
+                    "Postfix relayhost, $size$sessions session"*) pf="$e2e" ;;
+                esac
+            done
+            awk -v s="$sessions" -v z="${size:-2 KB, }" -v o="$ours" -v b="$before" -v k="$stock" -v p="$pf" 'BEGIN {
+                printf "%s%s session(s), end to end: ours/Postfix = %s, ours/stock James = %s, ours/ours before (ActiveMQ) = %s\n", z, s,
+                    (p > 0 ? sprintf("%.2f", o / p) : "n/a"), (k > 0 ? sprintf("%.2f", o / k) : "n/a"), (b > 0 ? sprintf("%.2f", o / b) : "n/a") }'
         done
-        awk -v s="$sessions" -v o="$ours" -v k="$stock" -v p="$pf" 'BEGIN {
-            printf "%s session(s), end to end: ours/stock James = %s, ours/Postfix = %s\n", s,
-                (k > 0 ? sprintf("%.2f", o / k) : "n/a"), (p > 0 ? sprintf("%.2f", o / p) : "n/a") }'
     done
 }
 

@@ -61,6 +61,7 @@ public final class DiskMailQueue implements ManageableMailQueue {
     private final Map<Long, Waiting> handedOut = new ConcurrentHashMap<>();
     private final Scheduler scheduler;
     private final Flux<MailQueueItem> items;
+    private volatile boolean disposed;
 
     DiskMailQueue(MailQueueName name, QueueStore store, AtomicLong keys, MailQueueItemDecoratorFactory decorators) throws IOException {
         this.name = name;
@@ -73,7 +74,8 @@ public final class DiskMailQueue implements ManageableMailQueue {
         }
         this.scheduler = Schedulers.newSingle("mail-queue-" + name.asString());
         this.items = Mono.fromCallable(this::takeNext)
-            .repeat()
+            .onErrorResume(InterruptedException.class, stopped -> Mono.empty())
+            .repeat(() -> !disposed)
             .subscribeOn(scheduler)
             .filter(Optional::isPresent)
             .map(item -> decorators.decorate(item.get(), name));
@@ -290,6 +292,7 @@ public final class DiskMailQueue implements ManageableMailQueue {
     }
 
     void dispose() {
+        disposed = true;
         scheduler.dispose();
     }
 

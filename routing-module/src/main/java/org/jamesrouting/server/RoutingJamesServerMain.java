@@ -45,7 +45,8 @@ import com.google.inject.util.Modules;
  *       quotas in the database of {@code conf/james-database.properties} — by default an
  *       embedded Derby database under the home, {@code var/store/derby}
  *       ({@link JpaDatabaseModule}, {@link JpaDataModule}, {@link JpaMailboxModule});</li>
- *   <li>every mail queue on disk, in this JVM, with group commit ({@link DurableMailQueueModule});</li>
+ *   <li>every mail queue on disk, in this JVM, with group commit ({@link DurableMailQueueModule}),
+ *       or, chosen in {@code conf/queue.properties}, on James's ActiveMQ queue ({@link MailQueueChoice});</li>
  *   <li>mail repositories as {@code file://} directories (conf/mailrepositorystore.xml);</li>
  *   <li>SMTP, submission, LMTP, IMAP, POP3, ManageSieve and webadmin (domains, users, aliases,
  *       mailboxes, mail queues, mail repositories, Sieve); a start-up check that webadmin is not
@@ -77,8 +78,7 @@ public final class RoutingJamesServerMain implements JamesServerMain {
         new MailboxModule(),
         new FakeSearchMailboxModule(),
         new NaiveDelegationStoreModule(),
-        new RawPostDequeueDecoratorModule(),
-        new DurableMailQueueModule());
+        new RawPostDequeueDecoratorModule());
 
     private RoutingJamesServerMain() {
     }
@@ -86,6 +86,7 @@ public final class RoutingJamesServerMain implements JamesServerMain {
     public static GuiceJamesServer createServer(MemoryJamesConfiguration configuration) {
         return GuiceJamesServer.forConfiguration(configuration)
             .combineWith(new MailetProcessingModule(), new TaskManagerModule(), new NoJwtModule(), STORAGE, PROTOCOLS, WEBADMIN)
+            .combineWith(MailQueueChoice.read(Path.of(configuration.directories().getRootDirectory(), "conf")).module())
             .combineWith(new UsersRepositoryModuleChooser(new JpaDataModule.JpaUsersModule())
                 .chooseModules(configuration.getUsersRepositoryImplementation()))
             .combineWith(binder -> Multibinder.newSetBinder(binder, StartUpCheck.class).addBinding().to(WebAdminExposureCheck.class),

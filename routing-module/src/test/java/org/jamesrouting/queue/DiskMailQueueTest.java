@@ -202,4 +202,59 @@ class DiskMailQueueTest {
         List<MailQueueItem> items = take(queue, 1000);
         assertThat(items).extracting(item -> item.getMail().getName()).doesNotHaveDuplicates().hasSize(1000);
     }
+
+    /** The file as a crash leaves it (copied while the store is open), opened by a second store. */
+    private long sizeInCrashImage(MailQueueName name) throws Exception {
+        Path image = directory.resolve("image-" + System.nanoTime() + "/mail-queues.mv");
+        java.nio.file.Files.createDirectories(image.getParent());
+        java.nio.file.Files.copy(directory.resolve("queue/mail-queues.mv"), image);
+        QueueStore copy = new QueueStore(image);
+        DiskMailQueueFactory reader = new DiskMailQueueFactory(copy, new RawMailQueueItemDecoratorFactory());
+        try {
+            return reader.getQueue(name).map(DiskMailQueue::getSize).orElse(0L);
+        } finally {
+            reader.stop();
+        }
+    }
+
+    @Test
+    void anAcceptedMailIsInTheFileWhenEnqueueReturnsAndADeliveredOneLeavesItWithoutFurtherWrites() throws Exception {
+        DiskMailQueue queue = open().createQueue(OUTGOING);
+        queue.enQueue(mail("m1", "r@remote.test", "one"));
+        queue.enQueue(mail("m2", "r@remote.test", "two"));
+        assertThat(sizeInCrashImage(OUTGOING)).isEqualTo(2);
+
+        take(queue, 1).get(0).done(MailQueueItem.CompletionStatus.SUCCESS);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        long size = sizeInCrashImage(OUTGOING);
+        while (size != 1 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            size = sizeInCrashImage(OUTGOING);
+        }
+        assertThat(size).as("the removal on disk within the housekeeping second").isEqualTo(1);
+    }
+
+    @Test
+    void theFileDoesNotGrowWithMailThatCameAndWent() throws Exception {
+        DiskMailQueue queue = open().createQueue(OUTGOING);
+        queue.enQueue(mail("stays", "r@remote.test", "a deferred mail that stays"), Duration.ofHours(1));
+        String big = "y".repeat(20_000);
+        for (int round = 0; round < 20; round++) {
+            for (int i = 0; i < 100; i++) {
+                queue.enQueue(mail("m" + round + "-" + i, "r@remote.test", big));
+            }
+            for (MailQueueItem item : take(queue, 100)) {
+                item.done(MailQueueItem.CompletionStatus.SUCCESS);
+            }
+        }
+        // 2,000 mails of 20 KB (40 MB) came and went; let housekeeping catch up, then look
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        long bytes = java.nio.file.Files.size(directory.resolve("queue/mail-queues.mv"));
+        while (bytes > 8_000_000 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            bytes = java.nio.file.Files.size(directory.resolve("queue/mail-queues.mv"));
+        }
+        assertThat(bytes).as("file size after 40 MB came and went").isLessThan(8_000_000);
+        assertThat(queue.getSize()).isEqualTo(1);
+    }
 }

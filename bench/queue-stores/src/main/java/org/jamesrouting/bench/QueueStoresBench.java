@@ -8,9 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -77,49 +75,57 @@ public final class QueueStoresBench {
     }
 
     /**
-     * H2's MVStore: puts go to the in-memory map; one committer thread writes and syncs the
-     * store for every put that arrived while the previous commit ran (a group commit of ours:
-     * MVStore itself neither syncs nor groups).
+     * H2's MVStore: puts go to the in-memory map; the writer that asks first commits and syncs
+     * on its own thread, writers that ask meanwhile wait and share the next commit (a group
+     * commit of ours, leader style, as org.jamesrouting.queue.QueueStore: MVStore itself
+     * neither syncs nor groups).
      */
     static final class MvStore implements Store {
         private final MVStore store;
         private final MVMap<Long, byte[]> map;
-        private final LinkedBlockingQueue<CompletableFuture<Void>> waiting = new LinkedBlockingQueue<>();
-        private final Thread committer;
-        private volatile boolean open = true;
+        private final Object commits = new Object();
+        private long requested;
+        private long durable;
+        private boolean committing;
 
         MvStore(Path dir) {
             store = new MVStore.Builder().fileName(dir.resolve("queue.mv").toString()).autoCommitDisabled().open();
             map = store.openMap("mail");
-            committer = new Thread(this::commitLoop, "mvstore-committer");
-            committer.start();
-        }
-
-        private void commitLoop() {
-            List<CompletableFuture<Void>> batch = new ArrayList<>();
-            while (open) {
-                try {
-                    CompletableFuture<Void> first = waiting.poll(100, TimeUnit.MILLISECONDS);
-                    if (first == null) {
-                        continue;
-                    }
-                    batch.add(first);
-                    waiting.drainTo(batch);
-                    store.commit();
-                    store.sync();
-                    batch.forEach(f -> f.complete(null));
-                } catch (Exception e) {
-                    batch.forEach(f -> f.completeExceptionally(e));
-                }
-                batch.clear();
-            }
         }
 
         public void putDurably(long key, byte[] value) throws Exception {
             map.put(key, value);
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            waiting.add(done);
-            done.get();
+            long ticket;
+            synchronized (commits) {
+                ticket = ++requested;
+            }
+            while (true) {
+                long upTo;
+                synchronized (commits) {
+                    while (committing && durable < ticket) {
+                        commits.wait();
+                    }
+                    if (durable >= ticket) {
+                        return;
+                    }
+                    committing = true;
+                    upTo = requested;
+                }
+                boolean done = false;
+                try {
+                    store.commit();
+                    store.sync();
+                    done = true;
+                } finally {
+                    synchronized (commits) {
+                        committing = false;
+                        if (done) {
+                            durable = Math.max(durable, upTo);
+                        }
+                        commits.notifyAll();
+                    }
+                }
+            }
         }
 
         public byte[] get(long key) {
@@ -130,9 +136,7 @@ public final class QueueStoresBench {
             map.remove(key);
         }
 
-        public void close() throws Exception {
-            open = false;
-            committer.join();
+        public void close() {
             store.close();
         }
     }
