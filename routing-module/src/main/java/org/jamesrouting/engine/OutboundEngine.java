@@ -173,7 +173,8 @@ public class OutboundEngine {
         Running view = parts.view();
         int threads = view.configuration().deliveryThreads();
         dequeueScheduler = Schedulers.newSingle("james-routing-dequeue");
-        // A JMS (durable) queue polls on the subscribing thread: never James's start-up thread.
+        // James's JMS queue (queue.implementation=activemq) polls on the subscribing thread:
+        // never James's start-up thread (our disk queue has its own taking thread; the same holds).
         // Every receive from the queue on the one dequeue thread (requests included: without
         // "requestOnSeparateThread" James's JMS queue would poll, for up to 10 s, on whichever
         // delivery thread asked for more); a failure to dequeue is logged and retried, never the
@@ -398,7 +399,8 @@ public class OutboundEngine {
         parts.entries().requeued(mail.getName(), requeue.attempts());
         if (requeue.delay().isZero()) {
             // without a delay: James's JMS queue gives it to the consumer waiting now (a
-            // zero delay would be a due time after that consumer's selector, seen up to 10 s later)
+            // zero delay would be a due time after that consumer's selector, seen up to 10 s
+            // later); to our disk queue both are the same
             parts.queue().enQueue(mail);
         } else {
             parts.queue().enQueue(mail, requeue.delay());
