@@ -8,8 +8,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import javax.annotation.PreDestroy;
-
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.apache.james.queue.api.MailQueueName;
@@ -69,7 +67,7 @@ public final class DiskMailQueueFactory implements MailQueueFactory<DiskMailQueu
         return ImmutableSet.copyOf(queues.keySet());
     }
 
-    @PreDestroy
+    /** Stops handing out mail and closes the store (the owner calls it: James's stop, a test). */
     public void stop() {
         queues.values().forEach(DiskMailQueue::dispose);
         store.close();

@@ -50,7 +50,8 @@ import com.google.inject.util.Modules;
  *   <li>mail repositories as {@code file://} directories (conf/mailrepositorystore.xml);</li>
  *   <li>SMTP, submission, LMTP, IMAP, POP3, ManageSieve and webadmin (domains, users, aliases,
  *       mailboxes, mail queues, mail repositories, Sieve); a start-up check that webadmin is not
- *       exposed without authentication ({@link WebAdminExposureCheck}).</li>
+ *       exposed without authentication ({@link WebAdminExposureCheck}), and one that James can
+ *       read the message memory threshold of conf/jvm.properties ({@link MessageThresholdCheck}).</li>
  * </ul>
  * Nothing the server accepted or was told is held only in memory.
  */
@@ -90,6 +91,7 @@ public final class RoutingJamesServerMain implements JamesServerMain {
             .combineWith(new UsersRepositoryModuleChooser(new JpaDataModule.JpaUsersModule())
                 .chooseModules(configuration.getUsersRepositoryImplementation()))
             .combineWith(binder -> Multibinder.newSetBinder(binder, StartUpCheck.class).addBinding().to(WebAdminExposureCheck.class),
+                binder -> Multibinder.newSetBinder(binder, StartUpCheck.class).addBinding().to(MessageThresholdCheck.class),
                 // conf/mailetcontainer.xml is required: no built-in default mail flow
                 binder -> binder.bind(MailetContainerModule.DefaultProcessorsConfigurationSupplier.class)
                     .toInstance(BaseHierarchicalConfiguration::new));
