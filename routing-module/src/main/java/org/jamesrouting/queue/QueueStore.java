@@ -131,7 +131,8 @@ public final class QueueStore implements AutoCloseable {
 
     @Override
     public void close() {
-        housekeeping.shutdownNow();
+        // not shutdownNow: an interrupt in the middle of MVStore's file write would close its channel
+        housekeeping.shutdown();
         try {
             housekeeping.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -132,7 +132,8 @@ class DiskMailQueueTest {
         List<Long> at = new ArrayList<>();
         Flux.from(queue.deQueue()).take(2).doOnNext(item -> at.add(System.nanoTime() - start)).doOnNext(items::add).blockLast(Duration.ofSeconds(10));
         assertThat(items).extracting(item -> item.getMail().getName()).containsExactly("now", "later");
-        assertThat(at.get(1) / 1_000_000).isBetween(650L, 1200L);
+        // not before its time; and not a polling window later (James's JMS queue looked every 10 s)
+        assertThat(at.get(1) / 1_000_000).isBetween(650L, 3000L);
     }
 
     @Test
