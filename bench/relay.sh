@@ -188,7 +188,7 @@ run_cases() { # label port [warm-up]
             measure "$label" "$MESSAGES" single_load "$2" "$sessions" "$MESSAGES" user@remote.bench "$size"
         done
     done
-    local p
+    local p p50 p99 pmax
     p="$(java "$ROOT/bench/latency/LatencyProbe.java" "$2" "$SINK_PORT" 20 "$LATENCY_MESSAGES" "$SIZE")" || p="- - -"
     read -r p50 p99 pmax <<<"$p"
     RESULTS+=("  latency 250 -> sink, p50 / p99 ms ($1)|$p50|$p99")
@@ -409,7 +409,7 @@ best() {
     merged="$(printf '%s\n' "${RESULTS[@]}" | awk -F'|' '
         !($1 in seen) { seen[$1] = 1; order[++n] = $1 }
         $1 ~ /peak RSS/ { v = $2 + 0; if (!($1 in rss) || v > rss[$1]) rss[$1] = v; next }
-        $1 ~ /latency/ { if ($3 != "-" && (!($1 in e2e) || e2e[$1] == "-" || $3 + 0 < e2e[$1] + 0)) { e2e[$1] = $3; acc[$1] = $2 } else if (!($1 in e2e)) { e2e[$1] = $3; acc[$1] = $2 }; next }
+        $1 ~ /latency/ { if (!($1 in e2e) || e2e[$1] == "-" || ($3 != "-" && $3 + 0 < e2e[$1] + 0)) { e2e[$1] = $3; acc[$1] = $2 }; next }
         $3 == "incomplete" { if (!($1 in e2e)) { e2e[$1] = "incomplete"; acc[$1] = $2 }; next }
         !($1 in e2e) || e2e[$1] == "incomplete" || $3 + 0 > e2e[$1] + 0 { e2e[$1] = $3; acc[$1] = $2 }
         END { for (i = 1; i <= n; i++) { k = order[i]; if (k in rss) print k "|" rss[k] " MB|"; else print k "|" acc[k] "|" e2e[k] } }')"
@@ -418,7 +418,7 @@ best() {
 
 # ours/stock, ours/Postfix and ours/ours-before (ActiveMQ), end to end, per size and session count.
 ratios() {
-    local sessions size ours before stock pf line name accept e2e prefix
+    local sessions size ours before stock pf line name accept e2e
     echo
     for size in "" "100 KB, "; do
         for sessions in 1 20; do

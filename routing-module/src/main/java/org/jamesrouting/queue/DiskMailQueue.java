@@ -51,6 +51,9 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class DiskMailQueue implements ManageableMailQueue {
     private static final Logger LOGGER = LoggerFactory.getLogger(DiskMailQueue.class);
+    /** The store's maps of a queue: "mail." + its name (the mail), "meta." + its name (due time and envelope). */
+    static final String MAILS = "mail.";
+    private static final String META = "meta.";
 
     private final MailQueueName name;
     private final QueueStore store;
@@ -66,8 +69,8 @@ public final class DiskMailQueue implements ManageableMailQueue {
     DiskMailQueue(MailQueueName name, QueueStore store, AtomicLong keys, MailQueueItemDecoratorFactory decorators) throws IOException {
         this.name = name;
         this.store = store;
-        this.mails = store.map("mail." + name.asString());
-        this.meta = store.map("meta." + name.asString());
+        this.mails = store.map(MAILS + name.asString());
+        this.meta = store.map(META + name.asString());
         this.keys = keys;
         for (Map.Entry<Long, byte[]> entry : meta.entrySet()) {
             waiting.add(Waiting.read(entry.getKey(), entry.getValue()));
@@ -82,7 +85,7 @@ public final class DiskMailQueue implements ManageableMailQueue {
     }
 
     static long lastKey(QueueStore store, MailQueueName name) {
-        Long last = store.map("mail." + name.asString()).lastKey();
+        Long last = store.map(MAILS + name.asString()).lastKey();
         return last == null ? 0 : last;
     }
 
@@ -97,8 +100,8 @@ public final class DiskMailQueue implements ManageableMailQueue {
         long key = keys.incrementAndGet();
         Waiting entry;
         try {
-            byte[] envelope = MailCodec.encodeEnvelope(mail);
-            entry = new Waiting(key, due.toEpochMilli(), MailCodec.envelope(envelope, 0));
+            entry = new Waiting(key, due.toEpochMilli(), MailCodec.Envelope.of(mail));
+            byte[] envelope = MailCodec.encodeEnvelope(entry.envelope);
             mails.put(key, MailCodec.encode(mail, envelope));
             meta.put(key, entry.write(envelope));
             store.commitDurably();

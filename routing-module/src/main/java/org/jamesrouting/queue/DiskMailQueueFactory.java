@@ -23,7 +23,6 @@ import com.google.common.collect.ImmutableSet;
  */
 public final class DiskMailQueueFactory implements MailQueueFactory<DiskMailQueue> {
     private static final Logger LOGGER = LoggerFactory.getLogger(DiskMailQueueFactory.class);
-    private static final String MAILS = "mail.";
 
     private final QueueStore store;
     private final MailQueueItemDecoratorFactory decorators;
@@ -34,8 +33,8 @@ public final class DiskMailQueueFactory implements MailQueueFactory<DiskMailQueu
         this.store = store;
         this.decorators = decorators;
         Set<MailQueueName> onDisk = store.mapNames().stream()
-            .filter(map -> map.startsWith(MAILS))
-            .map(map -> MailQueueName.of(map.substring(MAILS.length())))
+            .filter(map -> map.startsWith(DiskMailQueue.MAILS))
+            .map(map -> MailQueueName.of(map.substring(DiskMailQueue.MAILS.length())))
             .collect(ImmutableSet.toImmutableSet());
         this.keys = new AtomicLong(onDisk.stream().mapToLong(name -> DiskMailQueue.lastKey(store, name)).max().orElse(0));
         onDisk.forEach(name -> {

@@ -44,6 +44,10 @@ public final class MailCodec {
 
     /** What the queue keeps in memory of each waiting mail. */
     public record Envelope(String name, MaybeSender sender, List<MailAddress> recipients) {
+        public static Envelope of(Mail mail) {
+            return new Envelope(mail.getName(), mail.getMaybeSender(), List.copyOf(mail.getRecipients()));
+        }
+
         public boolean hasRecipient(String address) {
             return recipients.stream().anyMatch(r -> r.asString().equals(address));
         }
@@ -53,14 +57,14 @@ public final class MailCodec {
     }
 
     /** The envelope alone (what {@link #envelope} reads): the queue's index of a waiting mail. */
-    public static byte[] encodeEnvelope(Mail mail) throws IOException {
+    public static byte[] encodeEnvelope(Envelope envelope) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeByte(VERSION);
-        writeString(out, mail.getName());
-        writeOptional(out, mail.getMaybeSender().asOptional().map(MailAddress::asString));
-        out.writeInt(mail.getRecipients().size());
-        for (MailAddress recipient : mail.getRecipients()) {
+        writeString(out, envelope.name());
+        writeOptional(out, envelope.sender().asOptional().map(MailAddress::asString));
+        out.writeInt(envelope.recipients().size());
+        for (MailAddress recipient : envelope.recipients()) {
             writeString(out, recipient.asString());
         }
         out.flush();
