@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jamesrouting.engine.OutboundEngine;
 import org.jamesrouting.testing.TestSmtpServer;
@@ -94,8 +95,16 @@ class ConcurrencyWaitIT {
             for (int i = 0; i < MESSAGES; i++) {
                 ids.add(ItSupport.send(james, "alice@example.com", "user" + i + "@busy.test", "busy " + i));
             }
-            ItSupport.await("one delivery at the gate, five waiting in memory",
-                () -> busy.atGate() == 1 && waitingInMemory().size() == MESSAGES - 1 ? true : null);
+            AtomicReference<String> seen = new AtomicReference<>("nothing");
+            try {
+                ItSupport.await("one delivery at the gate, five waiting in memory", () -> {
+                    seen.set("at the gate " + busy.atGate() + ", received " + busy.received().size() + ", queue view "
+                        + james.webAdmin().get("/routing/queue").body() + ", status " + james.webAdmin().get("/routing/status").body());
+                    return busy.atGate() == 1 && waitingInMemory().size() == MESSAGES - 1 ? true : null;
+                });
+            } catch (AssertionError timedOut) {
+                throw new AssertionError(timedOut.getMessage() + "; last seen: " + seen.get(), timedOut);
+            }
             JsonNode waiting = waitingInMemory();
             for (JsonNode mail : waiting) {
                 assertThat(mail.path("destination").asText()).isEqualTo("route busy");

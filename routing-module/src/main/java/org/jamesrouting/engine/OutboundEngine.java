@@ -149,7 +149,7 @@ public class OutboundEngine {
         }
         int immediate = view.configuration().immediateDeliveries();
         stopping = false;
-        scheduler = Schedulers.newBoundedElastic(view.configuration().deliveryThreads(), 100_000, "james-routing-delivery");
+        scheduler = DeliveryThreads.scheduler(view.configuration().deliveryThreads());
         MemoryWaits waits = new MemoryWaits(scheduler, clock, view.shaper(), view.limits(), this::resume);
         QueueEntryTracker entries = new QueueEntryTracker(100_000);
         parts = new Parts(view, queue, built.pass(), built.bouncer(), built.archive(),
