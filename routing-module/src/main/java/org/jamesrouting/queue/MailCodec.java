@@ -20,7 +20,6 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageSource;
-import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -146,11 +145,14 @@ public final class MailCodec {
             perRecipient.addHeaderForRecipient(PerRecipientHeaders.Header.builder().name(name).value(value).build(), recipient);
         }
         mail.addAllHeadersForRecipients(perRecipient);
-        if (in.readBoolean()) {
-            int offset = record.length - bytes.available();
-            mail.mimeMessage(new MimeMessageWrapper(new Source(envelope.name(), record, offset)));
+        boolean hasMessage = in.readBoolean();
+        MailImpl decoded = mail.build();
+        if (hasMessage) {
+            // Not through the builder: MailImpl.setMessage copies the message into a new
+            // (disposable) source; setMessageContent keeps ours, read when asked.
+            decoded.setMessageContent(new Source(envelope.name(), record, record.length - bytes.available()));
         }
-        return mail.build();
+        return decoded;
     }
 
     private static Envelope readEnvelope(DataInputStream in) throws IOException {

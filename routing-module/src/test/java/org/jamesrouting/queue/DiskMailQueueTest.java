@@ -100,6 +100,8 @@ class DiskMailQueueTest {
             .extracting(PerRecipientHeaders.Header::getValue).containsExactly("you");
         assertThat(body(got)).isEqualTo(body(sent));
         assertThat(got.getMessageSize()).isEqualTo(sent.getMessageSize());
+        assertThat(((org.apache.james.server.core.MimeMessageWrapper) got.getMessage()).getSourceId())
+            .as("read from the record, not copied into a new source on the way out").isEqualTo("m1");
     }
 
     @Test
