@@ -2,7 +2,11 @@ package org.jamesrouting.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import org.jamesrouting.testing.TestSmtpServer;
 import org.junit.jupiter.api.Test;
@@ -11,7 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** immediateDeliveries 0: no first attempt from the spool, every message through the outgoing queue. */
+/**
+ * immediateDeliveries 0: no first attempt from the spool, every message through the outgoing
+ * queue; counted by the router's status and by James's queue metrics (JMX).
+ */
 class QueueOnlyIT {
     @TempDir
     Path directory;
@@ -33,6 +40,25 @@ class QueueOnlyIT {
             assertThat(status.path("immediateDeliveries").asInt()).isZero();
             assertThat(status.path("firstAttempts").path("fromSpool").asLong()).isZero();
             assertThat(status.path("firstAttempts").path("throughQueue").asLong()).isEqualTo(2);
+
+            ItSupport.awaitSettled(james.webAdmin());
+            assertThat(metric("enqueuedMail:spool", "Count")).as("James's queue metrics, over JMX").isEqualTo(2L);
+            assertThat(metric("enqueuedMail:outgoing", "Count")).isEqualTo(2L);
+            assertThat(metric("dequeuedMail:outgoing", "Count")).isEqualTo(2L);
+            assertThat(metric("enqueueTime:outgoing", "Count")).isEqualTo(2L);
+            assertThat(metric("mailQueueSize:outgoing", "Value")).isEqualTo(0L);
         }
+    }
+
+    /** A metric of James's metric registry, as JMX shows it (domain "metrics", one MBean per metric). */
+    private static Object metric(String name, String attribute) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        for (ObjectName bean : server.queryNames(new ObjectName("metrics:*"), null)) {
+            String shown = bean.getKeyProperty("name");
+            if (shown.equals(name) || shown.equals(ObjectName.quote(name))) {
+                return ((Number) server.getAttribute(bean, attribute)).longValue();
+            }
+        }
+        throw new AssertionError("no MBean for metric " + name);
     }
 }

@@ -22,6 +22,9 @@ import java.util.function.Predicate;
 
 import javax.mail.MessagingException;
 
+import org.apache.james.metrics.api.Metric;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.metrics.api.TimeMetric;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.apache.james.queue.api.MailQueueName;
@@ -64,10 +67,17 @@ public final class DiskMailQueue implements ManageableMailQueue {
     private final Map<Long, Waiting> handedOut = new ConcurrentHashMap<>();
     private final Scheduler scheduler;
     private final Flux<MailQueueItem> items;
+    private final MetricFactory metrics;
+    private final Metric enqueued;
+    private final Metric dequeued;
     private volatile boolean disposed;
 
-    DiskMailQueue(MailQueueName name, QueueStore store, AtomicLong keys, MailQueueItemDecoratorFactory decorators) throws IOException {
+    DiskMailQueue(MailQueueName name, QueueStore store, AtomicLong keys, MailQueueItemDecoratorFactory decorators, MetricFactory metrics)
+        throws IOException {
         this.name = name;
+        this.metrics = metrics;
+        this.enqueued = metrics.generate(ENQUEUED_METRIC_NAME_PREFIX + name.asString());
+        this.dequeued = metrics.generate(DEQUEUED_METRIC_NAME_PREFIX + name.asString());
         this.store = store;
         this.mails = store.map(MAILS + name.asString());
         this.meta = store.map(META + name.asString());
@@ -96,6 +106,16 @@ public final class DiskMailQueue implements ManageableMailQueue {
 
     @Override
     public void enQueue(Mail mail, Duration delay) throws MailQueueException {
+        TimeMetric timer = metrics.timer(ENQUEUED_TIMER_METRIC_NAME_PREFIX + name.asString());
+        try {
+            store(mail, delay);
+            enqueued.increment();
+        } finally {
+            timer.stopAndPublish();
+        }
+    }
+
+    private void store(Mail mail, Duration delay) throws MailQueueException {
         Instant due = dueAfter(delay);
         long key = keys.incrementAndGet();
         Waiting entry;
@@ -156,6 +176,7 @@ public final class DiskMailQueue implements ManageableMailQueue {
         try {
             Mail mail = MailCodec.decode(record);
             handedOut.put(next.key, next);
+            dequeued.increment();
             return Optional.of(new Item(mail, next));
         } catch (IOException | MessagingException | RuntimeException e) {
             // Kept on disk, out of the way of the rest; read again at the next start.

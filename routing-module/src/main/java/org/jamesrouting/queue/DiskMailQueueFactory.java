@@ -8,6 +8,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.james.metrics.api.GaugeRegistry;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.apache.james.queue.api.MailQueueName;
@@ -19,19 +22,25 @@ import com.google.common.collect.ImmutableSet;
 /**
  * James's mail queues on disk ({@link DiskMailQueue}), all in one {@link QueueStore}. Every
  * queue that has mail on disk exists from the start, with its mail waiting again, whether or
- * not anything has asked for it yet.
+ * not anything has asked for it yet. Each queue reports James's queue metrics, under the names
+ * James's own queues use ({@code enqueuedMail:NAME}, {@code dequeuedMail:NAME},
+ * {@code enqueueTime:NAME}, gauge {@code mailQueueSize:NAME}).
  */
 public final class DiskMailQueueFactory implements MailQueueFactory<DiskMailQueue> {
     private static final Logger LOGGER = LoggerFactory.getLogger(DiskMailQueueFactory.class);
 
     private final QueueStore store;
     private final MailQueueItemDecoratorFactory decorators;
+    private final MetricFactory metrics;
+    private final GaugeRegistry gauges;
     private final AtomicLong keys;
     private final Map<MailQueueName, DiskMailQueue> queues = new ConcurrentHashMap<>();
 
-    public DiskMailQueueFactory(QueueStore store, MailQueueItemDecoratorFactory decorators) {
+    public DiskMailQueueFactory(QueueStore store, MailQueueItemDecoratorFactory decorators, MetricFactory metrics, GaugeRegistry gauges) {
         this.store = store;
         this.decorators = decorators;
+        this.metrics = metrics;
+        this.gauges = gauges;
         Set<MailQueueName> onDisk = store.mapNames().stream()
             .filter(map -> map.startsWith(DiskMailQueue.MAILS))
             .map(map -> MailQueueName.of(map.substring(DiskMailQueue.MAILS.length())))
@@ -55,7 +64,9 @@ public final class DiskMailQueueFactory implements MailQueueFactory<DiskMailQueu
 
     private DiskMailQueue open(MailQueueName name) {
         try {
-            return new DiskMailQueue(name, store, keys, decorators);
+            DiskMailQueue queue = new DiskMailQueue(name, store, keys, decorators, metrics);
+            gauges.register(MailQueue.QUEUE_SIZE_METRIC_NAME_PREFIX + name.asString(), queue::getSize);
+            return queue;
         } catch (IOException e) {
             throw new UncheckedIOException("Mail queue " + name.asString() + " cannot be read from disk: " + e.getMessage(), e);
         }

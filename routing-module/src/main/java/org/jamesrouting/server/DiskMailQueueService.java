@@ -6,6 +6,8 @@ import javax.annotation.PreDestroy;
 import javax.inject.Inject;
 
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.metrics.api.GaugeRegistry;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.jamesrouting.queue.DiskMailQueueFactory;
 import org.jamesrouting.queue.QueueStore;
@@ -20,8 +22,10 @@ public class DiskMailQueueService {
     private final DiskMailQueueFactory factory;
 
     @Inject
-    public DiskMailQueueService(FileSystem fileSystem, MailQueueItemDecoratorFactory decorators) throws IOException {
-        this.factory = new DiskMailQueueFactory(new QueueStore(fileSystem.getFile(DurableMailQueueModule.STORE_FILE).toPath()), decorators);
+    public DiskMailQueueService(FileSystem fileSystem, MailQueueItemDecoratorFactory decorators, MetricFactory metrics, GaugeRegistry gauges)
+        throws IOException {
+        this.factory = new DiskMailQueueFactory(new QueueStore(fileSystem.getFile(DurableMailQueueModule.STORE_FILE).toPath()), decorators,
+            metrics, gauges);
     }
 
     public DiskMailQueueFactory factory() {

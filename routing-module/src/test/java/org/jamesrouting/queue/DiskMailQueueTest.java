@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -14,6 +16,10 @@ import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.james.metrics.api.Gauge;
+import org.apache.james.metrics.api.GaugeRegistry;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
+import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueue.MailQueueItem;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.queue.api.ManageableMailQueue;
@@ -37,11 +43,28 @@ class DiskMailQueueTest {
 
     private QueueStore store;
     private DiskMailQueueFactory factory;
+    private final RecordingMetricFactory metrics = new RecordingMetricFactory();
+    private final Map<String, Gauge<?>> gauges = new ConcurrentHashMap<>();
 
     private DiskMailQueueFactory open() throws Exception {
         store = new QueueStore(directory.resolve("queue/mail-queues.mv"));
-        factory = new DiskMailQueueFactory(store, new RawMailQueueItemDecoratorFactory());
+        factory = factory(store);
         return factory;
+    }
+
+    private DiskMailQueueFactory factory(QueueStore on) {
+        return new DiskMailQueueFactory(on, new RawMailQueueItemDecoratorFactory(), metrics, new GaugeRegistry() {
+            @Override
+            public <T> GaugeRegistry register(String name, Gauge<T> gauge) {
+                gauges.put(name, gauge);
+                return this;
+            }
+
+            @Override
+            public <T> SettableGauge<T> settableGauge(String name) {
+                throw new UnsupportedOperationException(name);
+            }
+        });
     }
 
     @AfterEach
@@ -149,6 +172,23 @@ class DiskMailQueueTest {
     }
 
     @Test
+    void reportsJamesQueueMetricsUnderJamesNames() throws Exception {
+        DiskMailQueue queue = open().createQueue(OUTGOING);
+        queue.enQueue(mail("m1", "a@remote.test", "one"));
+        queue.enQueue(mail("m2", "b@remote.test", "two"));
+        Gauge<?> size = gauges.get(MailQueue.QUEUE_SIZE_METRIC_NAME_PREFIX + "outgoing");
+        assertThat(size).as("the size gauge").isNotNull();
+        assertThat(size.get()).isEqualTo(2L);
+        assertThat(metrics.countFor(MailQueue.ENQUEUED_METRIC_NAME_PREFIX + "outgoing")).isEqualTo(2);
+        assertThat(metrics.executionTimesFor(MailQueue.ENQUEUED_TIMER_METRIC_NAME_PREFIX + "outgoing")).hasSize(2);
+
+        MailQueueItem item = take(queue, 1).get(0);
+        assertThat(metrics.countFor(MailQueue.DEQUEUED_METRIC_NAME_PREFIX + "outgoing")).isEqualTo(1);
+        item.done(MailQueueItem.CompletionStatus.SUCCESS);
+        assertThat(size.get()).isEqualTo(1L);
+    }
+
+    @Test
     void browseRemoveFlushAndClearActOnWaitingMail() throws Exception {
         DiskMailQueue queue = open().createQueue(OUTGOING);
         queue.enQueue(mail("a", "one@remote.test", "a"), Duration.ofHours(1));
@@ -212,7 +252,7 @@ class DiskMailQueueTest {
         java.nio.file.Files.createDirectories(image.getParent());
         java.nio.file.Files.copy(directory.resolve("queue/mail-queues.mv"), image);
         QueueStore copy = new QueueStore(image);
-        DiskMailQueueFactory reader = new DiskMailQueueFactory(copy, new RawMailQueueItemDecoratorFactory());
+        DiskMailQueueFactory reader = factory(copy);
         try {
             return reader.getQueue(name).map(DiskMailQueue::getSize).orElse(0L);
         } finally {
