@@ -70,8 +70,13 @@ class ConcurrencyWaitIT {
     }
 
     private static JsonNode waitingInMemory() throws Exception {
+        return busyQueueView().path("waitingInMemory");
+    }
+
+    /** The queue view of the busy destination: queued, waiting in memory. */
+    private static JsonNode busyQueueView() throws Exception {
         return JSON.readTree(james.webAdmin().get("/routing/queue?destination=" + URLEncoder.encode("route busy", StandardCharsets.UTF_8))
-            .body()).path("waitingInMemory");
+            .body());
     }
 
     private static JsonNode act(String action, String name) throws Exception {
@@ -98,9 +103,11 @@ class ConcurrencyWaitIT {
             AtomicReference<String> seen = new AtomicReference<>("nothing");
             try {
                 ItSupport.await("one delivery at the gate, five waiting in memory", () -> {
-                    seen.set("at the gate " + busy.atGate() + ", received " + busy.received().size() + ", queue view "
-                        + james.webAdmin().get("/routing/queue").body() + ", status " + james.webAdmin().get("/routing/status").body());
-                    return busy.atGate() == 1 && waitingInMemory().size() == MESSAGES - 1 ? true : null;
+                    int atGate = busy.atGate();
+                    JsonNode view = busyQueueView();
+                    seen.set("at the gate " + atGate + ", received " + busy.received().size() + ", queue view " + view
+                        + ", status " + james.webAdmin().get("/routing/status").body());
+                    return atGate == 1 && view.path("waitingInMemory").size() == MESSAGES - 1 ? true : null;
                 });
             } catch (AssertionError timedOut) {
                 throw new AssertionError(timedOut.getMessage() + "; last seen: " + seen.get(), timedOut);

@@ -51,7 +51,7 @@ class QueueOnlyIT {
     }
 
     /** A metric of James's metric registry, as JMX shows it (domain "metrics", one MBean per metric). */
-    private static Object metric(String name, String attribute) throws Exception {
+    private static long metric(String name, String attribute) throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         for (ObjectName bean : server.queryNames(new ObjectName("metrics:*"), null)) {
             String shown = bean.getKeyProperty("name");

@@ -68,6 +68,7 @@ public final class DiskMailQueue implements ManageableMailQueue {
     private final Scheduler scheduler;
     private final Flux<MailQueueItem> items;
     private final MetricFactory metrics;
+    private final String enqueueTimer;
     private final Metric enqueued;
     private final Metric dequeued;
     private volatile boolean disposed;
@@ -76,6 +77,7 @@ public final class DiskMailQueue implements ManageableMailQueue {
         throws IOException {
         this.name = name;
         this.metrics = metrics;
+        this.enqueueTimer = ENQUEUED_TIMER_METRIC_NAME_PREFIX + name.asString();
         this.enqueued = metrics.generate(ENQUEUED_METRIC_NAME_PREFIX + name.asString());
         this.dequeued = metrics.generate(DEQUEUED_METRIC_NAME_PREFIX + name.asString());
         this.store = store;
@@ -106,7 +108,7 @@ public final class DiskMailQueue implements ManageableMailQueue {
 
     @Override
     public void enQueue(Mail mail, Duration delay) throws MailQueueException {
-        TimeMetric timer = metrics.timer(ENQUEUED_TIMER_METRIC_NAME_PREFIX + name.asString());
+        TimeMetric timer = metrics.timer(enqueueTimer);
         try {
             store(mail, delay);
             enqueued.increment();

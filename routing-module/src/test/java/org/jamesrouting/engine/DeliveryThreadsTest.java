@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 class DeliveryThreadsTest {
-    private static CountDownLatch start(Scheduler scheduler, CountDownLatch release) throws InterruptedException {
+    private static void start(Scheduler scheduler, CountDownLatch release) throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
         Mono.fromRunnable(() -> {
             started.countDown();
@@ -24,7 +24,6 @@ class DeliveryThreadsTest {
             }
         }).subscribeOn(scheduler).subscribe();
         assertThat(started.await(5, TimeUnit.SECONDS)).as("a free thread took the task").isTrue();
-        return started;
     }
 
     @Test
